@@ -1,0 +1,63 @@
+# consult: the project's verbs. `make help` lists them.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-dev
+export FLASK_APP := consult
+
+.DEFAULT_GOAL := help
+.PHONY: help run test test-fast test-postgres lint format bench serve-prod migrate browser-deps clean
+
+help: ## List the targets
+	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  %-15s %s\n", $$1, $$2}'
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(STAMP): $(BIN)/python pyproject.toml
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP) ## Create .venv and install consult with its dev tools
+
+run: $(STAMP) ## Create .venv, install, migrate SQLite, load demo data, serve on 127.0.0.1:5000
+	$(BIN)/flask db upgrade
+	$(BIN)/flask seed-demo
+	$(BIN)/flask run --host 127.0.0.1 --port 5000
+
+browser-deps: ## Install Debian's chromium for the browser tests when it is missing
+	@if [ ! -x /usr/bin/chromium ]; then \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+		|| echo "chromium could not be installed: browser tests will fail"; fi
+
+test: $(STAMP) browser-deps ## Install the dev extra, lint, run the whole test suite
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/pytest -q -p no:cacheprovider
+
+test-postgres: $(STAMP) browser-deps ## The whole suite against PostgreSQL (TEST_DATABASE_URL)
+	TEST_DATABASE_URL=$${TEST_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/test} \
+		$(BIN)/pytest -q -p no:cacheprovider
+
+lint: $(STAMP) ## ruff check and format check
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP) ## Format and fix what ruff can
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+migrate: $(STAMP) ## Upgrade the configured database to the newest migration
+	$(BIN)/flask db upgrade
+
+bench: $(STAMP) ## Measure export speed and memory side by side
+	$(BIN)/python bench/run.py
+
+serve-prod: $(STAMP) ## Serve with gunicorn (set CONSULT_ENV=production, SECRET_KEY, DATABASE_URL)
+	$(BIN)/gunicorn --workers $${WEB_CONCURRENCY:-3} --bind $${BIND:-127.0.0.1:8000} \
+		--access-logfile - --access-logformat '%(t)s "%(m)s %(U)s" %(s)s %(b)s %(L)ss' \
+		'consult:create_app()'
+
+clean: ## Remove the virtualenv and caches (keeps instance/)
+	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info

@@ -1,0 +1,113 @@
+"""Settings for consult, read from environment variables.
+
+One class per environment; ``consult.create_app`` picks one from ``CONSULT_ENV``
+(``development`` by default) unless a test passes its own mapping.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = Path(os.environ.get("CONSULT_INSTANCE_DIR", BASE_DIR / "instance"))
+
+
+def _bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def database_url(value: str) -> str:
+    """Accept the usual ``postgres://`` and ``postgresql://`` forms and use psycopg 3."""
+    for prefix in ("postgres://", "postgresql://"):
+        if value.startswith(prefix):
+            return "postgresql+psycopg://" + value[len(prefix) :]
+    return value
+
+
+def _int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return int(value) if value not in (None, "") else default
+
+
+class Config:
+    """Settings shared by every environment."""
+
+    ENV_NAME = "base"
+    SECRET_KEY = os.environ.get("SECRET_KEY")
+    SQLALCHEMY_DATABASE_URI = database_url(
+        os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'consult.sqlite'}")
+    )
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    # Attachments live outside static/ under random names.
+    UPLOAD_DIR = os.environ.get("CONSULT_UPLOAD_DIR", str(INSTANCE_DIR / "uploads"))
+    MAX_ATTACHMENT_BYTES = _int("CONSULT_MAX_ATTACHMENT_MB", 10) * 1024 * 1024
+    MAX_ATTACHMENTS_PER_INPUT = _int("CONSULT_MAX_ATTACHMENTS", 5)
+    # The whole request may carry a few attachments plus the form.
+    MAX_CONTENT_LENGTH = (MAX_ATTACHMENT_BYTES * MAX_ATTACHMENTS_PER_INPUT) + 1024 * 1024
+    # Smallest number of organisations behind a priority x country cell of an
+    # external digest before the cell is shown with its count and country.
+    DIGEST_MIN_GROUP_SIZE = _int("CONSULT_DIGEST_MIN_GROUP", 3)
+    RETENTION_DAYS = _int("CONSULT_RETENTION_DAYS", 730)
+    STAFF_IDLE_MINUTES = _int("CONSULT_STAFF_IDLE_MINUTES", 30)
+    CSO_IDLE_MINUTES = _int("CONSULT_CSO_IDLE_MINUTES", 120)
+    SESSION_ABSOLUTE_HOURS = _int("CONSULT_SESSION_ABSOLUTE_HOURS", 12)
+    # Keep no IP address of CSO submitters unless an operator explicitly asks.
+    KEEP_CSO_IP = _bool("CONSULT_KEEP_CSO_IP", False)
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
+    RATELIMIT_HEADERS_ENABLED = True
+    LOGIN_RATE_LIMIT = os.environ.get("CONSULT_LOGIN_RATE_LIMIT", "10 per minute")
+    SUBMIT_RATE_LIMIT = os.environ.get("CONSULT_SUBMIT_RATE_LIMIT", "30 per hour")
+    API_RATE_LIMIT = os.environ.get("CONSULT_API_RATE_LIMIT", "300 per minute")
+    MAIL_FROM = os.environ.get("CONSULT_MAIL_FROM", "consult@localhost")
+    SMTP_HOST = os.environ.get("CONSULT_SMTP_HOST", "")
+    SMTP_PORT = _int("CONSULT_SMTP_PORT", 25)
+    PUBLIC_URL = os.environ.get("CONSULT_PUBLIC_URL", "http://127.0.0.1:5000")
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    WTF_CSRF_TIME_LIMIT = _int("CONSULT_CSRF_TIME_LIMIT", 3600 * 8)
+    BABEL_DEFAULT_LOCALE = "en"
+    LANGUAGES = ["en"]
+    DEBUG = False
+    TESTING = False
+    FORCE_HTTPS = False
+
+
+class DevelopmentConfig(Config):
+    ENV_NAME = "development"
+    DEBUG = _bool("FLASK_DEBUG", False)
+    # A fixed key is fine on a developer's laptop and refused in production.
+    SECRET_KEY = os.environ.get("SECRET_KEY") or "dev-only-insecure-key-change-me"
+
+
+class TestingConfig(Config):
+    ENV_NAME = "testing"
+    TESTING = True
+    SECRET_KEY = "testing-secret-key-not-for-production-use"  # noqa: S105
+    SQLALCHEMY_DATABASE_URI = database_url(os.environ.get("TEST_DATABASE_URL", "sqlite://"))
+    WTF_CSRF_ENABLED = False
+    RATELIMIT_ENABLED = False
+    RATELIMIT_STORAGE_URI = "memory://"
+    KEEP_CSO_IP = False
+
+
+class ProductionConfig(Config):
+    ENV_NAME = "production"
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    SESSION_COOKIE_NAME = "__Host-consult"
+    FORCE_HTTPS = True
+
+
+CONFIGS: dict[str, type[Config]] = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}

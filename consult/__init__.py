@@ -1,0 +1,114 @@
+"""consult: a stakeholder consultation platform for the ENP security dimension."""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+
+from config import BASE_DIR, CONFIGS
+
+__all__ = ["create_app"]
+
+
+def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the application.
+
+    ``CONSULT_ENV`` picks development (default), testing or production
+    settings; ``test_config`` overrides any of them (tests use it).
+    """
+    app = Flask(
+        __name__,
+        template_folder=str(BASE_DIR / "templates"),
+        static_folder=str(BASE_DIR / "static"),
+        instance_path=str(BASE_DIR / "instance"),
+    )
+    env = (test_config or {}).get("ENV_NAME") or os.environ.get("CONSULT_ENV", "development")
+    if env not in CONFIGS:
+        raise SystemExit(
+            f"consult: CONSULT_ENV={env!r} is not one of {', '.join(sorted(CONFIGS))}."
+        )
+    app.config.from_object(CONFIGS[env])
+    if test_config:
+        app.config.update(test_config)
+
+    from consult.settings_check import check_settings
+
+    check_settings(app)
+    _prepare_folders(app)
+    _configure_logger(app)
+    _register_extensions(app)
+    _register_blueprints(app)
+    _register_hooks(app)
+    _register_commands(app)
+    return app
+
+
+def _prepare_folders(app: Flask) -> None:
+    os.makedirs(app.config["UPLOAD_DIR"], exist_ok=True)
+    uri = app.config["SQLALCHEMY_DATABASE_URI"]
+    if uri.startswith("sqlite:///") and uri != "sqlite://":
+        os.makedirs(os.path.dirname(uri.removeprefix("sqlite:///")) or ".", exist_ok=True)
+
+
+def _configure_logger(app: Flask) -> None:
+    # Log lines name events and ids, never an input's content or a client address.
+    level = os.environ.get("CONSULT_LOG_LEVEL", "INFO").upper()
+    app.logger.setLevel(level)
+
+
+def _register_extensions(app: Flask) -> None:
+    from consult import models  # noqa: F401  (every table on the metadata)
+    from consult.auth.session import init_login_manager
+    from consult.database import configure_engine_events
+    from consult.extensions import babel, csrf, db, limiter, migrate
+    from consult.i18n import select_locale
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    limiter.init_app(app)
+    init_login_manager(app)
+    with app.app_context():
+        configure_engine_events(db.engine)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from consult.admin.views import bp as admin_bp
+    from consult.api.views import bp as api_bp
+    from consult.auth.views import bp as auth_bp
+    from consult.digest.views import bp as digest_bp
+    from consult.main.views import bp as main_bp
+    from consult.review.views import bp as review_bp
+    from consult.submissions.views import bp as submissions_bp
+
+    app.register_blueprint(main_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(submissions_bp)
+    app.register_blueprint(review_bp)
+    app.register_blueprint(digest_bp)
+    app.register_blueprint(admin_bp)
+    app.register_blueprint(api_bp)
+
+
+def _register_hooks(app: Flask) -> None:
+    from consult.main.errors import register_error_handlers
+    from consult.main.headers import register_security_headers
+    from consult.main.templating import register_template_helpers
+
+    register_error_handlers(app)
+    register_security_headers(app)
+    register_template_helpers(app)
+
+
+def _register_commands(app: Flask) -> None:
+    from consult.cli import register_commands
+
+    register_commands(app)
+
+
+logging.getLogger("consult").addHandler(logging.NullHandler())

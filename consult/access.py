@@ -1,0 +1,146 @@
+"""Who may do what, and who may see which object: the one place views ask.
+
+Every view is guarded by :func:`requires` (a permission from
+``consult.auth.roles.PERMISSIONS``), :func:`login_only` (any signed-in user)
+or :func:`public`; a test walks the URL map and fails for a view with none.
+Objects are loaded through loaders that return 404 outside the caller's
+scope, so a guess never confirms that an object exists.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+
+from flask import abort
+from flask_login import current_user, login_required
+
+from consult.auth.roles import PERMISSIONS, Role
+from consult.extensions import db
+from consult.submissions.states import FORWARDED_STATUSES, RoutedTo, Status
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+#: Attribute set on a view function to record how it is guarded.
+GUARD_ATTR = "_consult_guard"
+
+
+def may(user: Any, action: str) -> bool:
+    """Whether the user's role allows ``action`` (a key of PERMISSIONS)."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    allowed = PERMISSIONS.get(action)
+    if allowed is None:
+        raise KeyError(f"unknown action {action!r}")
+    return Role(user.role) in allowed
+
+
+def requires(action: str) -> Callable[[F], F]:
+    """Guard a view: signed in, and the role may perform ``action`` (else 404).
+
+    A role that may not perform the action gets 404, like an object outside
+    its scope: the page's existence is not confirmed to it.
+    """
+    if action not in PERMISSIONS:
+        raise KeyError(f"unknown action {action!r}")
+
+    def decorator(view: F) -> F:
+        @wraps(view)
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            if not may(current_user, action):
+                abort(404)
+            return view(*args, **kwargs)
+
+        guarded = login_required(wrapped)
+        setattr(guarded, GUARD_ATTR, f"requires:{action}")
+        return guarded  # type: ignore[return-value]
+
+    return decorator
+
+
+def login_only(view: F) -> F:
+    """Guard a view that every signed-in user may open (home, profile)."""
+    guarded = login_required(view)
+    setattr(guarded, GUARD_ATTR, "login")
+    return guarded  # type: ignore[return-value]
+
+
+def public(view: F) -> F:
+    """Mark a view as deliberately open to anonymous visitors (login, health)."""
+    setattr(view, GUARD_ATTR, "public")
+    return view
+
+
+def parse_uuid(value: str | uuid.UUID) -> uuid.UUID:
+    """A UUID from a URL segment, or 404 for anything that is not one."""
+    if isinstance(value, uuid.UUID):
+        return value
+    try:
+        return uuid.UUID(str(value))
+    except (ValueError, AttributeError, TypeError):
+        abort(404)
+
+
+def can_see_input(user: Any, item: Any) -> bool:
+    """Whether ``user`` may see input ``item`` at all (DESIGN.md, "who sees what")."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    role = user.role
+    if role == Role.CSO:
+        return user.organisation_id is not None and item.organisation_id == user.organisation_id
+    if item.status == Status.DRAFT:
+        return False  # a draft is never visible to EU staff
+    if role == Role.MODERATOR:
+        return (
+            item.routed_to == RoutedTo.DELEGATION
+            and not item.is_hq_direct
+            and user.delegation_slug is not None
+            and item.delegation_slug == user.delegation_slug
+        )
+    if role == Role.HQ:
+        return item.routed_to == RoutedTo.HQ or item.status in FORWARDED_STATUSES
+    if role == Role.ADMIN:
+        return True
+    return False
+
+
+def may_see_organisation(user: Any, item: Any) -> bool:
+    """Whether the page may show which organisation sent ``item``.
+
+    An HQ-direct input's organisation is hidden from delegation staff.
+    """
+    if user.role == Role.MODERATOR and item.is_hq_direct:
+        return False
+    return can_see_input(user, item)
+
+
+def load_input(input_id: str | uuid.UUID, user: Any) -> Any:
+    """The input with that id if ``user`` may see it, else 404."""
+    from consult.submissions.models import Input
+
+    item = db.session.get(Input, parse_uuid(input_id))
+    if item is None or not can_see_input(user, item):
+        abort(404)
+    return item
+
+
+def load_attachment(attachment_id: str | uuid.UUID, user: Any) -> Any:
+    """The attachment if ``user`` may see its input (or uploaded it, pending), else 404."""
+    from consult.submissions.models import Attachment
+
+    attachment = db.session.get(Attachment, parse_uuid(attachment_id))
+    if attachment is None:
+        abort(404)
+    if attachment.input is None:
+        # A pending upload (form not yet saved): only its organisation sees it.
+        if not (
+            getattr(user, "role", None) == Role.CSO
+            and attachment.organisation_id == user.organisation_id
+        ):
+            abort(404)
+        return attachment
+    if not can_see_input(user, attachment.input):
+        abort(404)
+    return attachment

@@ -1,0 +1,1 @@
+"""The audit log: who viewed, changed, decided or downloaded what, and when."""

@@ -1,0 +1,112 @@
+"""Account operations: authenticate, change password, create users."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from consult.audit.services import record
+from consult.auth.models import User, normalise_email, user_by_email
+from consult.auth.passwords import (
+    burn_time_for_unknown_user,
+    hash_password,
+    needs_rehash,
+    password_problems,
+    verify_password,
+)
+from consult.auth.roles import Role
+from consult.auth.session import end_all_sessions
+from consult.extensions import db
+from consult.organisations.models import Organisation
+from consult.reference.models import Delegation
+from consult.timeutil import utcnow
+
+
+class AccountError(ValueError):
+    """A request about an account that cannot be carried out, with a message for a person."""
+
+
+@dataclass
+class AuthResult:
+    user: User | None
+    ok: bool
+
+
+def authenticate(email: str, password: str) -> AuthResult:
+    """Check an email and password. Never says which of the two was wrong."""
+    user = user_by_email(email)
+    if user is None:
+        burn_time_for_unknown_user(password)
+        record("login_failed", None, object_type="user", reason="credentials")
+        return AuthResult(None, False)
+    if not verify_password(user.password_hash, password) or not user.active:
+        record("login_failed", None, object_type="user", object_id=str(user.id))
+        return AuthResult(user, False)
+    if user.password_hash and needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    return AuthResult(user, True)
+
+
+def mark_logged_in(user: User) -> None:
+    user.last_login_at = utcnow()
+    record("login", user, user)
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    """Change the password and end every other session; raises AccountError."""
+    if not verify_password(user.password_hash, current):
+        raise AccountError("Your current password is not correct.")
+    set_password(user, new)
+    record("password_changed", user, user)
+
+
+def set_password(user: User, new: str) -> None:
+    problems = password_problems(new, user.email)
+    if problems:
+        raise AccountError(" ".join(problems))
+    user.password_hash = hash_password(new)
+    user.password_changed_at = utcnow()
+    end_all_sessions(user)
+
+
+def create_user(
+    email: str,
+    role: str,
+    password: str | None,
+    *,
+    organisation: Organisation | None = None,
+    delegation: Delegation | None = None,
+    full_name: str = "",
+) -> User:
+    """Create an account after checking the role and its membership rules."""
+    email = normalise_email(email)
+    if not email or "@" not in email:
+        raise AccountError(f"{email!r} is not an email address.")
+    try:
+        role_value = Role(role)
+    except ValueError:
+        valid = ", ".join(r.value for r in Role)
+        raise AccountError(f"Unknown role {role!r}; use one of: {valid}.") from None
+    if user_by_email(email) is not None:
+        raise AccountError(f"An account with the email {email} already exists.")
+    if role_value == Role.CSO and organisation is None:
+        raise AccountError("A CSO member needs an organisation (--org).")
+    if role_value == Role.MODERATOR and delegation is None:
+        raise AccountError("A moderator needs a delegation (--delegation).")
+    user = User(
+        email=email,
+        role=role_value.value,
+        full_name=full_name,
+        organisation_id=organisation.id if organisation and role_value == Role.CSO else None,
+        delegation_slug=delegation.slug if delegation and role_value == Role.MODERATOR else None,
+        active=True,
+        session_generation=0,
+    )
+    if password is not None:
+        problems = password_problems(password, email)
+        if problems:
+            raise AccountError(" ".join(problems))
+        user.password_hash = hash_password(password)
+        user.password_changed_at = utcnow()
+    db.session.add(user)
+    db.session.flush()
+    return user

@@ -1,0 +1,100 @@
+"""Onboarding in bulk: ``create-org`` and ``create-user``."""
+
+from __future__ import annotations
+
+import os
+
+import click
+from sqlalchemy import func, select
+
+from consult.auth.roles import Role
+from consult.auth.services import AccountError, create_user
+from consult.cli.errors import fail
+from consult.extensions import db
+from consult.organisations.models import Organisation
+from consult.organisations.services import OrganisationError, create_organisation
+from consult.reference.services import find_delegation
+
+
+@click.command("create-org")
+@click.argument("name")
+@click.option(
+    "--country",
+    "countries",
+    multiple=True,
+    required=True,
+    help="ISO code of a country of operation; repeat for several (or give TN,LB).",
+)
+@click.option("--email", "contact_email", required=True, help="The organisation's contact email.")
+@click.option("--verified/--unverified", default=False, help="Verified organisations may submit.")
+def create_org(name: str, countries: tuple[str, ...], contact_email: str, verified: bool) -> None:
+    """Register a civil society organisation."""
+    codes = [c.strip().upper() for value in countries for c in value.split(",") if c.strip()]
+    try:
+        org = create_organisation(name, codes, contact_email, verified=verified)
+    except OrganisationError as exc:
+        db.session.rollback()
+        fail(str(exc))
+    db.session.commit()
+    state = "verified" if org.is_verified else "not verified"
+    click.echo(f"Created organisation {org.name} ({', '.join(org.country_codes)}; {state}).")
+
+
+@click.command("create-user")
+@click.argument("email")
+@click.option(
+    "--role",
+    required=True,
+    type=click.Choice([r.value for r in Role], case_sensitive=False),
+    help="cso, moderator, hq or admin.",
+)
+@click.option("--org", "org_name", help="Organisation name (for CSO members).")
+@click.option(
+    "--delegation",
+    "delegation_ref",
+    help="Delegation slug or the ISO code of a country it covers (for moderators).",
+)
+@click.option("--name", "full_name", default="", help="The person's name, shown to colleagues.")
+def create_user_command(
+    email: str, role: str, org_name: str | None, delegation_ref: str | None, full_name: str
+) -> None:
+    """Create an account. The password is prompted, or read from CONSULT_PASSWORD."""
+    organisation = None
+    delegation = None
+    if org_name:
+        organisation = db.session.scalar(
+            select(Organisation).where(func.lower(Organisation.name) == org_name.strip().lower())
+        )
+        if organisation is None:
+            fail(f"No organisation is named {org_name!r}; create it with create-org first.")
+    if delegation_ref:
+        delegation = find_delegation(delegation_ref.strip())
+        if delegation is None:
+            fail(
+                f"No delegation has the slug {delegation_ref!r} or covers a country with that code."
+            )
+    password = os.environ.get("CONSULT_PASSWORD")
+    if password is None:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        user = create_user(
+            email,
+            role.lower(),
+            password,
+            organisation=organisation,
+            delegation=delegation,
+            full_name=full_name,
+        )
+    except AccountError as exc:
+        db.session.rollback()
+        fail(str(exc))
+    db.session.commit()
+    where = ""
+    if user.organisation is not None:
+        where = f" of {user.organisation.name}"
+    elif user.delegation is not None:
+        where = f" of {user.delegation.name}"
+    click.echo(f"Created {user.role} account {user.email}{where}.")
+
+
+COMMANDS = [create_org, create_user_command]

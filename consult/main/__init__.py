@@ -1,0 +1,1 @@
+"""Pages every role shares: home, health, errors, headers, template helpers."""

@@ -1,0 +1,51 @@
+"""Imports every model so that metadata (and Alembic) sees all tables."""
+
+from consult.api.models import ApiToken
+from consult.audit.models import AuditEvent
+from consult.auth.models import AccountToken, RecoveryCode, User
+from consult.organisations.models import Organisation
+from consult.reference.models import (
+    Addressee,
+    Country,
+    Delegation,
+    InputType,
+    Level,
+    Priority,
+    Region,
+    Theme,
+)
+from consult.review.models import ReviewEvent
+from consult.submissions.models import (
+    Attachment,
+    Consultation,
+    GuidingQuestion,
+    Input,
+    InputCountry,
+    InputRevision,
+    Recommendation,
+)
+
+__all__ = [
+    "AccountToken",
+    "Addressee",
+    "ApiToken",
+    "Attachment",
+    "AuditEvent",
+    "Consultation",
+    "Country",
+    "Delegation",
+    "GuidingQuestion",
+    "Input",
+    "InputCountry",
+    "InputRevision",
+    "InputType",
+    "Level",
+    "Organisation",
+    "Priority",
+    "Recommendation",
+    "RecoveryCode",
+    "Region",
+    "ReviewEvent",
+    "Theme",
+    "User",
+]

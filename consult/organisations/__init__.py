@@ -1,0 +1,1 @@
+"""Civil society organisations registered on the platform."""

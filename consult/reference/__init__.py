@@ -1,0 +1,1 @@
+"""Reference data: priorities, regions, countries, delegations and the other lists."""

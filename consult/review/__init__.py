@@ -1,0 +1,1 @@
+"""What moderators and HQ analysts do with submitted inputs."""

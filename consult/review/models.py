@@ -1,0 +1,55 @@
+"""The timeline of an input: every submission, claim, correction and decision."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from consult.extensions import db
+from consult.timeutil import utcnow
+
+if TYPE_CHECKING:
+    from consult.auth.models import User
+    from consult.submissions.models import Input
+
+
+class EventKind(StrEnum):
+    CREATED = "created"
+    SUBMITTED = "submitted"
+    RESUBMITTED = "resubmitted"
+    WITHDRAWN = "withdrawn"
+    CLAIMED = "claimed"
+    RELEASED = "released"
+    TAKEN_OVER = "taken_over"
+    CORRECTED = "corrected"
+    REDACTED = "redacted"
+    MERGED = "merged"
+    FORWARDED = "forwarded"
+    RETURNED = "returned"
+    DECLINED = "declined"
+    USED = "used"
+
+
+class ReviewEvent(db.Model):
+    __tablename__ = "review_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    input_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("inputs.id", ondelete="CASCADE"), index=True
+    )
+    actor_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    kind: Mapped[str] = mapped_column(String(20))
+    # The words meant for the CSO (a return question, a decline reason, HQ's
+    # note on use) or, when not visible to the CSO, for EU staff.
+    message: Mapped[str | None] = mapped_column(Text)
+    is_visible_to_cso: Mapped[bool] = mapped_column(Boolean, default=False)
+    data: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+
+    input: Mapped[Input] = relationship(back_populates="events")
+    actor: Mapped[User | None] = relationship()

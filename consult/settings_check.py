@@ -1,0 +1,33 @@
+"""Refuse to start production with settings that would put users at risk."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+#: Keys that ship in this repository and must never protect real sessions.
+KNOWN_INSECURE_KEYS = {
+    "dev-only-insecure-key-change-me",
+    "testing-secret-key-not-for-production-use",
+    "change-me",
+    "secret",
+}
+MIN_SECRET_KEY_LENGTH = 32
+
+
+def check_settings(app: Flask) -> None:
+    """Exit with a one-line explanation when production settings are unsafe."""
+    if app.config.get("ENV_NAME") != "production":
+        return
+    key = app.config.get("SECRET_KEY")
+    if not key:
+        raise SystemExit(
+            "consult: SECRET_KEY is not set; production needs a random secret "
+            '(e.g. python -c "import secrets; print(secrets.token_hex(32))").'
+        )
+    if key in KNOWN_INSECURE_KEYS or len(key) < MIN_SECRET_KEY_LENGTH:
+        raise SystemExit(
+            f"consult: SECRET_KEY is a default or shorter than {MIN_SECRET_KEY_LENGTH} "
+            "characters; set a long random secret."
+        )
+    if app.config.get("DEBUG"):
+        raise SystemExit("consult: DEBUG must be off in production (unset FLASK_DEBUG).")

@@ -1,0 +1,1 @@
+"""What a CSO member does: consultations, the input form, drafts, attachments, submit."""
