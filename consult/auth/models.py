@@ -35,6 +35,8 @@ class User(UserMixin, db.Model):
         ForeignKey("delegations.slug", ondelete="SET NULL"), index=True
     )
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # A CSO member who may export their organisation's data and ask for erasure.
+    is_org_admin: Mapped[bool] = mapped_column(Boolean, default=False)
     # Bumped whenever every session of the user must end (logout, password
     # change, deactivation); each session carries the value it started with.
     session_generation: Mapped[int] = mapped_column(Integer, default=0)

@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: b73915084009
+Revision ID: 9f6bef3bb54a
 Revises: 
-Create Date: 2026-11-28 16:15:32.905431
+Create Date: 2026-11-28 16:18:43.249586
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = 'b73915084009'
+revision = '9f6bef3bb54a'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -116,6 +116,7 @@ def upgrade():
     sa.Column('organisation_id', sa.Uuid(), nullable=True),
     sa.Column('delegation_slug', sa.String(length=40), nullable=True),
     sa.Column('active', sa.Boolean(), nullable=False),
+    sa.Column('is_org_admin', sa.Boolean(), nullable=False),
     sa.Column('session_generation', sa.Integer(), nullable=False),
     sa.Column('totp_secret', sa.String(length=64), nullable=True),
     sa.Column('totp_last_step', sa.Integer(), nullable=True),
