@@ -57,6 +57,8 @@ class Config:
     SESSION_ABSOLUTE_HOURS = _int("CONSULT_SESSION_ABSOLUTE_HOURS", 12)
     # Keep no IP address of CSO submitters unless an operator explicitly asks.
     KEEP_CSO_IP = _bool("CONSULT_KEEP_CSO_IP", False)
+    # Shown to members of an unverified organisation: whom to ask for verification.
+    ADMIN_CONTACT_EMAIL = os.environ.get("CONSULT_ADMIN_CONTACT", "")
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
     RATELIMIT_HEADERS_ENABLED = True

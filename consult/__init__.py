@@ -58,6 +58,9 @@ def _configure_logger(app: Flask) -> None:
     # Log lines name events and ids, never an input's content or a client address.
     level = os.environ.get("CONSULT_LOG_LEVEL", "INFO").upper()
     app.logger.setLevel(level)
+    from consult.logprivacy import install
+
+    install(app.logger)  # libraries log client addresses: scrub them
 
 
 def _register_extensions(app: Flask) -> None:
@@ -79,10 +82,12 @@ def _register_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from consult.admin.views import bp as admin_bp
+    from consult.api.account import bp as api_tokens_bp
     from consult.api.views import bp as api_bp
     from consult.auth.views import bp as auth_bp
     from consult.digest.views import bp as digest_bp
     from consult.main.views import bp as main_bp
+    from consult.organisations.views import bp as organisation_bp
     from consult.review.views import bp as review_bp
     from consult.submissions.views import bp as submissions_bp
 
@@ -93,6 +98,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(digest_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(api_bp)
+    app.register_blueprint(organisation_bp)
+    app.register_blueprint(api_tokens_bp)
 
 
 def _register_hooks(app: Flask) -> None:

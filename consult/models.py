@@ -3,6 +3,7 @@
 from consult.api.models import ApiToken
 from consult.audit.models import AuditEvent
 from consult.auth.models import AccountToken, RecoveryCode, User
+from consult.maintenance.models import PurgedInputCount
 from consult.organisations.models import Organisation
 from consult.reference.models import (
     Addressee,
@@ -42,6 +43,7 @@ __all__ = [
     "Level",
     "Organisation",
     "Priority",
+    "PurgedInputCount",
     "Recommendation",
     "RecoveryCode",
     "Region",

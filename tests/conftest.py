@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from flask import Flask
+from flask import Flask, g
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
@@ -99,7 +99,16 @@ def make_app(base_config: dict, _schema: None):
     """Build another app on the test database with some settings changed."""
 
     def _make(**overrides) -> Flask:
-        return create_app({**base_config, **overrides})
+        app = create_app({**base_config, **overrides})
+
+        @app.before_request
+        def _forget_cached_user() -> None:
+            # Tests hold one app context for the whole test, so ``g`` outlives a
+            # request; without this, Flask-Login's cached user would leak from
+            # one test client to another.
+            g.pop("_login_user", None)
+
+        return app
 
     return _make
 

@@ -20,6 +20,8 @@ from consult.submissions.states import Attribution, RoutedTo, Status
 from consult.timeutil import utcnow
 
 PASSWORD = "a-long-test-password-42"
+#: The TOTP secret every staff user made here has (tests compute codes from it).
+STAFF_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
 
 @cache
@@ -50,7 +52,11 @@ def make_user(
     delegation: str | None = None,
     full_name: str = "",
     active: bool = True,
+    totp_secret: str | None = None,
 ) -> User:
+    """A user with :data:`PASSWORD`; staff get :data:`STAFF_TOTP_SECRET` (two-factor)."""
+    if totp_secret is None and role in ("moderator", "hq", "admin"):
+        totp_secret = STAFF_TOTP_SECRET
     user = User(
         email=email,
         role=role,
@@ -60,6 +66,7 @@ def make_user(
         password_hash=_password_hash(),
         active=active,
         session_generation=0,
+        totp_secret=totp_secret or None,
     )
     db.session.add(user)
     db.session.commit()
@@ -159,11 +166,31 @@ def make_input(
 
 
 def login(client: FlaskClient, user: User) -> FlaskClient:
-    """Put ``user`` in the client's session, as a successful login would."""
+    """Put ``user`` in the client's session, as a successful login (both factors) would.
+
+    Staff made without a second factor get :data:`STAFF_TOTP_SECRET`, as if
+    they had enrolled: otherwise every page would send them to enrolment.
+    """
+    from consult.auth.roles import EU_STAFF
+    from consult.auth.session import fresh_session_values
+
+    if user.role in EU_STAFF and not user.totp_secret:
+        user.totp_secret = STAFF_TOTP_SECRET
+        db.session.commit()
     with client.session_transaction() as session:
         session["_user_id"] = user.get_id()
         session["_fresh"] = True
+        session.update(fresh_session_values())
     return client
+
+
+def totp_code(user: User, *, later: int = 0) -> str:
+    """The current TOTP code of ``user`` (``later`` steps ahead: a code not used yet)."""
+    import pyotp
+
+    from consult.auth.totp import INTERVAL, current_step
+
+    return pyotp.TOTP(user.totp_secret, interval=INTERVAL).generate_otp(current_step() + later)
 
 
 def delegation(slug: str) -> Delegation:

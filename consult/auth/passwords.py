@@ -16,6 +16,9 @@ _DUMMY_HASH = _hasher.hash("not-a-real-password-for-timing")
 
 
 def hash_password(password: str) -> str:
+    # Refuse before hashing: a megabyte "password" must not cost a megabyte of work.
+    if len(password) > MAX_LENGTH:
+        raise ValueError(f"A password has at most {MAX_LENGTH} characters.")
     return _hasher.hash(password)
 
 

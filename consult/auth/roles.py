@@ -20,6 +20,8 @@ EU_STAFF = frozenset({Role.MODERATOR, Role.HQ, Role.ADMIN})
 PERMISSIONS: dict[str, frozenset[Role]] = {
     "submit_input": frozenset({Role.CSO}),
     "view_own_inputs": frozenset({Role.CSO}),
+    # Export the organisation's data and ask for its erasure (org admins only, see views).
+    "manage_organisation_data": frozenset({Role.CSO}),
     "review_delegation_queue": frozenset({Role.MODERATOR}),
     "review_hq_queue": frozenset({Role.HQ}),
     "review": frozenset({Role.MODERATOR, Role.HQ}),

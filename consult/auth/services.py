@@ -110,3 +110,67 @@ def create_user(
     db.session.add(user)
     db.session.flush()
     return user
+
+
+# --- forgotten passwords ------------------------------------------------------------
+
+RESET_PATH = "/auth/reset/"
+
+
+def request_password_reset(email: str) -> None:
+    """Mail a one-time reset link when an active account has that email.
+
+    The caller answers the same way whether or not it exists.
+    """
+    from flask import current_app
+    from flask_babel import force_locale
+    from flask_babel import gettext as _
+
+    from consult.auth.mail import send_mail
+    from consult.auth.tokens import Purpose, issue_token, link_for
+
+    user = user_by_email(email)
+    if user is None or not user.active:
+        return
+    token = issue_token(user, Purpose.RESET)
+    link = link_for(RESET_PATH, token)
+    with force_locale(user.locale or current_app.config.get("BABEL_DEFAULT_LOCALE", "en")):
+        subject = _("Reset your consult password")
+        body = _(
+            "Someone asked to reset the password of your consult account.\n\n"
+            "Choose a new password here (the link works once and expires soon):\n%(link)s\n\n"
+            "If it was not you, ignore this message: your password stays as it is.",
+            link=link,
+        )
+    send_mail(user.email, subject, body, link=link)
+    record("password_reset_requested", None, user)
+
+
+def reset_user(token: str) -> User | None:
+    """The active user a valid reset link belongs to, or None."""
+    from consult.auth.tokens import Purpose, find_valid_token
+
+    row = find_valid_token(token, Purpose.RESET)
+    if row is None:
+        return None
+    user = db.session.get(User, row.user_id)
+    return user if user is not None and user.active else None
+
+
+def reset_password(token: str, new: str) -> User:
+    """Set a new password from a reset link; every session ends (the caller commits).
+
+    The second factor stays: the next sign-in still asks for a code.
+    """
+    from consult.auth.tokens import Purpose, find_valid_token, revoke_tokens
+
+    row = find_valid_token(token, Purpose.RESET)
+    user = db.session.get(User, row.user_id) if row is not None else None
+    if row is None or user is None or not user.active:
+        raise AccountError("This reset link has expired or was already used. Ask for a new one.")
+    set_password(user, new)
+    row.used_at = utcnow()
+    revoke_tokens(user, Purpose.RESET)
+    record("password_reset", user, user)
+    db.session.flush()
+    return user

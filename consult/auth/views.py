@@ -1,4 +1,4 @@
-"""Sign in, sign out, change password."""
+"""Sign in (password, then a code), sign out, passwords, invitations, two-factor enrolment."""
 
 from __future__ import annotations
 
@@ -15,13 +15,35 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_login import current_user, login_user, logout_user
+from flask_limiter.util import get_remote_address
+from flask_login import current_user, logout_user
 from werkzeug.wrappers import Response
 
 from consult.access import login_only, public
-from consult.auth import services
-from consult.auth.forms import LoginForm, PasswordChangeForm
-from consult.auth.session import end_all_sessions
+from consult.audit.services import record
+from consult.auth import services, totp
+from consult.auth.forms import (
+    DisableTwoFactorForm,
+    EmailOnlyForm,
+    EnrolForm,
+    LoginForm,
+    PasswordChangeForm,
+    RecoveryCodesForm,
+    SetPasswordForm,
+    TwoFactorForm,
+)
+from consult.auth.invitations import InvitationError, accept_invitation, invitation_user
+from consult.auth.passwords import verify_password
+from consult.auth.roles import EU_STAFF
+from consult.auth.session import (
+    ENROL_SECRET,
+    begin_session,
+    clear_pending,
+    end_all_sessions,
+    pending_next,
+    pending_user,
+    set_pending,
+)
 from consult.extensions import db, limiter
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
@@ -32,7 +54,19 @@ def _login_limit() -> str:
 
 
 def _login_email_key() -> str:
-    return "login:" + (request.form.get("email") or "").strip().lower()
+    """Count attempts per account (the email typed), whatever address they come from."""
+    return "login:" + (request.form.get("email") or "").strip().lower()[:254]
+
+
+def _address_key() -> str:
+    return "addr:" + (get_remote_address() or "")
+
+
+def _pending_key() -> str:
+    """Count code attempts per account halfway through signing in."""
+    pending = session.get("consult_pending")
+    user = pending.get("user", "") if isinstance(pending, dict) else ""
+    return "2fa:" + str(user).split(":", 1)[0]
 
 
 def safe_next(target: str | None) -> str | None:
@@ -42,12 +76,21 @@ def safe_next(target: str | None) -> str | None:
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
         return None
+    if "\\" in target:
+        return None
     return target
+
+
+def _finish_login(user, next_path: str | None) -> Response:  # noqa: ANN001
+    begin_session(user)
+    services.mark_logged_in(user)
+    db.session.commit()
+    return redirect(safe_next(next_path) or url_for("main.home"))
 
 
 @bp.route("/login", methods=["GET", "POST"])
 @public
-@limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(_login_limit, methods=["POST"], key_func=_address_key)
 @limiter.limit(_login_limit, methods=["POST"], key_func=_login_email_key)
 def login() -> Response | str:
     if current_user.is_authenticated:
@@ -64,13 +107,153 @@ def login() -> Response | str:
                 )
             )
             return render_template("auth/login.html", form=form), 200
-        # A fresh session at login: nothing from before survives (session fixation).
-        session.clear()
-        login_user(result.user)
-        services.mark_logged_in(result.user)
-        db.session.commit()
-        return redirect(safe_next(request.args.get("next")) or url_for("main.home"))
+        user = result.user
+        next_path = safe_next(request.args.get("next"))
+        if totp.requires_two_factor(user):
+            # Password right: not signed in yet. Nothing from before survives.
+            db.session.commit()  # a rehashed password is kept
+            set_pending(user, next_path)
+            if totp.must_enrol(user):
+                return redirect(url_for("auth.two_factor_setup"))
+            return redirect(url_for("auth.two_factor"))
+        return _finish_login(user, next_path)
     return render_template("auth/login.html", form=form)
+
+
+@bp.route("/two-factor", methods=["GET", "POST"])
+@public
+@limiter.limit(_login_limit, methods=["POST"], key_func=_address_key)
+@limiter.limit(_login_limit, methods=["POST"], key_func=_pending_key)
+def two_factor() -> Response | str | tuple[str, int]:
+    """The second step of signing in: a code from the app, or a recovery code."""
+    user = pending_user()
+    if user is None or not user.totp_secret:
+        clear_pending()
+        flash(_("Please sign in to continue."), "info")
+        return redirect(url_for("auth.login"))
+    form = TwoFactorForm()
+    if form.validate_on_submit():
+        if totp.verify_second_factor(user, form.code.data):
+            next_path = pending_next()
+            return _finish_login(user, next_path)
+        record("login_failed", None, object_type="users", object_id=str(user.id), reason="code")
+        db.session.commit()
+        form.code.errors.append(
+            _(
+                "That code is not valid. Type the code your app shows now "
+                "(each code works once), or a recovery code."
+            )
+        )
+        return render_template("auth/two_factor.html", form=form), 200
+    return render_template("auth/two_factor.html", form=form)
+
+
+def _enrolling_user():  # noqa: ANN202
+    """Who is enrolling: a signed-in user, or staff halfway through their first sign-in."""
+    if current_user.is_authenticated:
+        return current_user._get_current_object(), False
+    user = pending_user()
+    if user is not None and totp.must_enrol(user):
+        return user, True
+    return None, False
+
+
+@bp.route("/two-factor/setup", methods=["GET", "POST"])
+@public
+@limiter.limit(_login_limit, methods=["POST"], key_func=_address_key)
+def two_factor_setup() -> Response | str | tuple[str, int]:
+    """Enrol an authenticator app: QR code and secret as text, then a code to confirm."""
+    user, signing_in = _enrolling_user()
+    if user is None:
+        flash(_("Please sign in to continue."), "info")
+        return redirect(url_for("auth.login"))
+    if user.totp_secret:
+        flash(_("Two-factor login is already on for your account."), "info")
+        return redirect(url_for("auth.profile"))
+    form = EnrolForm()
+    secret = session.get(ENROL_SECRET)
+    if not isinstance(secret, str) or request.method == "GET":
+        secret = totp.new_secret()
+        session[ENROL_SECRET] = secret
+    if form.validate_on_submit():
+        try:
+            codes = totp.enable(user, secret, form.code.data)
+        except totp.TwoFactorError as exc:
+            db.session.rollback()
+            form.code.errors.append(_(str(exc)))
+        else:
+            next_path = pending_next() if signing_in else None
+            # Enabling ended every session; this one starts anew, fully signed in.
+            begin_session(user)
+            if signing_in:
+                services.mark_logged_in(user)
+            db.session.commit()
+            return render_template(
+                "auth/recovery_codes.html",
+                codes=codes,
+                continue_to=safe_next(next_path) or url_for("main.home"),
+                just_enrolled=True,
+            )
+    uri = totp.provisioning_uri(user, secret)
+    status = 400 if form.errors else 200
+    return render_template(
+        "auth/enrol.html",
+        form=form,
+        qr=totp.qr_code_data_uri(uri),
+        secret=totp.format_secret(secret),
+        signing_in=signing_in,
+        enrolling_user=user,
+    ), status
+
+
+@bp.route("/two-factor/recovery-codes", methods=["POST"])
+@login_only
+@limiter.limit(_login_limit, key_func=_address_key)
+def new_recovery_codes() -> Response | str | tuple[str, int]:
+    user = current_user._get_current_object()
+    form = RecoveryCodesForm()
+    if not user.totp_secret:
+        return redirect(url_for("auth.profile"))
+    if form.validate_on_submit() and totp.verify_code(user, form.code.data):
+        codes = totp.generate_recovery_codes(user)
+        record("recovery_codes_renewed", user, user)
+        db.session.commit()
+        return render_template(
+            "auth/recovery_codes.html",
+            codes=codes,
+            continue_to=url_for("auth.profile"),
+            just_enrolled=False,
+        )
+    db.session.commit()
+    flash(_("That code is not valid; no new recovery codes were made."), "error")
+    return redirect(url_for("auth.profile"))
+
+
+@bp.route("/two-factor/disable", methods=["POST"])
+@login_only
+@limiter.limit(_login_limit, key_func=_address_key)
+def two_factor_disable() -> Response:
+    user = current_user._get_current_object()
+    if user.role in EU_STAFF:
+        flash(_("Two-factor login is required for EU staff accounts."), "error")
+        return redirect(url_for("auth.profile"))
+    form = DisableTwoFactorForm()
+    if (
+        form.validate_on_submit()
+        and verify_password(user.password_hash, form.password.data)
+        and totp.verify_second_factor(user, form.code.data)
+    ):
+        totp.disable(user, user)
+        begin_session(user)
+        db.session.commit()
+        flash(_("Two-factor login is off. Other devices are signed out."), "success")
+        return redirect(url_for("auth.profile"))
+    db.session.commit()
+    flash(
+        _("Two-factor login is still on: the password or the code was not right."),
+        "error",
+    )
+    return redirect(url_for("auth.profile"))
 
 
 @bp.route("/logout", methods=["POST"])
@@ -78,8 +261,6 @@ def login() -> Response | str:
 def logout() -> Response:
     user = current_user._get_current_object()
     end_all_sessions(user)
-    from consult.audit.services import record
-
     record("logout", user, user)
     db.session.commit()
     logout_user()
@@ -90,7 +271,7 @@ def logout() -> Response:
 
 @bp.route("/password", methods=["GET", "POST"])
 @login_only
-def change_password() -> Response | str:
+def change_password() -> Response | str | tuple[str, int]:
     form = PasswordChangeForm()
     if form.validate_on_submit():
         user = current_user._get_current_object()
@@ -100,10 +281,9 @@ def change_password() -> Response | str:
             db.session.rollback()
             form.new_password.errors.append(str(exc))
             return render_template("auth/password.html", form=form), 400
-        db.session.commit()
         # The password change ended every session, this one included: start anew.
-        session.clear()
-        login_user(user)
+        begin_session(user)
+        db.session.commit()
         flash(_("Your password is changed. Other devices are signed out."), "success")
         return redirect(url_for("main.home"))
     status = 400 if form.errors else 200
@@ -113,4 +293,88 @@ def change_password() -> Response | str:
 @bp.route("/account")
 @login_only
 def profile() -> str:
-    return render_template("auth/profile.html")
+    user = current_user._get_current_object()
+    return render_template(
+        "auth/profile.html",
+        two_factor_on=bool(user.totp_secret),
+        two_factor_required=user.role in EU_STAFF,
+        recovery_left=totp.remaining_recovery_codes(user) if user.totp_secret else 0,
+        recovery_form=RecoveryCodesForm(),
+        disable_form=DisableTwoFactorForm(),
+    )
+
+
+# --- forgotten password and invitations --------------------------------------------
+
+
+@bp.route("/forgot", methods=["GET", "POST"])
+@public
+@limiter.limit(_login_limit, methods=["POST"], key_func=_address_key)
+@limiter.limit(_login_limit, methods=["POST"], key_func=_login_email_key)
+def forgot_password() -> str | tuple[str, int]:
+    form = EmailOnlyForm()
+    form.submit.label.text = _("Send me a link")
+    if form.validate_on_submit():
+        services.request_password_reset(form.email.data)
+        db.session.commit()
+        # The same answer whether or not the address has an account.
+        return render_template("auth/forgot_sent.html")
+    status = 400 if form.errors else 200
+    return render_template("auth/forgot.html", form=form), status
+
+
+@bp.route("/reset/<token>", methods=["GET", "POST"])
+@public
+@limiter.limit(_login_limit, methods=["POST"], key_func=_address_key)
+def reset_password(token: str) -> Response | str | tuple[str, int]:
+    user = services.reset_user(token)
+    if user is None:
+        return render_template("auth/link_invalid.html", purpose="reset"), 404
+    form = SetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.reset_password(token, form.new_password.data)
+        except services.AccountError as exc:
+            db.session.rollback()
+            form.new_password.errors.append(str(exc))
+        else:
+            db.session.commit()
+            session.clear()
+            flash(
+                _("Your password is changed. Sign in with it (and your code, if you use one)."),
+                "success",
+            )
+            return redirect(url_for("auth.login"))
+    status = 400 if form.errors else 200
+    return render_template(
+        "auth/set_password.html", form=form, purpose="reset", account_email=user.email
+    ), status
+
+
+@bp.route("/invite/<token>", methods=["GET", "POST"])
+@public
+@limiter.limit(_login_limit, methods=["POST"], key_func=_address_key)
+def accept_invite(token: str) -> Response | str | tuple[str, int]:
+    found = invitation_user(token)
+    if found is None:
+        return render_template("auth/link_invalid.html", purpose="invite"), 404
+    _row, user = found
+    form = SetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            accept_invitation(token, form.new_password.data)
+        except InvitationError as exc:
+            db.session.rollback()
+            form.new_password.errors.append(str(exc))
+        else:
+            db.session.commit()
+            session.clear()
+            message = _("Your password is set. Sign in now.")
+            if user.role in EU_STAFF:
+                message += " " + _("You will then set up two-factor login with an app.")
+            flash(message, "success")
+            return redirect(url_for("auth.login"))
+    status = 400 if form.errors else 200
+    return render_template(
+        "auth/set_password.html", form=form, purpose="invite", account_email=user.email
+    ), status

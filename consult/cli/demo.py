@@ -13,6 +13,7 @@ import click
 from sqlalchemy import select
 
 from consult.auth.models import User, user_by_email
+from consult.auth.roles import EU_STAFF
 from consult.auth.services import create_user
 from consult.extensions import db
 from consult.organisations.models import Organisation
@@ -24,6 +25,8 @@ from consult.timeutil import utcnow
 
 #: Used for every demo account unless CONSULT_DEMO_PASSWORD says otherwise.
 DEFAULT_DEMO_PASSWORD = "consult-demo-2026"  # noqa: S105 - documented demo password
+#: The two-factor (TOTP) secret of every demo staff account: documented, demo only.
+DEMO_TOTP_SECRET = "CONSULTDEMOTOTPSECRETFORSTAFF234"  # noqa: S105 - documented demo secret
 
 DEMO_ORGANISATIONS = [
     # name, countries, contact email, verified
@@ -109,6 +112,8 @@ def seed_demo() -> list[tuple[str, str, str]]:
                 delegation=delegation,
                 full_name=full_name,
             )
+        if user.role in EU_STAFF and not user.totp_secret:
+            user.totp_secret = DEMO_TOTP_SECRET
         accounts.append((user.email, user.role, _where(user)))
     _seed_consultation()
     db.session.flush()
@@ -164,6 +169,11 @@ def seed_demo_command() -> None:
         click.echo(f"  {role:<10} {email:<40} {where}")
     if "CONSULT_DEMO_PASSWORD" not in os.environ:
         click.echo(f"Password for every demo account: {DEFAULT_DEMO_PASSWORD}")
+    click.echo(
+        f"Staff accounts (admin, hq, moderator.*) ask for a two-factor code: add the secret "
+        f"{DEMO_TOTP_SECRET} to an authenticator app, or print the current code with\n"
+        f"  python -c \"import pyotp; print(pyotp.TOTP('{DEMO_TOTP_SECRET}').now())\""
+    )
 
 
 COMMANDS = [seed_demo_command]

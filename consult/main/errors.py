@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, g, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
-from consult.extensions import db
+from consult.extensions import db, login_manager
 
 ERROR_TEXT = {
     400: ("Bad request", "The request could not be understood. Go back and try again."),
@@ -87,6 +87,9 @@ def register_error_handlers(app: Flask) -> None:
     def _db_down(exc: OperationalError):  # noqa: ANN202
         db.session.rollback()
         app.logger.error("database unavailable: %s", exc.__class__.__name__)
+        # The page must not need the database (loading the signed-in user, their
+        # language): render it as for a visitor, or it fails again and says 500.
+        g._login_user = login_manager.anonymous_user()
         return _render(503)
 
     @app.errorhandler(Exception)

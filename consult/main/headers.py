@@ -27,7 +27,24 @@ PERMISSIONS_POLICY = (
 )
 
 
+SERVER_NAME_HEADER = "consult"
+
+
+def hide_server_version() -> None:
+    """Make Werkzeug's server (``flask run``, the browser tests) say only ``Server: consult``.
+
+    The WSGI server writes that header after the app answered, so the app
+    cannot remove it. Gunicorn, used in production, sends ``Server: gunicorn``
+    without a version; a reverse proxy may drop it altogether.
+    """
+    from werkzeug.serving import WSGIRequestHandler
+
+    WSGIRequestHandler.version_string = lambda self: SERVER_NAME_HEADER  # type: ignore[method-assign]
+
+
 def register_security_headers(app: Flask) -> None:
+    hide_server_version()
+
     @app.after_request
     def _headers(response: Response) -> Response:
         headers = response.headers

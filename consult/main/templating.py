@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask import Flask
+from flask_babel import get_locale
 from flask_login import current_user
 
 from consult.access import may
@@ -17,6 +18,7 @@ def register_template_helpers(app: Flask) -> None:
     def _helpers() -> dict:
         return {
             "may": lambda action: may(current_user, action),
+            "get_locale": get_locale,
             "Role": Role,
             "ROLE_LABELS": ROLE_LABELS,
             "STATUS_LABELS": STATUS_LABELS,

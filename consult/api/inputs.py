@@ -1,0 +1,327 @@
+"""``/api/v1/inputs``: list, read, submit (or draft), resubmit, and attach files.
+
+Submitting goes through ``consult.submissions.services`` exactly like the web
+form; this module only translates JSON to ``InputData`` and errors to JSON.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import uuid
+from typing import Any
+
+from flask import current_app, jsonify, request
+from flask_login import current_user
+from sqlalchemy import and_, or_, select
+from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.wrappers import Response
+
+from consult.access import input_scope, load_input, login_only, requires
+from consult.api.blueprint import bp
+from consult.api.requests import (
+    ApiError,
+    decode_cursor,
+    encode_cursor,
+    json_body,
+    optional_string,
+    query_int,
+    string_list,
+    validation_error,
+)
+from consult.api.serializers import attachment_json, input_json, input_summary_json
+from consult.extensions import db
+from consult.submissions import services
+from consult.submissions.attachments import AttachmentError, detect_kind, store_attachment
+from consult.submissions.models import Consultation, Input
+from consult.submissions.states import Attribution, Status
+
+PAGE_MAX = 100
+IDEMPOTENCY_KEY_RE = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
+
+#: ``InputData`` field names as the API (and its error ``fields``) calls them.
+API_FIELD_NAMES = {
+    "priority_slug": "priority",
+    "country_codes": "countries",
+    "level_slug": "level",
+    "type_slug": "type",
+    "theme_slugs": "themes",
+    "is_hq_direct": "hq_direct",
+}
+
+
+def _arg(name: str) -> str | None:
+    value = request.args.get(name)
+    return value if value not in (None, "") else None
+
+
+@bp.route("/inputs", methods=["GET"])
+@login_only
+def list_inputs() -> Response:
+    """The inputs the caller may see, newest first, a page at a time."""
+    user = current_user._get_current_object()
+    limit = query_int("limit", 50, minimum=1, maximum=PAGE_MAX)
+    query = select(Input).where(input_scope(user))
+    status = _arg("status")
+    if status is not None:
+        if status not in {s.value for s in Status}:
+            raise validation_error(
+                {"status": ["Use one of: " + ", ".join(s.value for s in Status) + "."]}
+            )
+        query = query.where(Input.status == status)
+    consultation = _arg("consultation")
+    if consultation is not None:
+        query = query.join(Consultation, Consultation.id == Input.consultation_id).where(
+            Consultation.slug == consultation
+        )
+    after = _arg("after")
+    if after is not None:
+        moment, last_id = decode_cursor(after)
+        query = query.where(
+            or_(
+                Input.created_at < moment,
+                and_(Input.created_at == moment, Input.id < last_id),
+            )
+        )
+    rows = list(
+        db.session.scalars(
+            query.order_by(Input.created_at.desc(), Input.id.desc()).limit(limit + 1)
+        )
+    )
+    next_cursor = None
+    if len(rows) > limit:
+        rows = rows[:limit]
+        next_cursor = encode_cursor(rows[-1].created_at, rows[-1].id)
+    return jsonify({"items": [input_summary_json(i, user) for i in rows], "next": next_cursor})
+
+
+@bp.route("/inputs/<input_id>", methods=["GET"])
+@login_only
+def get_input(input_id: str) -> Response:
+    user = current_user._get_current_object()
+    item = load_input(input_id, user)
+    return jsonify(input_json(item, user))
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def _consultation(ref: Any, fields: dict[str, list[str]]) -> Consultation | None:
+    if not isinstance(ref, str) or not ref.strip():
+        fields["consultation"] = ["Give the consultation's slug (see GET /consultations)."]
+        return None
+    ref = ref.strip()
+    consultation = db.session.scalar(select(Consultation).where(Consultation.slug == ref))
+    if consultation is None:
+        try:
+            consultation = db.session.get(Consultation, uuid.UUID(ref))
+        except ValueError:
+            consultation = None
+    if consultation is None:
+        fields["consultation"] = ["No consultation has this slug or id."]
+    return consultation
+
+
+def _recommendations(data: dict[str, Any], fields: dict[str, list[str]]) -> list[tuple[str, str]]:
+    value = data.get("recommendations")
+    if value is None:
+        return []
+    problem = ['Give a list of {"addressee": slug, "text": text} objects.']
+    if not isinstance(value, list):
+        fields["recommendations"] = problem
+        return []
+    result = []
+    for row in value:
+        if (
+            not isinstance(row, dict)
+            or not isinstance(row.get("addressee", ""), str)
+            or not isinstance(row.get("text", ""), str)
+        ):
+            fields["recommendations"] = problem
+            return []
+        result.append((row.get("addressee") or "", row.get("text") or ""))
+    return result
+
+
+def _boolean(data: dict[str, Any], name: str, fields: dict[str, list[str]]) -> bool:
+    value = data.get(name, False)
+    if value is None:
+        return False
+    if not isinstance(value, bool):
+        fields[name] = ["Give true or false."]
+        return False
+    return value
+
+
+def input_data(data: dict[str, Any], consultation: Consultation | None = None) -> Any:
+    """``InputData`` from a JSON body; 400 naming every field of the wrong type."""
+    fields: dict[str, list[str]] = {}
+    if consultation is None:
+        consultation = _consultation(data.get("consultation"), fields)
+    text = {name: optional_string(data, name, fields) for name in ("title", "body")}
+    slugs = {
+        name: optional_string(data, name, fields)
+        for name in ("priority", "level", "type", "language", "attribution")
+    }
+    result = {
+        "country_codes": string_list(data, "countries", fields),
+        "theme_slugs": string_list(data, "themes", fields),
+        "recommendations": _recommendations(data, fields),
+        "is_hq_direct": _boolean(data, "hq_direct", fields),
+    }
+    if fields:
+        raise validation_error(fields)
+    return services.InputData(
+        consultation=consultation,
+        priority_slug=slugs["priority"],
+        level_slug=slugs["level"],
+        type_slug=slugs["type"],
+        language=slugs["language"] or "en",
+        attribution=slugs["attribution"] or Attribution.NON_ATTRIBUTABLE,
+        title=text["title"] or "",
+        body=text["body"] or "",
+        **result,
+    )
+
+
+def submission_error(exc: services.SubmissionError) -> ApiError:
+    """400 with per-field messages, or 422 when the input cannot be sent at all."""
+    fields = {
+        API_FIELD_NAMES.get(name, name): list(messages)
+        for name, messages in exc.fields.items()
+        if name != "__all__"
+    }
+    if fields:
+        return validation_error(fields, exc.message)
+    return ApiError(422, "unprocessable", exc.message)
+
+
+def _idempotency_key(user: Any) -> str | None:
+    """The header's key, scoped to the user (two callers may use the same key)."""
+    key = request.headers.get("Idempotency-Key")
+    if key is None:
+        return None
+    key = key.strip()
+    if not IDEMPOTENCY_KEY_RE.fullmatch(key):
+        raise validation_error(
+            {"Idempotency-Key": ["Use 1 to 64 letters, digits, '.', '_', ':' or '-'."]}
+        )
+    return f"api:{user.id}:{key}"
+
+
+def _created(item: Input, user: Any, *, replayed: bool) -> Response:
+    response = jsonify(input_json(item, user))
+    response.status_code = 201
+    response.headers["Location"] = f"{bp.url_prefix}/inputs/{item.id}"
+    if replayed:
+        response.headers["Idempotent-Replayed"] = "true"
+    return response
+
+
+@bp.route("/inputs", methods=["POST"])
+@requires("submit_input")
+def create_input() -> Response:
+    """Submit an input (routed at once), or save a draft with ``"draft": true``."""
+    user = current_user._get_current_object()
+    body = json_body()
+    draft = body.get("draft", False)
+    if not isinstance(draft, bool):
+        raise validation_error({"draft": ["Give true or false."]})
+    key = _idempotency_key(user)
+    data = input_data(body)
+    replayed = key is not None and (
+        db.session.scalar(select(Input.id).where(Input.idempotency_key == key)) is not None
+    )
+    try:
+        if draft:
+            item = services.save_draft(user, data, idempotency_key=key)
+        else:
+            item = services.submit_input(user, data, idempotency_key=key)
+    except services.SubmissionError as exc:
+        db.session.rollback()
+        raise submission_error(exc) from None
+    db.session.commit()
+    return _created(item, user, replayed=replayed)
+
+
+@bp.route("/inputs/<input_id>/submit", methods=["POST"])
+@requires("submit_input")
+def submit_draft(input_id: str) -> Response:
+    """Submit a draft; a body with fields replaces the draft's values first."""
+    user = current_user._get_current_object()
+    item = load_input(input_id, user)
+    body = json_body() if request.content_length or request.is_json else {}
+    data = input_data(body, item.consultation) if body else services.data_from_input(item)
+    try:
+        services.submit_input(user, data, item)
+    except services.SubmissionError as exc:
+        db.session.rollback()
+        raise submission_error(exc) from None
+    db.session.commit()
+    return jsonify(input_json(item, user))
+
+
+@bp.route("/inputs/<input_id>/resubmit", methods=["POST"])
+@requires("submit_input")
+def resubmit_input(input_id: str) -> Response:
+    """Revise an input returned with a question and send it again (full set of fields)."""
+    user = current_user._get_current_object()
+    item = load_input(input_id, user)
+    data = input_data(json_body(), item.consultation)
+    try:
+        services.resubmit(user, item, data)
+    except services.SubmissionError as exc:
+        db.session.rollback()
+        raise submission_error(exc) from None
+    db.session.commit()
+    return jsonify(input_json(item, user))
+
+
+@bp.route("/inputs/<input_id>/attachments", methods=["POST"])
+@requires("submit_input")
+def add_attachment(input_id: str) -> Response:
+    """Attach one file (multipart field ``file``) to a draft or a returned input."""
+    user = current_user._get_current_object()
+    item = load_input(input_id, user)
+    if request.mimetype != "multipart/form-data":
+        raise ApiError(
+            415, "unsupported_media_type", "Send the file as multipart/form-data, field 'file'."
+        )
+    limit = int(current_app.config["MAX_ATTACHMENT_BYTES"])
+    if request.content_length is not None and request.content_length > limit + 64 * 1024:
+        raise _too_large(limit)
+    try:
+        upload = request.files.get("file")
+    except RequestEntityTooLarge:
+        raise _too_large(limit) from None
+    if upload is None or not upload.filename:
+        raise validation_error({"file": ["Attach a file in the multipart field 'file'."]})
+    if item.status not in (Status.DRAFT, Status.RETURNED):
+        raise ApiError(
+            422,
+            "unprocessable",
+            "Files can be attached to a draft or to an input returned to you, not to this one.",
+        )
+    data = upload.stream.read(limit + 1)
+    if len(data) > limit:
+        raise _too_large(limit)
+    if not data:
+        raise validation_error({"file": ["The file is empty."]})
+    try:
+        detect_kind(data)
+    except AttachmentError as exc:
+        raise ApiError(415, "unsupported_media_type", str(exc), {"file": [str(exc)]}) from None
+    try:
+        attachment = store_attachment(user, io.BytesIO(data), upload.filename, item=item)
+    except AttachmentError as exc:
+        db.session.rollback()
+        raise ApiError(422, "unprocessable", str(exc), {"file": [str(exc)]}) from None
+    db.session.commit()
+    response = jsonify(attachment_json(attachment))
+    response.status_code = 201
+    return response
+
+
+def _too_large(limit: int) -> ApiError:
+    message = f"A file may be at most {limit // (1024 * 1024)} MB."
+    return ApiError(413, "payload_too_large", message, {"file": [message]})

@@ -1,0 +1,112 @@
+"""Reading what an API caller sent: JSON bodies, query parameters, cursors.
+
+Anything malformed ends the request with a JSON error (``ApiError``), never a
+stack trace or an HTML page.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import uuid
+from datetime import datetime
+from typing import Any
+
+from flask import jsonify, request
+from werkzeug.wrappers import Response
+
+
+class ApiError(Exception):
+    """Stop the request with ``{"error": {"code", "message", "fields"}}`` and ``status``."""
+
+    def __init__(
+        self,
+        status: int,
+        code: str,
+        message: str,
+        fields: dict[str, list[str]] | None = None,
+        **extra: Any,
+    ) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.fields = fields or {}
+        self.extra = extra
+
+    def response(self) -> Response:
+        error = {"code": self.code, "message": self.message, "fields": self.fields}
+        error.update(self.extra)
+        response = jsonify({"error": error})
+        response.status_code = self.status
+        return response
+
+
+def validation_error(fields: dict[str, list[str]], message: str | None = None) -> ApiError:
+    return ApiError(
+        400, "validation_failed", message or "Some values are missing or not valid.", fields
+    )
+
+
+def json_body() -> dict[str, Any]:
+    """The request's JSON object; 415 for another media type, 400 for bad JSON."""
+    if not request.is_json:
+        raise ApiError(
+            415, "unsupported_media_type", "Send the body as JSON (Content-Type: application/json)."
+        )
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        raise ApiError(400, "bad_json", "The body must be a JSON object.")
+    return data
+
+
+def query_int(name: str, default: int, *, minimum: int, maximum: int) -> int:
+    raw = request.args.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        value = None
+    if value is None or not minimum <= value <= maximum:
+        raise validation_error({name: [f"Give a whole number from {minimum} to {maximum}."]})
+    return value
+
+
+def encode_cursor(moment: datetime, item_id: uuid.UUID) -> str:
+    raw = f"{moment.isoformat()}|{item_id}".encode()
+    return base64.urlsafe_b64encode(raw).decode("ascii").rstrip("=")
+
+
+def decode_cursor(cursor: str, name: str = "after") -> tuple[datetime, uuid.UUID]:
+    """The (timestamp, id) of a cursor made by :func:`encode_cursor`; 400 otherwise."""
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        text = base64.urlsafe_b64decode(padded.encode("ascii")).decode("utf-8")
+        moment, _, raw_id = text.partition("|")
+        return datetime.fromisoformat(moment), uuid.UUID(raw_id)
+    except (ValueError, UnicodeError, binascii.Error):
+        raise validation_error(
+            {name: ["Use the 'next' value of the previous page as it was given."]}
+        ) from None
+
+
+def string_list(data: dict[str, Any], name: str, fields: dict[str, list[str]]) -> list[str]:
+    """A list of strings from a JSON body (a single string counts as a list of one)."""
+    value = data.get(name)
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return list(value)
+    fields.setdefault(name, []).append("Give a list of slugs.")
+    return []
+
+
+def optional_string(data: dict[str, Any], name: str, fields: dict[str, list[str]]) -> str | None:
+    value = data.get(name)
+    if value is None or isinstance(value, str):
+        return value
+    fields.setdefault(name, []).append("Give a text value.")
+    return None

@@ -1,0 +1,120 @@
+"""Model objects as the JSON the API returns (shapes described in ``openapi.py``).
+
+What a caller sees of an input depends on who they are, exactly as on the web
+pages: a CSO sees its own text and only the events meant for it; EU staff see
+the reviewed text; the organisation is named only where ``may_see_organisation``
+allows; only an administrator sees a reviewed input's sealed original.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from consult.access import may, may_see_organisation
+from consult.auth.roles import Role
+from consult.submissions.models import Attachment, Consultation, Input
+from consult.submissions.states import STATUS_LABELS, Status
+
+
+def iso(moment: datetime | None) -> str | None:
+    """Naive UTC timestamps as ISO 8601 with an explicit ``Z``."""
+    return None if moment is None else moment.replace(microsecond=0).isoformat() + "Z"
+
+
+def consultation_json(item: Consultation) -> dict[str, Any]:
+    return {
+        "id": str(item.id),
+        "slug": item.slug,
+        "title": item.title,
+        "description": item.description or "",
+        "is_open": item.is_open,
+        "opens_at": iso(item.opens_at),
+        "closes_at": iso(item.closes_at),
+        "countries": item.country_codes,
+        "guiding_questions": [
+            {"priority": q.priority_slug, "text": q.text} for q in item.questions
+        ],
+    }
+
+
+def attachment_json(att: Attachment) -> dict[str, Any]:
+    return {
+        "id": str(att.id),
+        "filename": att.filename,
+        "content_type": att.content_type,
+        "size": att.size,
+        "sha256": att.sha256,
+        "created_at": iso(att.created_at),
+    }
+
+
+def _is_cso(user: Any) -> bool:
+    return user.role == Role.CSO
+
+
+def input_summary_json(item: Input, user: Any) -> dict[str, Any]:
+    """The fields of a list row: no body, no timeline."""
+    cso = _is_cso(user)
+    org = None
+    if may_see_organisation(user, item) and item.organisation is not None:
+        org = {"id": str(item.organisation.id), "name": item.organisation.name}
+    return {
+        "id": str(item.id),
+        "consultation": item.consultation.slug,
+        "status": item.status,
+        "status_label": STATUS_LABELS[Status(item.status)],
+        "version": item.version,
+        "revision": item.revision,
+        "routed_to": item.routed_to,
+        "delegation": item.delegation_slug,
+        "is_hq_direct": item.is_hq_direct,
+        "attribution": item.attribution,
+        "priority": item.priority_slug,
+        "countries": item.country_codes,
+        "level": item.level_slug,
+        "type": item.type_slug,
+        "themes": [t.slug for t in item.themes],
+        "language": item.language,
+        "title": item.title if cso else item.effective_title,
+        "organisation": org,
+        "claimed_by": None if cso or item.claimed_by is None else item.claimed_by.display_name,
+        "merged_into": str(item.merged_into_id) if item.merged_into_id else None,
+        "created_at": iso(item.created_at),
+        "updated_at": iso(item.updated_at),
+        "submitted_at": iso(item.submitted_at),
+        "forwarded_at": iso(item.forwarded_at),
+        "decided_at": iso(item.decided_at),
+    }
+
+
+def input_json(item: Input, user: Any) -> dict[str, Any]:
+    """One input in full, as ``user`` may see it."""
+    cso = _is_cso(user)
+    data = input_summary_json(item, user)
+    data["body"] = item.body if cso else item.effective_body
+    data["recommendations"] = [
+        {"addressee": rec.addressee_slug, "text": rec.text if cso else rec.effective_text}
+        for rec in item.recommendations
+    ]
+    data["moderator_summary"] = None if cso else item.moderator_summary
+    data["hq_feedback"] = item.hq_feedback
+    data["hq_note"] = None if cso else item.hq_note  # the moderator's note to HQ
+    data["is_redacted"] = False if cso else item.is_redacted
+    data["original"] = (
+        {"title": item.title, "body": item.body}
+        if may(user, "view_sealed_original") and item.is_redacted
+        else None
+    )
+    data["attachments"] = [attachment_json(att) for att in item.attachments]
+    data["timeline"] = [
+        {
+            "kind": event.kind,
+            "at": iso(event.created_at),
+            "message": event.message,
+            "visible_to_cso": event.is_visible_to_cso,
+        }
+        for event in item.events
+        if not cso or event.is_visible_to_cso
+    ]
+    return data

@@ -1,0 +1,66 @@
+"""``flask digest``: write an HQ digest to a file, for scheduled jobs and analysts."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from consult.cli.errors import fail
+from consult.digest.services import FORMATS, FilterError, parse_filters, render_digest
+from consult.extensions import db
+
+
+@click.command("digest")
+@click.option("--format", "fmt", required=True, help=f"One of {', '.join(FORMATS)}.")
+@click.option("--out", "out", required=True, help="The file to write ('-' for standard output).")
+@click.option("--consultation", help="Consultation slug.")
+@click.option("--priority", help="Priority slug (ssr, terrorism, ...).")
+@click.option("--country", help="ISO code of a country (TN, UA, ...).")
+@click.option("--region", help="Region slug (south, east).")
+@click.option("--type", "type_", help="Input type slug (context-analysis, ...).")
+@click.option("--theme", help="Theme slug (gender, youth, ...).")
+@click.option("--since", help="Forwarded on or after this date (YYYY-MM-DD).")
+@click.option("--until", help="Forwarded on or before this date (YYYY-MM-DD).")
+@click.option(
+    "--audience",
+    default="external",
+    show_default=True,
+    help="external (may leave the EU institutions) or internal (EU staff only).",
+)
+@click.option(
+    "--part",
+    default="inputs",
+    show_default=True,
+    help="For CSV: inputs, or recommendations with their addressees.",
+)
+def digest_command(fmt: str, out: str, type_: str | None, part: str, **options: str | None) -> None:
+    """Write a digest of forwarded inputs (same filters as the digest page)."""
+    fmt = fmt.strip().lower()
+    if fmt not in FORMATS:
+        fail(f"Unknown format {fmt!r}; valid values: {', '.join(FORMATS)}.")
+    try:
+        filters = parse_filters({**options, "type": type_})
+        digest_file = render_digest(fmt, filters, None, part=part.strip().lower(), via="cli")
+    except FilterError as exc:
+        db.session.rollback()
+        fail(str(exc))
+    db.session.commit()
+    if out == "-":
+        for chunk in digest_file.chunks:
+            sys.stdout.buffer.write(chunk)
+        sys.stdout.buffer.flush()
+    else:
+        try:
+            with open(out, "wb") as handle:
+                for chunk in digest_file.chunks:
+                    handle.write(chunk)
+        except OSError as exc:
+            fail(f"Cannot write {out}: {exc.strerror or exc}.")
+        click.echo(
+            f"Wrote {digest_file.count} input{'s' if digest_file.count != 1 else ''} "
+            f"({fmt}, {filters.audience}) to {out}."
+        )
+
+
+COMMANDS = [digest_command]

@@ -1,0 +1,181 @@
+"""Charts of a digest (matplotlib, no pyplot state): PNG for the DOCX, inline SVG for HTML.
+
+The SVG goes inline into a page served under a strict Content-Security-Policy
+(``style-src 'self'``): matplotlib's ``<style>`` element and ``style="..."``
+attributes would be blocked there, so they are turned into SVG presentation
+attributes (``fill="#..."``), which the policy allows.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from typing import TYPE_CHECKING
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+from lxml import etree  # noqa: E402
+from markupsafe import Markup  # noqa: E402
+from matplotlib import rc_context  # noqa: E402
+from matplotlib.colors import ListedColormap  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.patches import Rectangle  # noqa: E402
+from matplotlib.ticker import MaxNLocator  # noqa: E402
+
+if TYPE_CHECKING:
+    from consult.digest.services import Digest, Matrix
+
+SVG_NS = "http://www.w3.org/2000/svg"
+FONT_FAMILY = "DejaVu Sans, Arial, Helvetica, sans-serif"
+# The same five blues as the heat-0..heat-4 classes of the page.
+HEAT_COLOURS = ["#ffffff", "#e6eefb", "#c3d5f4", "#94b4ea", "#5f8ddc"]
+BAR_COLOUR = "#003399"
+
+
+def _short(name: str, limit: int = 38) -> str:
+    return name if len(name) <= limit else name[: limit - 1].rstrip() + "\u2026"
+
+
+def heatmap_figure(matrix: Matrix) -> Figure:
+    """The priority x country matrix; suppressed cells are hatched and say "< k"."""
+    n_rows = max(1, len(matrix.rows))
+    n_cols = max(1, len(matrix.countries))
+    fig = Figure(figsize=(max(6.0, 2.8 + 0.62 * n_cols), 1.0 + 0.42 * n_rows), dpi=100)
+    ax = fig.add_subplot()
+    shown = [c.count for row in matrix.rows for c in row.cells if c.count]
+    highest = max(shown, default=0)
+    levels = []
+    for row in matrix.rows:
+        line = []
+        for cell in row.cells:
+            level = int(cell.heat.split()[0].removeprefix("heat-")) if cell.count else 0
+            line.append(level)
+        levels.append(line or [0])
+    ax.imshow(
+        levels or [[0]],
+        cmap=ListedColormap(HEAT_COLOURS),
+        vmin=0,
+        vmax=4,
+        aspect="auto",
+        interpolation="nearest",
+    )
+    for i, row in enumerate(matrix.rows):
+        for j, cell in enumerate(row.cells):
+            if cell.suppressed:
+                ax.add_patch(
+                    Rectangle(
+                        (j - 0.5, i - 0.5), 1, 1, fill=False, hatch="///", edgecolor="#8a929e"
+                    )
+                )
+                text, colour = f"<{matrix.k}", "#1b1f24"
+            else:
+                text = str(cell.count)
+                colour = "#ffffff" if cell.heat.startswith("heat-4") else "#1b1f24"
+            ax.text(j, i, text, ha="center", va="center", fontsize=8, color=colour)
+    ax.set_xticks(range(len(matrix.countries)))
+    ax.set_xticklabels([name for _c, name in matrix.countries], rotation=45, ha="right", fontsize=8)
+    ax.set_yticks(range(len(matrix.rows)))
+    ax.set_yticklabels([_short(row.name) for row in matrix.rows], fontsize=8)
+    ax.set_xticks([x - 0.5 for x in range(1, n_cols)], minor=True)
+    ax.set_yticks([y - 0.5 for y in range(1, n_rows)], minor=True)
+    ax.grid(which="minor", color="#d6dae0", linewidth=0.8)
+    ax.tick_params(which="minor", length=0)
+    title = "Inputs by priority and country"
+    if highest == 0 and not matrix.has_suppressed:
+        title += " (none)"
+    ax.set_title(title, fontsize=10)
+    fig.tight_layout()
+    return fig
+
+
+def type_figure(counts: list[tuple[str, str, int]]) -> Figure:
+    """Inputs by type, as horizontal bars with their numbers."""
+    fig = Figure(figsize=(6.0, 0.6 + 0.4 * max(1, len(counts))), dpi=100)
+    ax = fig.add_subplot()
+    names = [name for _slug, name, _n in counts][::-1]
+    values = [n for _slug, _name, n in counts][::-1]
+    bars = ax.barh(names, values, color=BAR_COLOUR)
+    ax.bar_label(bars, padding=3, fontsize=8)
+    ax.set_xlabel("Inputs", fontsize=8)
+    ax.tick_params(labelsize=8)
+    ax.set_xlim(0, max([*values, 1]) * 1.15)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.set_title("Inputs by type", fontsize=10)
+    fig.tight_layout()
+    return fig
+
+
+def png_bytes(fig: Figure, dpi: int = 200) -> bytes:
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
+    return buffer.getvalue()
+
+
+_FONT_SIZE = re.compile(r"^[\d.]+(px|pt|em|%)$")
+
+
+def _presentation_attributes(style: str) -> dict[str, str]:
+    """``fill: #fff; font: 10px 'DejaVu Sans'`` as SVG attributes."""
+    attrs: dict[str, str] = {}
+    for declaration in style.split(";"):
+        name, _sep, value = declaration.partition(":")
+        name, value = name.strip(), value.strip()
+        if not name or not value:
+            continue
+        if name == "font":
+            tokens = value.split()
+            family: list[str] = []
+            for token in tokens:
+                if _FONT_SIZE.match(token):
+                    attrs["font-size"] = token
+                elif token in ("bold", "italic", "normal") or token.isdigit():
+                    key = "font-style" if token == "italic" else "font-weight"
+                    attrs[key] = token
+                else:
+                    family.append(token)
+            attrs["font-family"] = FONT_FAMILY
+        elif name == "font-family":
+            attrs["font-family"] = FONT_FAMILY
+        else:
+            attrs[name] = value
+    return attrs
+
+
+def svg_markup(fig: Figure, label: str) -> Markup:
+    """Inline SVG without ``<style>``, style attributes, scripts or metadata."""
+    buffer = io.BytesIO()
+    with rc_context({"svg.fonttype": "none", "svg.hashsalt": "consult"}):
+        fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, remove_comments=True)
+    root = etree.fromstring(buffer.getvalue(), parser)
+    for element in list(root.iter()):
+        if not isinstance(element.tag, str):
+            continue
+        local = etree.QName(element).localname
+        if local in ("style", "script", "metadata", "foreignObject"):
+            element.getparent().remove(element)
+            continue
+        style = element.attrib.pop("style", None)
+        if style:
+            for key, value in _presentation_attributes(style).items():
+                element.set(key, value)
+    for attr in ("width", "height"):
+        root.attrib.pop(attr, None)
+    root.set("role", "img")
+    root.set("aria-label", label)
+    root.set("class", "chart")
+    title = etree.Element(f"{{{SVG_NS}}}title")
+    title.text = label
+    root.insert(0, title)
+    markup = etree.tostring(root, encoding="unicode")
+    return Markup(markup)  # noqa: S704 - generated by matplotlib and cleaned above
+
+
+def digest_charts(digest: Digest) -> dict[str, Figure]:
+    return {
+        "heatmap": heatmap_figure(digest.matrix()),
+        "types": type_figure(digest.type_counts()),
+    }

@@ -1,0 +1,20 @@
+"""Digest writers, one module per format; each takes a Digest and yields bytes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+#: A spreadsheet runs a cell that starts with one of these as a formula.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value: Any) -> Any:
+    """A cell value that a spreadsheet shows as text, never runs as a formula."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+from consult.digest.exports import csv, docx, html, json, xlsx  # noqa: E402
+
+__all__ = ["FORMULA_PREFIXES", "csv", "docx", "html", "json", "safe_cell", "xlsx"]

@@ -1,0 +1,212 @@
+"""The narrative report as DOCX (python-docx), laid out like the 2017 CSDN meeting report."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt, RGBColor
+
+from consult.digest import charts
+from consult.digest.exports.report import Report, build_report
+
+if TYPE_CHECKING:
+    from docx.document import Document as DocumentObject
+    from docx.table import _Cell
+
+    from consult.digest.services import Digest, Matrix
+
+PLATFORM = "consult"
+HEAT_FILL = {
+    "heat-0": "FFFFFF",
+    "heat-1": "E6EEFB",
+    "heat-2": "C3D5F4",
+    "heat-3": "94B4EA",
+    "heat-4": "5F8DDC",
+}
+BRAND = RGBColor(0x00, 0x33, 0x99)
+
+
+def _shade(cell: _Cell, fill: str) -> None:
+    shading = OxmlElement("w:shd")
+    shading.set(qn("w:val"), "clear")
+    shading.set(qn("w:color"), "auto")
+    shading.set(qn("w:fill"), fill)
+    cell._tc.get_or_add_tcPr().append(shading)
+
+
+def _small(cell: _Cell, text: str, *, bold: bool = False, centre: bool = False) -> None:
+    paragraph = cell.paragraphs[0]
+    run = paragraph.add_run(text)
+    run.font.size = Pt(8)
+    run.bold = bold
+    if centre:
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+
+
+def _metadata(doc: DocumentObject, digest: Digest, report: Report) -> None:
+    props = doc.core_properties
+    props.author = PLATFORM
+    props.last_modified_by = PLATFORM
+    props.title = report.title
+    props.subject = report.subtitle
+    props.comments = ""
+    props.keywords = ""
+    props.category = ""
+    props.revision = 1
+    props.created = digest.generated_at
+    props.modified = digest.generated_at
+
+
+def _styles(doc: DocumentObject) -> None:
+    normal = doc.styles["Normal"]
+    normal.font.name = "Calibri"
+    normal.font.size = Pt(10.5)
+    normal.paragraph_format.space_after = Pt(6)
+    for name, size in (("Heading 1", 15), ("Heading 2", 12.5), ("Heading 3", 11)):
+        style = doc.styles[name]
+        style.font.color.rgb = BRAND
+        style.font.size = Pt(size)
+
+
+def _title_page(doc: DocumentObject, report: Report) -> None:
+    for text, size, bold in (
+        (report.subtitle, 13, False),
+        (report.title, 18, True),
+        (report.generated, 12, False),
+        ("DIGEST REPORT", 13, True),
+        (report.audience, 10, False),
+    ):
+        paragraph = doc.add_paragraph()
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        paragraph.paragraph_format.space_after = Pt(14)
+        run = paragraph.add_run(text)
+        run.font.size = Pt(size)
+        run.bold = bold
+        if bold:
+            run.font.color.rgb = BRAND
+
+
+def _matrix_table(doc: DocumentObject, matrix: Matrix) -> None:
+    table = doc.add_table(rows=1, cols=len(matrix.countries) + 2)
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    header = table.rows[0].cells
+    _small(header[0], "Priority", bold=True)
+    for index, (_code, name) in enumerate(matrix.countries, start=1):
+        _small(header[index], name, bold=True, centre=True)
+    _small(header[-1], "Total", bold=True, centre=True)
+    for row in matrix.rows:
+        cells = table.add_row().cells
+        _small(cells[0], row.name)
+        for index, cell in enumerate(row.cells, start=1):
+            _small(cells[index], cell.text, centre=True)
+            _shade(cells[index], HEAT_FILL.get(cell.heat.split()[0], "FFFFFF"))
+        _small(cells[-1], str(row.total), bold=True, centre=True)
+
+
+def _count_table(doc: DocumentObject, heading: str, rows: list[tuple[str, str, int]]) -> None:
+    table = doc.add_table(rows=1, cols=2)
+    table.style = "Table Grid"
+    _small(table.rows[0].cells[0], heading, bold=True)
+    _small(table.rows[0].cells[1], "Inputs", bold=True, centre=True)
+    for _slug, name, count in rows:
+        cells = table.add_row().cells
+        _small(cells[0], name)
+        _small(cells[1], str(count), centre=True)
+
+
+def _finding(doc: DocumentObject, title: str, text: str, label: str, kind: str) -> None:
+    paragraph = doc.add_paragraph(style="List Bullet")
+    if title:
+        paragraph.add_run(title.rstrip(".") + ". ").bold = True
+    paragraph.add_run(text.strip())
+    attribution = paragraph.add_run(f" \u2014 {label[:1].upper()}{label[1:]}")
+    attribution.italic = True
+    if kind:
+        paragraph.add_run(f" ({kind.lower()})").italic = True
+
+
+def build(digest: Digest) -> bytes:
+    report = build_report(digest)
+    matrix = digest.matrix()
+    doc = Document()
+    _metadata(doc, digest, report)
+    _styles(doc)
+    section = doc.sections[0]
+    section.orientation = WD_ORIENT.PORTRAIT
+    section.left_margin = section.right_margin = Cm(2.2)
+    section.footer.paragraphs[0].text = f"consult \u00b7 {report.audience}"
+
+    _title_page(doc, report)
+    doc.add_page_break()
+    doc.add_heading("Background", level=1)
+    for text in report.background:
+        doc.add_paragraph(text)
+    doc.add_paragraph("Filters used for this report:")
+    for label, value in report.filters:
+        paragraph = doc.add_paragraph(style="List Bullet")
+        paragraph.add_run(f"{label}: ").bold = True
+        paragraph.add_run(value)
+
+    doc.add_heading("Overview", level=1)
+    for text in report.overview:
+        doc.add_paragraph(text)
+    _matrix_table(doc, matrix)
+    figures = charts.digest_charts(digest)
+    doc.add_picture(io.BytesIO(charts.png_bytes(figures["heatmap"])), width=Cm(16.5))
+    doc.add_picture(io.BytesIO(charts.png_bytes(figures["types"])), width=Cm(14))
+    _count_table(doc, "Theme", [t for t in digest.theme_counts() if t[2]])
+
+    for part in report.sections:
+        doc.add_heading(f"{part.numeral}. {part.name}", level=1)
+        doc.add_paragraph(
+            f"{part.inputs} input{'s' if part.inputs != 1 else ''} from "
+            f"{part.organisations} organisation{'s' if part.organisations != 1 else ''}."
+        ).runs[0].italic = True
+        if part.questions:
+            doc.add_paragraph("The consultation asked:")
+            for question in part.questions:
+                doc.add_paragraph(question, style="List Bullet")
+        if part.findings:
+            doc.add_heading("Context findings", level=2)
+            for finding in part.findings:
+                _finding(doc, finding.title, finding.text, finding.label, finding.type)
+        if part.recommendations:
+            doc.add_heading("Recommendations", level=2)
+            for addressee, items in part.recommendations.items():
+                doc.add_heading(f"Addressed to: {addressee}", level=3)
+                for text, label in items:
+                    _finding(doc, "", text, label, "")
+        if part.good_practices:
+            doc.add_heading("Good practices", level=2)
+            for place, findings in part.good_practices.items():
+                doc.add_heading(place[:1].upper() + place[1:], level=3)
+                for finding in findings:
+                    _finding(doc, finding.title, finding.text, finding.label, "")
+    if not report.sections:
+        doc.add_paragraph("No forwarded input matches these filters.")
+
+    doc.add_heading("Note on method", level=1)
+    for text in report.method:
+        doc.add_paragraph(text)
+    doc.add_heading("The Chatham House Rule", level=2)
+    doc.add_paragraph(report.chatham_house[0])
+    quote = doc.add_paragraph()
+    quote.paragraph_format.left_indent = Cm(1)
+    quote.add_run(report.chatham_house[1]).italic = True
+
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    return buffer.getvalue()
+
+
+def report(digest: Digest) -> Iterator[bytes]:
+    yield build(digest)

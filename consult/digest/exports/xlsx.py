@@ -1,0 +1,129 @@
+"""The XLSX workbook (openpyxl write-only mode): Inputs, Recommendations, Matrix, Themes, Types.
+
+Write-only mode keeps memory flat; the workbook is written to a temporary
+file, which is then streamed.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from consult.digest.exports import safe_cell
+from consult.digest.exports.csv import (
+    RECOMMENDATION_COLUMNS,
+    input_columns,
+    input_values,
+    recommendation_rows,
+)
+
+if TYPE_CHECKING:
+    from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+
+    from consult.digest.services import Digest
+
+PLATFORM = "consult"
+HEADER_FONT = Font(bold=True, color="FFFFFF")
+HEADER_FILL = PatternFill("solid", fgColor="003399")
+WRAP = Alignment(wrap_text=True, vertical="top")
+CHUNK = 64 * 1024
+
+INPUT_WIDTHS = {
+    "reference": 38,
+    "title": 40,
+    "reviewed_body": 80,
+    "moderator_summary": 50,
+    "attribution": 36,
+    "countries": 24,
+    "priority": 30,
+    "consultation": 30,
+    "themes": 30,
+}
+
+
+def _clean(value: Any) -> Any:
+    if isinstance(value, str):
+        return safe_cell(ILLEGAL_CHARACTERS_RE.sub("", value))
+    return value
+
+
+def _sheet(wb: Workbook, title: str, headers: list[str], widths: list[float]) -> WriteOnlyWorksheet:
+    ws = wb.create_sheet(title)
+    ws.freeze_panes = "A2"
+    for index, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(index)].width = width
+    cells = []
+    for header in headers:
+        cell = WriteOnlyCell(ws, value=header)
+        cell.font = HEADER_FONT
+        cell.fill = HEADER_FILL
+        cells.append(cell)
+    ws.append(cells)
+    return ws
+
+
+def _row(ws: WriteOnlyWorksheet, values: list[Any], wrap: bool = False) -> list[Any]:
+    if not wrap:
+        return [_clean(v) for v in values]
+    cells = []
+    for value in values:
+        cell = WriteOnlyCell(ws, value=_clean(value))
+        cell.alignment = WRAP
+        cells.append(cell)
+    return cells
+
+
+def _build(digest: Digest, path: str) -> None:
+    wb = Workbook(write_only=True)
+    wb.properties.creator = PLATFORM
+    wb.properties.lastModifiedBy = PLATFORM
+    wb.properties.title = "consult digest"
+    columns = input_columns(digest)
+    inputs = _sheet(wb, "Inputs", columns, [INPUT_WIDTHS.get(c, 16) for c in columns])
+    recs = _sheet(wb, "Recommendations", RECOMMENDATION_COLUMNS, [38, 30, 24, 36, 26, 80])
+    matrix = digest.matrix()
+    matrix_headers = ["Priority", *[name for _code, name in matrix.countries], "Total inputs"]
+    matrix_ws = _sheet(
+        wb, "Matrix", matrix_headers, [50, *[14] * len(matrix.countries), 14]
+    )
+    themes = _sheet(wb, "Themes", ["Theme", "Inputs"], [40, 12])
+    types = _sheet(wb, "Types", ["Type", "Inputs"], [40, 12])
+
+    internal = not digest.filters.external
+    for batch in digest.batches():
+        for item in batch:
+            inputs.append(_row(inputs, input_values(item, internal), wrap=True))
+            for row in recommendation_rows(item):
+                recs.append(_row(recs, row, wrap=True))
+    for row in matrix.rows:
+        matrix_ws.append(
+            [row.name, *[c.count if c.count is not None else c.text for c in row.cells], row.total]
+        )
+    if matrix.has_suppressed:
+        matrix_ws.append([])
+        matrix_ws.append(
+            [
+                f"'fewer than {matrix.k}': fewer than {matrix.k} organisations; their inputs "
+                "are reported at region level."
+            ]
+        )
+    for _slug, name, count in digest.theme_counts():
+        themes.append([name, count])
+    for _slug, name, count in digest.type_counts():
+        types.append([name, count])
+    wb.save(path)
+
+
+def workbook(digest: Digest) -> Iterator[bytes]:
+    with tempfile.NamedTemporaryFile(suffix=".xlsx") as handle:
+        _build(digest, handle.name)
+        handle.seek(0)
+        while chunk := handle.read(CHUNK):
+            yield chunk

@@ -1,0 +1,133 @@
+"""The filters of a digest: parsed once, from the page's query string or the CLI's options."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+
+from consult.extensions import db
+from consult.reference.models import Country, InputType, Priority, Region, Theme
+from consult.submissions.models import Consultation
+
+AUDIENCES = ("external", "internal")
+#: The filter names, in the order the page, the CLI and the report list them.
+FILTER_NAMES = (
+    "consultation",
+    "priority",
+    "country",
+    "region",
+    "type",
+    "theme",
+    "since",
+    "until",
+    "audience",
+)
+
+
+class FilterError(ValueError):
+    """A filter value that is not valid; the message names the valid values."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+@dataclass(frozen=True)
+class DigestFilters:
+    """What a digest covers. ``None`` means "all"; ``audience`` is always set."""
+
+    consultation: str | None = None
+    priority: str | None = None
+    country: str | None = None
+    region: str | None = None
+    type: str | None = None
+    theme: str | None = None
+    since: date | None = None
+    until: date | None = None
+    audience: str = "external"
+
+    @property
+    def external(self) -> bool:
+        return self.audience != "internal"
+
+    def as_dict(self) -> dict[str, str]:
+        """The filters that are set, as strings (for the audit log, JSON and links)."""
+        result: dict[str, str] = {}
+        for key, value in asdict(self).items():
+            if value is None or value == "":
+                continue
+            result[key] = value.isoformat() if isinstance(value, date) else str(value)
+        return result
+
+
+def _valid(model: type, key: str, order: Any) -> list[str]:
+    return list(db.session.scalars(select(getattr(model, key)).order_by(order)))
+
+
+def _choice(name: str, raw: str, valid: list[str]) -> str:
+    if raw not in valid:
+        raise FilterError(
+            f"Unknown {name} {raw!r}; valid values: {', '.join(valid)}.",
+            name,
+        )
+    return raw
+
+
+def _date(name: str, raw: str) -> date:
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise FilterError(
+            f"{name} must be a date written YYYY-MM-DD (for example 2026-01-31), not {raw!r}.",
+            name,
+        ) from None
+
+
+def valid_values() -> dict[str, list[str]]:
+    """The values each choice filter accepts (reference data and consultations)."""
+    return {
+        "consultation": _valid(Consultation, "slug", Consultation.slug),
+        "priority": _valid(Priority, "slug", Priority.position),
+        "country": _valid(Country, "code", Country.code),
+        "region": _valid(Region, "slug", Region.position),
+        "type": _valid(InputType, "slug", InputType.position),
+        "theme": _valid(Theme, "slug", Theme.position),
+        "audience": list(AUDIENCES),
+    }
+
+
+def parse_filters(mapping: Mapping[str, Any]) -> DigestFilters:
+    """Digest filters from a mapping of strings (query string, CLI options).
+
+    Empty values mean "all". Raises :class:`FilterError` naming the valid
+    values for the first bad one.
+    """
+    raw: dict[str, str] = {}
+    for name in FILTER_NAMES:
+        value = mapping.get(name)
+        if value is None:
+            continue
+        value = str(value).strip()
+        if value:
+            raw[name] = value
+    values: dict[str, Any] = {}
+    valid = None
+    for name in ("consultation", "priority", "country", "region", "type", "theme", "audience"):
+        if name not in raw:
+            continue
+        if valid is None:
+            valid = valid_values()
+        given = raw[name].upper() if name == "country" else raw[name].lower()
+        if name == "consultation":
+            given = raw[name]
+        values[name] = _choice(name, given, valid[name])
+    for name in ("since", "until"):
+        if name in raw:
+            values[name] = _date(name, raw[name])
+    if values.get("since") and values.get("until") and values["since"] > values["until"]:
+        raise FilterError("since must not be later than until.", "since")
+    return DigestFilters(**values)

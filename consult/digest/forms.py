@@ -1,0 +1,51 @@
+"""The digest page's filter form (a GET form: links to it can be shared and bookmarked)."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from wtforms import SelectField
+from wtforms.fields import DateField
+from wtforms.fields.choices import SelectChoice
+
+from consult.digest.query import Reference
+from consult.extensions import db
+from consult.submissions.models import Consultation
+
+
+class DigestFilterForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    consultation = SelectField(_l("Consultation"), validate_choice=False)
+    priority = SelectField(_l("Priority"), validate_choice=False)
+    country = SelectField(_l("Country"), validate_choice=False)
+    region = SelectField(_l("Region"), validate_choice=False)
+    type = SelectField(_l("Type of input"), validate_choice=False)
+    theme = SelectField(_l("Theme"), validate_choice=False)
+    since = DateField(_l("Forwarded from"), description=_l("Date as YYYY-MM-DD"))
+    until = DateField(_l("Forwarded until"), description=_l("Date as YYYY-MM-DD"))
+    audience = SelectField(
+        _l("Audience"),
+        choices=[
+            SelectChoice("external", _l("External: may leave the EU institutions")),
+            SelectChoice("internal", _l("Internal: EU staff only")),
+        ],
+        validate_choice=False,
+    )
+
+    def fill_choices(self) -> None:
+        def options(pairs: list[tuple[str, str]]) -> list[SelectChoice]:
+            return [SelectChoice("", _l("All"))] + [SelectChoice(v, label) for v, label in pairs]
+
+        ref = Reference.load()
+        consultations = db.session.execute(
+            select(Consultation.slug, Consultation.title).order_by(Consultation.opens_at.desc())
+        ).all()
+        self.consultation.choices = options([(s, t) for s, t in consultations])
+        self.priority.choices = options(list(ref.priorities.items()))
+        self.country.choices = options([(c, n) for c, (n, _r) in ref.countries.items()])
+        self.region.choices = options([(s, n) for s, (n, _h) in ref.regions.items()])
+        self.type.choices = options(list(ref.types.items()))
+        self.theme.choices = options(list(ref.themes.items()))

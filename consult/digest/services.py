@@ -1,0 +1,398 @@
+"""HQ digests: what they contain, and generating a download in any format.
+
+``render_digest(fmt, filters, actor)`` is the one entry point of the views,
+the CLI and the API: it counts in SQL, records the download in the audit
+log and returns a :class:`DigestFile` whose ``chunks`` stream the file.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from consult.audit.services import record
+from consult.digest.anonymise import Anonymiser
+from consult.digest.filters import (
+    AUDIENCES,
+    FILTER_NAMES,
+    DigestFilters,
+    FilterError,
+    parse_filters,
+    valid_values,
+)
+from consult.digest.query import Aggregates, InputRow, Reference, aggregate, iter_batches
+from consult.extensions import db
+from consult.identifiers import known_identifiers
+from consult.submissions.models import Consultation
+from consult.submissions.states import Attribution
+from consult.timeutil import utcnow
+
+__all__ = [
+    "AUDIENCES",
+    "FILTER_NAMES",
+    "FORMATS",
+    "Digest",
+    "DigestFile",
+    "DigestFilters",
+    "FilterError",
+    "build_digest",
+    "parse_filters",
+    "render_digest",
+    "valid_values",
+]
+
+FORMATS = ("csv", "xlsx", "json", "docx", "html")
+PARTS = ("inputs", "recommendations")
+
+
+@dataclass
+class DigestFile:
+    """A generated digest: ``chunks`` yields the bytes (read it once)."""
+
+    chunks: Iterable[bytes]
+    mimetype: str
+    filename: str
+    count: int
+
+
+@dataclass
+class DigestInput:
+    """One input as a digest presents it: anonymised, redacted, with names not slugs."""
+
+    ref: str
+    consultation: str
+    priority_slug: str
+    priority: str
+    countries: str
+    group_place: str
+    level: str
+    type_slug: str
+    type: str
+    themes: list[str]
+    title: str
+    body: str
+    summary: str
+    attribution: str
+    eu_only: bool
+    status: str
+    forwarded: str
+    recommendations: list[tuple[str, str, str]] = field(default_factory=list)
+
+
+@dataclass
+class MatrixCell:
+    count: int | None  # None when suppressed
+    organisations: int
+    heat: str
+    text: str
+
+    @property
+    def suppressed(self) -> bool:
+        return self.count is None
+
+
+@dataclass
+class MatrixRow:
+    slug: str
+    name: str
+    cells: list[MatrixCell]
+    total: int
+
+
+@dataclass
+class Matrix:
+    countries: list[tuple[str, str]]
+    rows: list[MatrixRow]
+    k: int
+    external: bool
+
+    @property
+    def has_suppressed(self) -> bool:
+        return any(cell.suppressed for row in self.rows for cell in row.cells)
+
+
+def heat_class(count: int, highest: int) -> str:
+    """heat-0 .. heat-4 by the share of the highest count."""
+    if count <= 0 or highest <= 0:
+        return "heat-0"
+    return f"heat-{min(4, max(1, math.ceil(4 * count / highest)))}"
+
+
+@dataclass
+class Digest:
+    filters: DigestFilters
+    generated_at: datetime
+    reference: Reference
+    aggregates: Aggregates
+    anonymiser: Anonymiser
+    consultation: Consultation | None
+    k: int
+    #: A report written to a file (CLI) embeds its stylesheet; a served page links it.
+    standalone: bool = False
+
+    # -- counts ------------------------------------------------------------------
+    def _withheld(self, priority: str | None, codes: list[str]) -> bool:
+        # With a country filter, "a CSO in the Eastern Neighbourhood" would still
+        # say the country: inputs of a small cell are then left out altogether.
+        country = self.filters.country
+        return bool(country) and country in codes and self.anonymiser.is_small(priority, country)
+
+    @property
+    def withheld(self) -> int:
+        country = self.filters.country
+        if not country:
+            return 0
+        return sum(
+            cell.inputs
+            for (priority, code), cell in self.aggregates.cells.items()
+            if code == country and self.anonymiser.is_small(priority, code)
+        )
+
+    @property
+    def count(self) -> int:
+        return self.aggregates.inputs - self.withheld
+
+    @property
+    def audience_label(self) -> str:
+        if self.filters.external:
+            return _("External: may be shared outside the EU institutions")
+        return _("Internal: EU staff only")
+
+    def matrix(self) -> Matrix:
+        ref = self.reference
+        agg = self.aggregates
+        codes = {code for _p, code in agg.cells}
+        region_order = list(ref.regions)
+        countries = sorted(
+            ((c, ref.countries.get(c, (c, ""))[0]) for c in codes),
+            key=lambda item: (
+                region_order.index(ref.countries.get(item[0], ("", ""))[1])
+                if ref.countries.get(item[0], ("", ""))[1] in region_order
+                else 99,
+                item[1],
+            ),
+        )
+        shown = [
+            cell.inputs
+            for key, cell in agg.cells.items()
+            if not self.anonymiser.is_small(key[0], key[1])
+        ]
+        highest = max(shown, default=0)
+        rows = []
+        for slug, name in ref.priorities.items():
+            if self.filters.priority and slug != self.filters.priority:
+                continue
+            cells = []
+            for code, _name in countries:
+                cell = agg.cells.get((slug, code))
+                if cell is None:
+                    cells.append(MatrixCell(0, 0, "heat-0", "0"))
+                elif self.anonymiser.is_small(slug, code):
+                    cells.append(
+                        MatrixCell(
+                            None, 0, "heat-0 heat-suppressed", _("fewer than %(k)d", k=self.k)
+                        )
+                    )
+                else:
+                    cells.append(
+                        MatrixCell(
+                            cell.inputs,
+                            cell.organisations,
+                            heat_class(cell.inputs, highest),
+                            str(cell.inputs),
+                        )
+                    )
+            total = agg.by_priority.get(slug)
+            rows.append(MatrixRow(slug, name, cells, total.inputs if total else 0))
+        return Matrix(countries, rows, self.k, self.filters.external)
+
+    def type_counts(self) -> list[tuple[str, str, int]]:
+        return [
+            (slug, name, self.aggregates.by_type.get(slug, 0))
+            for slug, name in self.reference.types.items()
+        ]
+
+    def theme_counts(self) -> list[tuple[str, str, int]]:
+        return [
+            (slug, name, self.aggregates.by_theme.get(slug, 0))
+            for slug, name in self.reference.themes.items()
+        ]
+
+    def addressee_counts(self) -> list[tuple[str, str, int]]:
+        return [
+            (slug, name, self.aggregates.by_addressee.get(slug, 0))
+            for slug, name in self.reference.addressees.items()
+        ]
+
+    def filter_description(self) -> list[tuple[str, str]]:
+        """The filters in words, for the report's background and the page."""
+        f = self.filters
+        ref = self.reference
+        items: list[tuple[str, str]] = []
+        if f.consultation:
+            items.append(
+                (_("Consultation"), self.consultation.title if self.consultation else "")
+            )
+        if f.priority:
+            items.append((_("Priority"), ref.priorities.get(f.priority, f.priority)))
+        if f.country:
+            items.append((_("Country"), ref.countries.get(f.country, (f.country, ""))[0]))
+        if f.region:
+            items.append((_("Region"), ref.regions.get(f.region, (f.region, ""))[0]))
+        if f.type:
+            items.append((_("Type"), ref.types.get(f.type, f.type)))
+        if f.theme:
+            items.append((_("Theme"), ref.themes.get(f.theme, f.theme)))
+        if f.since:
+            items.append((_("Forwarded on or after"), f.since.isoformat()))
+        if f.until:
+            items.append((_("Forwarded on or before"), f.until.isoformat()))
+        items.append((_("Audience"), self.audience_label))
+        return items
+
+    # -- inputs ------------------------------------------------------------------
+    def present(self, row: InputRow) -> DigestInput:
+        anon = self.anonymiser
+        ref = self.reference
+        priority = row.priority_slug or ""
+        forwarded = ""
+        if row.forwarded_at is not None:
+            # Externally the month is enough; the day would hint at the submission time.
+            forwarded = row.forwarded_at.strftime("%Y-%m" if anon.external else "%Y-%m-%d")
+        return DigestInput(
+            ref=anon.ref(row.id),
+            consultation=row.consultation,
+            priority_slug=priority,
+            priority=ref.priorities.get(priority, priority),
+            countries=anon.place(row.priority_slug, row.country_codes),
+            group_place=anon.group_place(row.priority_slug, row.country_codes),
+            level=ref.levels.get(row.level_slug or "", ""),
+            type_slug=row.type_slug or "",
+            type=ref.types.get(row.type_slug or "", ""),
+            themes=[ref.themes.get(t, t) for t in row.theme_slugs],
+            title=anon.text(row.title),
+            body=anon.text(row.body),
+            summary=anon.text(row.summary),
+            attribution=anon.label(
+                row.attribution,
+                row.organisation_id,
+                row.organisation_name,
+                row.priority_slug,
+                row.country_codes,
+            ),
+            eu_only=row.attribution == Attribution.EU_ONLY,
+            status=row.status,
+            forwarded=forwarded,
+            recommendations=[
+                (slug, ref.addressees.get(slug, slug), anon.text(text))
+                for slug, text in row.recommendations
+            ],
+        )
+
+    def batches(self) -> Iterator[list[DigestInput]]:
+        """The inputs, presented, in batches; the order reveals neither time nor sender."""
+        for rows in iter_batches(self.filters, list(self.reference.priorities)):
+            batch = [
+                self.present(row)
+                for row in rows
+                if not self._withheld(row.priority_slug, row.country_codes)
+            ]
+            if batch:
+                yield batch
+
+    def inputs(self) -> Iterator[DigestInput]:
+        for batch in self.batches():
+            yield from batch
+
+
+def build_digest(filters: DigestFilters) -> Digest:
+    """Count what the filters cover and prepare the anonymiser (no input is read yet)."""
+    reference = Reference.load()
+    aggregates = aggregate(filters)
+    k = int(current_app.config.get("DIGEST_MIN_GROUP_SIZE", 3))
+    anonymiser = Anonymiser(
+        external=filters.external,
+        k=k,
+        reference=reference,
+        aggregates=aggregates,
+        known=known_identifiers() if filters.external else [],
+        secret=str(current_app.config["SECRET_KEY"]).encode(),
+    )
+    consultation = None
+    if filters.consultation:
+        consultation = db.session.scalar(
+            select(Consultation).where(Consultation.slug == filters.consultation)
+        )
+    return Digest(
+        filters=filters,
+        generated_at=utcnow().replace(microsecond=0),
+        reference=reference,
+        aggregates=aggregates,
+        anonymiser=anonymiser,
+        consultation=consultation,
+        k=k,
+    )
+
+
+def _exporter(fmt: str, part: str) -> tuple[Callable[[Digest], Iterable[bytes]], str, str]:
+    from consult.digest import exports
+
+    if fmt == "csv":
+        if part == "recommendations":
+            return exports.csv.recommendations_csv, "text/csv; charset=utf-8", "-recommendations.csv"
+        return exports.csv.inputs_csv, "text/csv; charset=utf-8", "-inputs.csv"
+    if fmt == "xlsx":
+        return (
+            exports.xlsx.workbook,
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            ".xlsx",
+        )
+    if fmt == "json":
+        return exports.json.document, "application/json", ".json"
+    if fmt == "docx":
+        return (
+            exports.docx.report,
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            "-report.docx",
+        )
+    return exports.html.report, "text/html; charset=utf-8", "-report.html"
+
+
+def render_digest(
+    fmt: str, filters: DigestFilters, actor: Any, *, part: str = "inputs", via: str = "web"
+) -> DigestFile:
+    """Generate a digest in ``fmt`` and record the download in the audit log.
+
+    The caller commits (the audit row) before streaming ``chunks``.
+    """
+    if fmt not in FORMATS:
+        raise FilterError(f"Unknown format {fmt!r}; valid values: {', '.join(FORMATS)}.", "format")
+    if part not in PARTS:
+        raise FilterError(f"Unknown part {part!r}; valid values: {', '.join(PARTS)}.", "part")
+    if part != "inputs" and fmt != "csv":
+        raise FilterError("Only the CSV format has a separate recommendations part.", "part")
+    digest = build_digest(filters)
+    digest.standalone = via == "cli"
+    write, mimetype, suffix = _exporter(fmt, part)
+    stamp = digest.generated_at.strftime("%Y%m%d-%H%M")
+    filename = f"consult-digest-{filters.audience}-{stamp}{suffix}"
+    record(
+        "digest.downloaded",
+        actor,
+        object_type="digest",
+        format=fmt,
+        part=part,
+        audience=filters.audience,
+        filters=filters.as_dict(),
+        count=digest.count,
+        via=via,
+    )
+    db.session.flush()
+    return DigestFile(chunks=write(digest), mimetype=mimetype, filename=filename, count=digest.count)

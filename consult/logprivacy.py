@@ -1,0 +1,48 @@
+"""Keep client addresses out of the application log.
+
+Our own log lines name events and ids only. Libraries are not so careful:
+Flask-Limiter logs the key of an exceeded limit (for the login limits, the
+client's address or the account's email), and the development server logs
+every client's address. A filter on those loggers replaces anything that
+looks like an IP address or an email address.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+ADDRESS = re.compile(
+    r"(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?![\w.])"  # IPv4 (also after "addr:")
+    r"|(?<![\w.:])(?:"
+    r"(?:[0-9A-Fa-f]{1,4}:){7}[0-9A-Fa-f]{1,4}"  # IPv6, full
+    r"|(?:[0-9A-Fa-f]{1,4}:){0,6}[0-9A-Fa-f]{0,4}::(?:[0-9A-Fa-f]{1,4}:?){0,6}"  # IPv6 with ::
+    r")(?![\w.])"
+)
+REDACTED_ADDRESS = "[address]"
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+REDACTED_EMAIL = "[email]"
+
+#: Loggers that may be handed a client address by code that is not ours.
+LOGGERS = ("flask-limiter", "werkzeug", "gunicorn.error", "gunicorn.access", "consult")
+
+
+class RedactAddresses(logging.Filter):
+    """Rewrite a record's message with every IP address (and email address) replaced."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if ADDRESS.search(message) or EMAIL.search(message):
+            record.msg = EMAIL.sub(REDACTED_EMAIL, ADDRESS.sub(REDACTED_ADDRESS, message))
+            record.args = ()
+        return True
+
+
+_FILTER = RedactAddresses()
+
+
+def install(app_logger: logging.Logger) -> None:
+    """Add the filter (once) to the app's logger and the libraries' loggers."""
+    for logger in (app_logger, *(logging.getLogger(name) for name in LOGGERS)):
+        if _FILTER not in logger.filters:
+            logger.addFilter(_FILTER)

@@ -1,0 +1,119 @@
+"""``flask --app consult purge | check-storage | backup | restore``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask import current_app
+
+from consult.cli.errors import fail
+from consult.extensions import db
+from consult.maintenance.backup import BackupError, make_backup
+from consult.maintenance.restore import restore_backup
+from consult.maintenance.retention import (
+    erase_requested,
+    purge_expired,
+)
+from consult.maintenance.storage import check_storage
+
+
+@click.command("purge")
+@click.option(
+    "--erase-requested",
+    "erase_orgs",
+    is_flag=True,
+    help="Also erase every organisation that asked for erasure (accounts, inputs, files).",
+)
+@click.option("--dry-run", is_flag=True, help="Say what would be deleted; delete nothing.")
+def purge(erase_orgs: bool, dry_run: bool) -> None:
+    """Delete inputs past retention (and their files), keeping only aggregate counts.
+
+    An input is past retention RETENTION_DAYS (CONSULT_RETENTION_DAYS) after
+    its consultation closed. Run it daily, e.g. from cron or a systemd timer.
+    """
+    report = purge_expired(dry_run=dry_run)
+    if erase_orgs:
+        erase_requested(report, dry_run=dry_run)
+    if dry_run:
+        db.session.rollback()
+        click.echo("Dry run: nothing was deleted.")
+    else:
+        db.session.commit()  # the files of deleted rows are removed once this commits
+    for line in report.lines():
+        click.echo(line)
+    days = current_app.config["RETENTION_DAYS"]
+    click.echo(f"retention: {days} days after a consultation closes")
+
+
+@click.command("check-storage")
+@click.option("--fix", is_flag=True, help="Remove files that no attachment row refers to.")
+@click.option("--verify", is_flag=True, help="Also compare every file with its SHA-256.")
+def check_storage_command(fix: bool, verify: bool) -> None:
+    """Find attachment files without rows and attachment rows without files.
+
+    Exit status 0 when rows and files match, 1 when something is wrong.
+    """
+    report = check_storage(verify_checksums=verify, fix=fix)
+    for path in report.removed:
+        click.echo(f"removed file without a row: {path}")
+    for path in report.files_without_rows:
+        click.echo(f"file without a row: {path}")
+    for att in report.rows_without_files:
+        click.echo(f"row without a file: attachment {att.id} (input {att.input_id})")
+    for att in report.checksum_mismatches:
+        click.echo(f"checksum mismatch: attachment {att.id}")
+    for path in report.young_files:
+        click.echo(f"recent file without a row (upload in progress?): {path}")
+    click.echo(
+        f"checked {report.rows_checked} attachment rows and {report.files_checked} files: "
+        + ("ok" if report.ok else "problems found")
+    )
+    if not report.ok:
+        raise SystemExit(1)
+
+
+@click.command("backup")
+@click.option(
+    "--out",
+    "out",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The archive to write (a .tar.gz).",
+)
+def backup(out: Path) -> None:
+    """Back up the database and the attachment files, with checksums, while the app runs."""
+    try:
+        result = make_backup(out)
+    except BackupError as exc:
+        fail(str(exc))
+    rows = sum(result.row_counts.values())
+    click.echo(
+        f"Backup written to {result.path}: {result.dialect}, {rows} rows, {result.files} files."
+    )
+    if result.missing_files:
+        click.echo(
+            f"Warning: {len(result.missing_files)} attachment files were missing "
+            "(run check-storage): " + ", ".join(result.missing_files),
+            err=True,
+        )
+
+
+@click.command("restore")
+@click.argument("archive", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Restore even if the instance is not empty, replacing its database and files.",
+)
+def restore(archive: Path, force: bool) -> None:
+    """Restore a backup into an empty instance (same database kind) and check it."""
+    try:
+        result = restore_backup(archive, force=force)
+    except BackupError as exc:
+        fail(str(exc))
+    rows = sum(result.row_counts.values())
+    click.echo(f"Restored {rows} rows and {result.files} files; checksums and row counts match.")
+
+
+COMMANDS = [purge, check_storage_command, backup, restore]

@@ -1,0 +1,93 @@
+"""Checking that attachment rows and attachment files match, both ways."""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from flask import current_app
+from sqlalchemy import select
+
+from consult.extensions import db
+from consult.submissions.models import Attachment
+
+#: A file younger than this may belong to an upload whose row is not committed
+#: yet: it is reported but never removed.
+ORPHAN_GRACE_SECONDS = 3600
+
+
+def upload_root() -> Path:
+    return Path(current_app.config["UPLOAD_DIR"]).resolve()
+
+
+def stored_path(att: Attachment) -> Path:
+    """Where the file of ``att`` lives (the submissions package decides)."""
+    from consult.submissions.attachments import attachment_path
+
+    return Path(attachment_path(att))
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1024 * 1024), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+@dataclass
+class StorageReport:
+    files_without_rows: list[Path] = field(default_factory=list)
+    rows_without_files: list[Attachment] = field(default_factory=list)
+    checksum_mismatches: list[Attachment] = field(default_factory=list)
+    young_files: list[Path] = field(default_factory=list)
+    removed: list[Path] = field(default_factory=list)
+    rows_checked: int = 0
+    files_checked: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not (self.files_without_rows or self.rows_without_files or self.checksum_mismatches)
+
+
+def check_storage(
+    *, verify_checksums: bool = False, fix: bool = False, now: float | None = None
+) -> StorageReport:
+    """Compare the attachments table with the upload folder.
+
+    ``fix`` removes files that no row refers to (once older than the grace
+    period); rows whose file is missing cannot be repaired here and are only
+    reported, with their ids, for an operator to restore from a backup.
+    """
+    root = upload_root()
+    report = StorageReport()
+    known: set[Path] = set()
+    for att in db.session.scalars(select(Attachment).order_by(Attachment.created_at)):
+        report.rows_checked += 1
+        path = stored_path(att).resolve()
+        known.add(path)
+        if not path.is_file():
+            report.rows_without_files.append(att)
+        elif verify_checksums and sha256_of(path) != att.sha256:
+            report.checksum_mismatches.append(att)
+    now = time.time() if now is None else now
+    if root.is_dir():
+        for path in sorted(p for p in root.rglob("*") if p.is_file()):
+            report.files_checked += 1
+            if path.resolve() in known:
+                continue
+            young = now - path.stat().st_mtime < ORPHAN_GRACE_SECONDS
+            if young:
+                report.young_files.append(path)
+                continue
+            report.files_without_rows.append(path)
+            if fix:
+                path.unlink(missing_ok=True)
+                report.removed.append(path)
+    if fix:
+        report.files_without_rows = [
+            p for p in report.files_without_rows if p not in report.removed
+        ]
+    return report

@@ -1,0 +1,308 @@
+"""The review queues: a delegation's, HQ's, and the list of forwarded inputs.
+
+Oldest first, filtered, counted per status, in pages walked by keyset
+pagination on ``(submitted_at, id)``: the cursor names the last row of the
+previous page, so page 1000 costs what page 1 costs (no OFFSET). Every
+filter value is checked against the caller's scope: a value outside it
+(a country another delegation covers, an unknown slug) raises
+:class:`QueueFilterError`, which views turn into a 404.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, false, func, or_, select
+from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.sql.elements import ColumnElement
+
+from consult.access import input_scope
+from consult.auth.roles import Role
+from consult.extensions import db
+from consult.reference.models import Country, InputType, Priority, Theme
+from consult.submissions.models import (
+    Consultation,
+    Input,
+    InputCountry,
+    consultation_countries,
+)
+from consult.submissions.states import FORWARDED_STATUSES, OPEN_FOR_REVIEW, RoutedTo, Status
+
+PAGE_SIZE = 50
+SEARCH_MAX = 200
+
+#: The status filter's two groups besides single statuses.
+OPEN = "open"
+ALL = "all"
+
+KINDS = ("delegation", "hq", "forwarded")
+
+
+class QueueFilterError(LookupError):
+    """A filter value or cursor outside the caller's scope (shown as 404)."""
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    consultation: str | None = None
+    priority: str | None = None
+    country: str | None = None
+    type: str | None = None
+    theme: str | None = None
+    status: str = OPEN
+    q: str = ""
+
+    def as_args(self, **override: Any) -> dict[str, str]:
+        """The filters as URL query arguments (empty ones left out)."""
+        values = {
+            "consultation": self.consultation,
+            "priority": self.priority,
+            "country": self.country,
+            "type": self.type,
+            "theme": self.theme,
+            "status": self.status,
+            "q": self.q,
+            **override,
+        }
+        return {k: v for k, v in values.items() if v}
+
+
+@dataclass
+class Scope:
+    """Which inputs a queue holds and which filter values make sense in it."""
+
+    kind: str
+    condition: ColumnElement[bool]
+    statuses: list[str]
+    default_status: str
+    countries: list[Country]
+    consultations: list[Consultation]
+
+
+@dataclass
+class QueuePage:
+    items: list[Input]
+    next_cursor: str | None
+    counts: dict[str, int]
+    filters: QueueFilters
+    scope: Scope
+    options: dict[str, list[Any]] = field(default_factory=dict)
+
+    @property
+    def total(self) -> int:
+        """How many inputs match the filters (whatever the status filter says)."""
+        if self.filters.status == ALL:
+            return sum(self.counts.values())
+        if self.filters.status == OPEN:
+            return sum(self.counts.get(s, 0) for s in OPEN_FOR_REVIEW)
+        return self.counts.get(self.filters.status, 0)
+
+
+def default_kind(user: Any) -> str:
+    return "delegation" if user.role == Role.MODERATOR else "hq"
+
+
+def queue_scope(user: Any, kind: str) -> Scope:
+    """The inputs of queue ``kind`` that ``user`` may see, and the matching filter values."""
+    visible = input_scope(user)
+    all_statuses = [s.value for s in Status if s != Status.DRAFT]
+    if kind == "delegation" and user.role == Role.MODERATOR and user.delegation_slug:
+        condition = and_(visible, Input.routed_to == RoutedTo.DELEGATION)
+        countries = list(
+            db.session.scalars(
+                select(Country)
+                .where(Country.delegation_slug == user.delegation_slug)
+                .order_by(Country.name)
+            )
+        )
+        consultations = list(
+            db.session.scalars(
+                select(Consultation)
+                .where(
+                    Consultation.id.in_(
+                        select(consultation_countries.c.consultation_id).where(
+                            consultation_countries.c.country_code.in_([c.code for c in countries])
+                        )
+                    )
+                )
+                .order_by(Consultation.opens_at.desc())
+            )
+        )
+        return Scope(kind, condition, all_statuses, OPEN, countries, consultations)
+    if kind == "hq" and user.role == Role.HQ:
+        condition = and_(visible, Input.routed_to == RoutedTo.HQ)
+        return Scope(kind, condition, all_statuses, OPEN, _all_countries(), _all_consultations())
+    if kind == "forwarded" and user.role == Role.HQ:
+        forwarded = [s.value for s in Status if s in FORWARDED_STATUSES]
+        condition = and_(visible, Input.status.in_(forwarded))
+        return Scope(kind, condition, forwarded, ALL, _all_countries(), _all_consultations())
+    return Scope(kind, false(), [], OPEN, [], [])
+
+
+def _all_countries() -> list[Country]:
+    return list(db.session.scalars(select(Country).order_by(Country.name)))
+
+
+def _all_consultations() -> list[Consultation]:
+    return list(db.session.scalars(select(Consultation).order_by(Consultation.opens_at.desc())))
+
+
+def parse_filters(mapping: Mapping[str, Any], scope: Scope) -> QueueFilters:
+    """Filters from query arguments, each checked against ``scope`` (else QueueFilterError)."""
+
+    def value(name: str) -> str | None:
+        raw = mapping.get(name)
+        return str(raw).strip() or None if raw is not None else None
+
+    consultation = value("consultation")
+    if consultation and consultation not in {c.slug for c in scope.consultations}:
+        raise QueueFilterError("consultation")
+    country = value("country")
+    if country and country.upper() not in {c.code for c in scope.countries}:
+        raise QueueFilterError("country")
+    priority = value("priority")
+    if priority and db.session.get(Priority, priority) is None:
+        raise QueueFilterError("priority")
+    type_ = value("type")
+    if type_ and db.session.get(InputType, type_) is None:
+        raise QueueFilterError("type")
+    theme = value("theme")
+    if theme and db.session.get(Theme, theme) is None:
+        raise QueueFilterError("theme")
+    status = value("status") or scope.default_status
+    if status not in (OPEN, ALL) and status not in scope.statuses:
+        raise QueueFilterError("status")
+    if status == OPEN and scope.kind == "forwarded":
+        raise QueueFilterError("status")
+    q = (value("q") or "")[:SEARCH_MAX]
+    return QueueFilters(
+        consultation=consultation,
+        priority=priority,
+        country=country.upper() if country else None,
+        type=type_,
+        theme=theme,
+        status=status,
+        q=q,
+    )
+
+
+def _like_escape(term: str) -> str:
+    return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def filter_conditions(filters: QueueFilters, scope: Scope) -> list[ColumnElement[bool]]:
+    """SQL conditions for every filter except the status."""
+    conditions: list[ColumnElement[bool]] = [scope.condition]
+    if filters.consultation:
+        consultation_id = next(c.id for c in scope.consultations if c.slug == filters.consultation)
+        conditions.append(Input.consultation_id == consultation_id)
+    if filters.priority:
+        conditions.append(Input.priority_slug == filters.priority)
+    if filters.type:
+        conditions.append(Input.type_slug == filters.type)
+    if filters.country:
+        conditions.append(Input.country_links.any(InputCountry.country_code == filters.country))
+    if filters.theme:
+        conditions.append(Input.themes.any(Theme.slug == filters.theme))
+    # Search what EU staff see: the reviewed text once there is one (the
+    # original is sealed). LIKE/ILIKE with escaping works on SQLite and PostgreSQL.
+    title = func.coalesce(Input.reviewed_title, Input.title)
+    body = func.coalesce(Input.reviewed_body, Input.body)
+    for term in filters.q.split()[:8]:
+        pattern = f"%{_like_escape(term)}%"
+        conditions.append(or_(title.ilike(pattern, escape="\\"), body.ilike(pattern, escape="\\")))
+    return conditions
+
+
+def _status_condition(status: str) -> ColumnElement[bool] | None:
+    if status == OPEN:
+        return Input.status.in_([s.value for s in OPEN_FOR_REVIEW])
+    if status == ALL:
+        return None
+    return Input.status == status
+
+
+def encode_cursor(item: Input) -> str:
+    """An opaque token naming the last row of a page."""
+    raw = json.dumps([item.submitted_at.isoformat(), item.id.hex]).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[datetime, uuid.UUID]:
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        submitted, ident = json.loads(base64.urlsafe_b64decode(padded.encode()))
+        return datetime.fromisoformat(submitted), uuid.UUID(ident)
+    except (ValueError, TypeError, binascii.Error, json.JSONDecodeError):
+        raise QueueFilterError("cursor") from None
+
+
+def queue_page(
+    user: Any,
+    filters: Mapping[str, Any],
+    after: str | None = None,
+    limit: int = PAGE_SIZE,
+    *,
+    kind: str | None = None,
+) -> QueuePage:
+    """One page of the caller's queue (``kind``: delegation, hq or forwarded).
+
+    A constant number of statements whatever ``limit`` is: the page, its
+    countries and themes (one select-in each), the counts, and the option lists.
+    """
+    kind = kind or default_kind(user)
+    if kind not in KINDS:
+        raise QueueFilterError("kind")
+    scope = queue_scope(user, kind)
+    parsed = parse_filters(filters, scope)
+    conditions = filter_conditions(parsed, scope)
+
+    counts: dict[str, int] = dict(
+        db.session.execute(
+            select(Input.status, func.count()).where(*conditions).group_by(Input.status)
+        ).all()
+    )
+
+    stmt = (
+        select(Input)
+        .where(*conditions)
+        .options(
+            selectinload(Input.country_links),
+            selectinload(Input.themes),
+            joinedload(Input.organisation),
+            joinedload(Input.claimed_by),
+            joinedload(Input.priority),
+            joinedload(Input.input_type),
+            joinedload(Input.consultation),
+        )
+        .order_by(Input.submitted_at, Input.id)
+        .limit(limit + 1)
+    )
+    status_condition = _status_condition(parsed.status)
+    if status_condition is not None:
+        stmt = stmt.where(status_condition)
+    if after:
+        submitted_at, last_id = decode_cursor(after)
+        stmt = stmt.where(
+            or_(
+                Input.submitted_at > submitted_at,
+                and_(Input.submitted_at == submitted_at, Input.id > last_id),
+            )
+        )
+    rows = list(db.session.scalars(stmt).unique())
+    next_cursor = encode_cursor(rows[limit - 1]) if len(rows) > limit else None
+    options = {
+        "consultations": scope.consultations,
+        "countries": scope.countries,
+        "priorities": list(db.session.scalars(select(Priority).order_by(Priority.position))),
+        "types": list(db.session.scalars(select(InputType).order_by(InputType.position))),
+        "themes": list(db.session.scalars(select(Theme).order_by(Theme.position))),
+    }
+    return QueuePage(rows[:limit], next_cursor, counts, parsed, scope, options)

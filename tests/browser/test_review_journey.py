@@ -1,0 +1,137 @@
+"""The demo moderator works the queue in a real browser; the CSO and HQ see the outcomes."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import select
+
+from consult.auth.models import user_by_email
+from consult.cli.demo import DEFAULT_DEMO_PASSWORD, DEMO_CONSULTATION_SLUG, seed_demo
+from consult.extensions import db
+from consult.submissions.models import Consultation, Input
+from consult.submissions.states import Status
+from tests import factories
+from tests.browser.conftest import sign_in
+
+pytestmark = pytest.mark.browser
+
+MODERATOR = "moderator.tn@consult.example.org"
+HQ = "hq@consult.example.org"
+CSO = "cso.tn@consult.example.org"
+EMAIL_IN_BODY = "amira.b@tfcs-mail.org"
+
+
+def _seed():
+    seed_demo()
+    for email in (MODERATOR, HQ):
+        user_by_email(email).totp_secret = factories.STAFF_TOTP_SECRET  # enrolled already
+    db.session.commit()
+    consultation = db.session.scalar(
+        select(Consultation).where(Consultation.slug == DEMO_CONSULTATION_SLUG)
+    )
+    cso = user_by_email(CSO)
+    made = {
+        "forward": factories.make_input(
+            consultation,
+            cso,
+            title="Police-community forums in Kasserine",
+            body=f"Monthly forums reduced tension. Write to {EMAIL_IN_BODY} for the minutes.",
+        ),
+        "return": factories.make_input(consultation, cso, title="Youth at the border"),
+        "decline": factories.make_input(consultation, cso, title="Our annual gala"),
+        "direct": factories.make_input(
+            consultation, cso, title="Threats against our staff", hq_direct=True
+        ),
+    }
+    return {key: item.id for key, item in made.items()}
+
+
+def _sign_out(page):
+    page.click("text=Sign out")
+
+
+def test_moderator_works_the_queue_cso_sees_outcomes_hq_sees_redaction(app, live_server, page):
+    ids = _seed()
+
+    # The moderator's queue: three inputs, the HQ-direct one is not there.
+    sign_in(page, live_server, MODERATOR, DEFAULT_DEMO_PASSWORD)
+    assert page.url.startswith(f"{live_server.url}/review/queue")
+    body = page.content()
+    assert "Police-community forums in Kasserine" in body
+    assert "Threats against our staff" not in body
+
+    # Claim, redact the email flagged in the body, forward with a note to HQ.
+    page.click("text=Police-community forums in Kasserine")
+    page.click("button:has-text('Claim')")
+    assert "You hold this input" in page.content()
+    assert page.locator("mark.identifier", has_text=EMAIL_IN_BODY).count() == 1
+    page.get_by_label(re.compile(re.escape(EMAIL_IN_BODY))).check()
+    page.click("text=Redact ticked identifiers")
+    assert "1 identifier(s) redacted." in page.content()
+    assert EMAIL_IN_BODY not in page.locator("#text-body").inner_text()
+    assert "[redacted]" in page.locator("#text-body").inner_text()
+    page.fill("#hq_note", "Concrete and replicable.")
+    page.click("button[value=forward]")
+    assert "Forwarded to HQ." in page.content()
+
+    # Return one with a question.
+    page.click("text=Youth at the border")
+    page.fill("#question", "Which border crossings do you mean?")
+    page.click("button[value=return]")
+    assert "Returned to the CSO with your question." in page.content()
+
+    # Decline one with a reason from the list and a word of explanation.
+    page.click("text=Our annual gala")
+    page.select_option("#reason", "out-of-scope")
+    page.fill("#explanation", "An event announcement, not an input on security.")
+    page.click("button[value=decline]")
+    assert "Declined; the CSO sees your reason." in page.content()
+    page.goto(f"{live_server.url}/review/queue?status=all")
+    assert "Forwarded to HQ: <strong>1</strong>" in page.content()
+    _sign_out(page)
+
+    # The CSO sees each outcome on its own input pages.
+    sign_in(page, live_server, CSO, DEFAULT_DEMO_PASSWORD)
+    page.goto(f"{live_server.url}/inputs/{ids['forward']}")
+    assert "Forwarded to HQ" in page.content()
+    assert "Concrete and replicable." not in page.content()  # the note is for HQ
+    page.goto(f"{live_server.url}/inputs/{ids['return']}")
+    assert "Returned to you" in page.content()
+    assert "Which border crossings do you mean?" in page.content()
+    page.goto(f"{live_server.url}/inputs/{ids['decline']}")
+    assert "Declined" in page.content()
+    assert "An event announcement, not an input on security." in page.content()
+    _sign_out(page)
+
+    # HQ sees the forwarded input with the redaction applied, and works its own queue.
+    sign_in(page, live_server, HQ, DEFAULT_DEMO_PASSWORD)
+    page.goto(f"{live_server.url}/review/forwarded")
+    page.click("text=Police-community forums in Kasserine")
+    text = page.locator("#text-body").inner_text()
+    assert "[redacted]" in text and EMAIL_IN_BODY not in text
+    assert "Concrete and replicable." in page.content()
+    page.fill("#note", "Reflected in the partnership priorities with Tunisia.")
+    page.click("text=Save and tell the CSO")
+    assert "Your note is saved; the CSO sees it." in page.content()
+
+    page.goto(f"{live_server.url}/review/queue")
+    assert "HQ queue" in page.content()
+    page.click("text=Threats against our staff")
+    assert "Tunisian Forum for Community Safety" in page.content()  # HQ may see who
+    page.click("button:has-text('Claim')")
+    page.click("button[value=forward]")
+    assert "Accepted for HQ digests." in page.content()
+
+    db.session.expire_all()
+    statuses = {key: db.session.get(Input, ident).status for key, ident in ids.items()}
+    assert statuses == {
+        "forward": Status.USED,
+        "return": Status.RETURNED,
+        "decline": Status.DECLINED,
+        "direct": Status.FORWARDED,
+    }
+    forwarded = db.session.get(Input, ids["forward"])
+    assert EMAIL_IN_BODY in forwarded.body  # the sealed original is intact
+    assert EMAIL_IN_BODY not in forwarded.effective_body

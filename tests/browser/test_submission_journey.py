@@ -1,0 +1,128 @@
+"""A demo CSO member submits an input in a real browser; the stored files carry no metadata."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from PIL import Image
+from pypdf import PdfReader
+from sqlalchemy import select
+
+from consult.access import can_see_input
+from consult.auth.models import user_by_email
+from consult.cli.demo import DEFAULT_DEMO_PASSWORD, seed_demo
+from consult.extensions import db
+from consult.submissions.attachments import attachment_path
+from consult.submissions.models import Input
+from consult.submissions.states import RoutedTo, Status
+from tests.browser.conftest import sign_in
+from tests.test_attachments_samples import (
+    GPS_IFD,
+    SECRET_NAME,
+    SECRET_TOOL,
+    jpeg_with_gps,
+    pdf_with_author,
+)
+
+pytestmark = pytest.mark.browser
+
+CSO = "cso.tn@consult.example.org"
+
+
+def open_new_input_form(page, live_server) -> None:
+    page.goto(f"{live_server.url}/consultations")
+    page.click("text=Implementing the security dimension of the ENP")
+    page.click("text=Write an input")
+    assert "/inputs/new" in page.url
+
+
+def test_demo_cso_submits_an_input_with_two_countries_recommendations_and_files(
+    app, live_server, page
+):
+    seed_demo()
+    db.session.commit()
+    sign_in(page, live_server, CSO, DEFAULT_DEMO_PASSWORD)
+    open_new_input_form(page, live_server)
+
+    page.select_option("select[name=priority]", "ssr")
+    page.select_option("select[name=main_country]", "TN")
+    page.check("#country-LB")
+    page.select_option("select[name=level]", "national")
+    page.select_option("select[name=input_type]", "good-practice")
+    page.fill("input[name=title]", "Joint police-community forums in Kasserine")
+    page.fill("textarea[name=body]", "Monthly forums reduced tension between youth and police.")
+    page.select_option("select[name='recommendations-0-addressee']", "eu")
+    page.fill("textarea[name='recommendations-0-text']", "Fund the forums for three years.")
+    page.check("#theme-youth")
+    # Non-attributable is the default choice.
+    assert page.is_checked("input[name=attribution][value=non-attributable]")
+    page.set_input_files(
+        "input[name=attachments]",
+        files=[
+            {"name": "forum.jpg", "mimeType": "image/jpeg", "buffer": jpeg_with_gps()},
+            {"name": "minutes.pdf", "mimeType": "application/pdf", "buffer": pdf_with_author()},
+        ],
+    )
+    # No JavaScript needed: the button re-renders the form with one more row,
+    # keeping what was typed and the files already accepted.
+    page.click("text=Add another recommendation")
+    assert page.input_value("input[name=title]") == "Joint police-community forums in Kasserine"
+    assert "forum.jpg" in page.content() and "minutes.pdf" in page.content()
+    page.select_option("select[name='recommendations-1-addressee']", "partner-government")
+    page.fill("textarea[name='recommendations-1-text']", "Publish complaint statistics.")
+    page.click("input[name=submit]")
+
+    content = page.content()
+    assert "Your input is submitted." in content
+    assert "Sent to the EU Delegation to Tunisia, which covers Tunisia." in content
+
+    db.session.commit()  # see what the server wrote
+    item = db.session.scalar(select(Input))
+    assert item.status == Status.SUBMITTED
+    assert item.country_codes == ["TN", "LB"]
+    assert [r.addressee_slug for r in item.recommendations] == ["eu", "partner-government"]
+    assert item.routed_to == RoutedTo.DELEGATION and item.delegation_slug == "eud-tn"
+    assert can_see_input(user_by_email("moderator.tn@consult.example.org"), item)
+    assert not can_see_input(user_by_email("moderator.lb@consult.example.org"), item)
+
+    files = {a.filename: attachment_path(a).read_bytes() for a in item.attachments}
+    assert set(files) == {"forum.jpg", "minutes.pdf"}
+    with Image.open(io.BytesIO(files["forum.jpg"])) as image:
+        assert not image.getexif().get_ifd(GPS_IFD)
+        assert len(image.getexif()) == 0
+    reader = PdfReader(io.BytesIO(files["minutes.pdf"]))
+    assert (reader.metadata or {}).get("/Author") is None
+    for data in files.values():
+        assert SECRET_NAME.encode() not in data and SECRET_TOOL.encode() not in data
+
+    # The file the browser downloads is the cleaned one.
+    with page.expect_download() as download_info:
+        page.click("text=forum.jpg")
+    assert open(download_info.value.path(), "rb").read() == files["forum.jpg"]
+
+    # The moderator of the Tunisia delegation finds it in the review queue.
+    page.click("text=Sign out")
+    sign_in(page, live_server, "moderator.tn@consult.example.org", DEFAULT_DEMO_PASSWORD)
+    page.goto(f"{live_server.url}/review/queue")
+    assert "Joint police-community forums in Kasserine" in page.content()
+
+
+def test_an_input_about_syria_goes_to_hq(app, live_server, page):
+    seed_demo()
+    db.session.commit()
+    sign_in(page, live_server, "cso.lb@consult.example.org", DEFAULT_DEMO_PASSWORD)
+    open_new_input_form(page, live_server)
+    page.select_option("select[name=priority]", "crisis")
+    page.select_option("select[name=main_country]", "SY")
+    page.select_option("select[name=level]", "local")
+    page.select_option("select[name=input_type]", "risk-alert")
+    page.fill("input[name=title]", "Early warning in the north-west")
+    page.fill("textarea[name=body]", "Signs of renewed displacement.")
+    page.fill("textarea[name='recommendations-0-text']", "Prepare a response plan.")
+    page.click("input[name=submit]")
+    assert "because no EU Delegation covers Syria" in page.content()
+    db.session.commit()
+    item = db.session.scalar(select(Input))
+    assert item.routed_to == RoutedTo.HQ and item.delegation_slug is None
+    assert can_see_input(user_by_email("hq@consult.example.org"), item)

@@ -1,0 +1,41 @@
+"""The demo inputs: a realistic set the digests can be tried on."""
+
+from __future__ import annotations
+
+import json
+
+from sqlalchemy import func, select
+
+from consult.cli.demo_inputs import DEMO_INPUTS, seed_demo_inputs
+from consult.digest.services import parse_filters, render_digest
+from consult.extensions import db
+from consult.submissions.models import Input
+
+
+def test_demo_inputs_are_seeded_once_and_feed_the_digests(app):
+    added = seed_demo_inputs()
+    db.session.commit()
+    assert added == len(DEMO_INPUTS) >= 40
+    assert seed_demo_inputs() == 0  # idempotent
+    assert db.session.scalar(select(func.count(Input.id))) == len(DEMO_INPUTS)
+    statuses = dict(
+        db.session.execute(select(Input.status, func.count(Input.id)).group_by(Input.status)).all()
+    )
+    assert statuses["forwarded"] >= 25 and statuses["used"] >= 4
+    assert {"submitted", "in_review", "returned", "declined", "draft"} <= set(statuses)
+    assert db.session.scalar(select(func.count(Input.id)).where(Input.hq_feedback.is_not(None))) >= 4
+    assert db.session.scalar(select(func.count(Input.id)).where(Input.reviewed_body.is_not(None))) >= 3
+    assert db.session.scalar(select(func.count(Input.organisation_id.distinct()))) == 7
+
+    hq = None  # the CLI generates digests without a signed-in user
+    external = json.loads(b"".join(render_digest("json", parse_filters({}), hq).chunks))
+    internal = json.loads(
+        b"".join(render_digest("json", parse_filters({"audience": "internal"}), hq).chunks)
+    )
+    assert internal["totals"]["inputs"] == external["totals"]["inputs"] + 2  # two EU-only
+    shown = [c for c in external["matrix"]["cells"] if c["inputs"]]
+    hidden = [c for c in external["matrix"]["cells"] if c["inputs"] is None]
+    assert shown and hidden  # some cells reach k = 3, others are reported at region level
+    text = json.dumps(external)
+    assert "+961 1 234 567" not in text  # a phone number the moderator missed
+    assert "Arab Women Mediators Network" not in text

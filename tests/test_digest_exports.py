@@ -1,0 +1,167 @@
+"""Every download format, and the non-attribution guarantee checked byte by byte."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import zipfile
+
+import pytest
+from docx import Document
+from openpyxl import load_workbook
+
+from consult.digest.services import parse_filters, render_digest
+from tests.digest_fixtures import make_digest_data, text_parts
+
+ALL_DOWNLOADS = [
+    ("csv", "inputs"),
+    ("csv", "recommendations"),
+    ("xlsx", "inputs"),
+    ("json", "inputs"),
+    ("docx", "inputs"),
+    ("html", "inputs"),
+]
+
+
+@pytest.fixture
+def data(app):
+    return make_digest_data()
+
+
+def _download(fmt, actor, part="inputs", **filters) -> bytes:
+    return b"".join(render_digest(fmt, parse_filters(filters), actor, part=part).chunks)
+
+
+@pytest.mark.parametrize(("fmt", "part"), ALL_DOWNLOADS)
+@pytest.mark.parametrize("filters", [{}, {"priority": "ssr"}, {"country": "TN"}])
+def test_no_identifier_in_any_byte_of_an_external_digest(data, hq_user, fmt, part, filters):
+    content = _download(fmt, hq_user, part, **filters)
+    parts = text_parts(content)
+    if fmt in ("xlsx", "docx"):
+        assert len(parts) > 5  # the XML parts of the archive were scanned
+    for name, text in parts.items():
+        lowered = text.lower()
+        for identifier in data.secret_identifiers:
+            assert identifier.lower() not in lowered, f"{identifier!r} found in {name}"
+    # The organisation that chose to be named is named, as its attribution label only.
+    if fmt != "csv" or part == "inputs":
+        assert "Open Dialogue Centre" in "".join(parts.values())
+
+
+def test_identifiers_the_moderator_missed_are_redacted(data, hq_user):
+    document = json.loads(_download("json", hq_user))
+    entry = next(i for i in document["inputs"] if i["title"] == "Community forums in Kasserine")
+    assert entry["body"].count("[redacted]") >= 5
+    assert entry["moderator_summary"] == "Joint forums; ask [redacted] for details."
+    assert entry["recommendations"][0]["text"] == "Fund joint forums; contact [redacted]."
+
+
+def test_internal_digest_keeps_the_reviewed_text_as_it_is(data, hq_user):
+    document = json.loads(_download("json", hq_user, audience="internal"))
+    entry = next(i for i in document["inputs"] if i["title"] == "Community forums in Kasserine")
+    assert "+216 71 555 123" in entry["body"]
+    assert entry["reference"] == str(data.inputs["hidden"].id)
+
+
+def test_csv_has_one_row_per_input_with_the_columns(data, hq_user):
+    content = _download("csv", hq_user).decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(content)))
+    assert list(rows[0]) == [
+        "reference", "consultation", "priority", "countries", "level", "type", "themes",
+        "title", "reviewed_body", "moderator_summary", "attribution", "forwarded",
+    ]  # fmt: skip
+    assert len(rows) == 5
+    row = next(r for r in rows if r["title"] == "Community forums in Kasserine")
+    assert row["themes"] == "Youth; Community security"
+    assert row["level"] == "National" and row["type"] == "Context analysis"
+
+
+def test_recommendations_csv_names_addressees_and_neutralises_formulas(data, hq_user):
+    content = _download("csv", hq_user, "recommendations").decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(content)))
+    assert {r["addressee"] for r in rows} >= {"EU", "EU Delegation", "EU member states"}
+    formula = next(r for r in rows if "HYPERLINK" in r["recommendation"])
+    assert formula["recommendation"].startswith("'=")
+    for row in rows:
+        for value in row.values():
+            assert not re.match(r"^[=+\-@]", value)
+
+
+def test_xlsx_sheets_headers_frozen_rows_widths_and_properties(data, hq_user):
+    content = _download("xlsx", hq_user)
+    workbook = load_workbook(io.BytesIO(content))
+    assert workbook.sheetnames[:4] == ["Inputs", "Recommendations", "Matrix", "Themes"]
+    inputs = workbook["Inputs"]
+    assert inputs.freeze_panes == "A2"
+    assert inputs["A1"].value == "reference" and inputs["A1"].font.b
+    assert inputs.column_dimensions["I"].width == 80
+    assert inputs.max_row == 6
+    recs = workbook["Recommendations"]
+    values = [c.value for c in recs["F"]]
+    assert any(isinstance(v, str) and v.startswith("'=HYPERLINK") for v in values)
+    matrix = workbook["Matrix"]
+    header = [c.value for c in matrix[1]]
+    assert header[:3] == ["Priority", "Tunisia", "Armenia"]
+    ssr = [c.value for c in matrix[2]]
+    assert ssr[1] == 3 and ssr[2] == "fewer than 3"
+    themes = {row[0].value: row[1].value for row in workbook["Themes"].iter_rows(min_row=2)}
+    assert themes["Community security"] == 3
+    assert workbook.properties.creator == "consult"
+    assert workbook.properties.lastModifiedBy == "consult"
+
+
+def test_json_document(data, hq_user):
+    document = json.loads(_download("json", hq_user, priority="ssr"))
+    assert document["filters"] == {"priority": "ssr", "audience": "external"}
+    assert re.match(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$", document["generated_at"])
+    assert document["totals"]["inputs"] == 4
+    assert document["matrix"]["countries"] == ["TN", "AM"]
+    assert len(document["inputs"]) == 4
+    assert all("recommendations" in i for i in document["inputs"])
+
+
+def test_docx_reads_like_the_meeting_report_and_names_the_platform(data, hq_user):
+    content = _download("docx", hq_user)
+    document = Document(io.BytesIO(content))
+    headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
+    assert headings[:2] == ["Background", "Overview"]
+    assert "I. Security sector reform (incl. community security)" in headings
+    assert "Context findings" in headings and "Recommendations" in headings
+    assert "Addressed to: EU" in headings and "Good practices" in headings
+    assert "Tunisia" in headings  # good practices by country
+    assert headings[-2:] == ["Note on method", "The Chatham House Rule"]
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "The consultation took place under the Chatham House Rule." in text
+    assert len(document.inline_shapes) == 2  # the two charts, as PNG
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        core = archive.read("docProps/core.xml").decode()
+        assert "<dc:creator>consult</dc:creator>" in core
+        assert "<cp:lastModifiedBy>consult</cp:lastModifiedBy>" in core
+        assert any(name.endswith(".png") for name in archive.namelist())
+    assert document.core_properties.author == "consult"
+
+
+def test_html_report_is_csp_safe_with_inline_svg_charts(data, hq_user, client, login):
+    login(client, hq_user)
+    response = client.get("/digest/download/html?priority=ssr")
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert response.headers["Content-Disposition"].startswith("inline;")
+    assert page.count("<svg") == 2
+    assert "<style" not in page and "<script" not in page
+    assert not re.search(r"\sstyle=", page)
+    assert 'href="/static/consult.css"' in page
+    for heading in ("Background", "Overview", "Note on method", "The Chatham House Rule"):
+        assert f">{heading}</h2>" in page or f">{heading}</h3>" in page
+    assert "I. Security sector reform" in page
+    assert "fill=\"#" in page  # presentation attributes instead of CSS
+
+
+def test_cli_html_report_embeds_its_stylesheet(data, runner, tmp_path):
+    out = tmp_path / "report.html"
+    result = runner.invoke(args=["digest", "--format", "html", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    page = out.read_text()
+    assert "<style>" in page and "/static/consult.css" not in page
