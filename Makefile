@@ -1,5 +1,7 @@
 # consult: the project's verbs. `make help` lists them.
 PYTHON ?= python3
+# Two workers: the machines this runs on have two cores.
+PYTEST_ARGS ?= -q -p no:cacheprovider -n 2
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-dev
@@ -34,11 +36,11 @@ browser-deps: ## Install Debian's chromium for the browser tests when it is miss
 test: $(STAMP) browser-deps ## Install the dev extra, lint, run the whole test suite
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/pytest -q -p no:cacheprovider
+	$(BIN)/pytest $(PYTEST_ARGS)
 
 test-postgres: $(STAMP) browser-deps ## The whole suite against PostgreSQL (TEST_DATABASE_URL)
 	TEST_DATABASE_URL=$${TEST_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/test} \
-		$(BIN)/pytest -q -p no:cacheprovider
+		$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: $(STAMP) ## ruff check and format check
 	$(BIN)/ruff check .

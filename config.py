@@ -55,6 +55,12 @@ class Config:
     STAFF_IDLE_MINUTES = _int("CONSULT_STAFF_IDLE_MINUTES", 30)
     CSO_IDLE_MINUTES = _int("CONSULT_CSO_IDLE_MINUTES", 120)
     SESSION_ABSOLUTE_HOURS = _int("CONSULT_SESSION_ABSOLUTE_HOURS", 12)
+    # One-time account links: invitations and password resets.
+    INVITE_VALID_HOURS = _int("CONSULT_INVITE_VALID_HOURS", 7 * 24)
+    RESET_VALID_MINUTES = _int("CONSULT_RESET_VALID_MINUTES", 60)
+    # How many reverse proxies in front of the app set X-Forwarded-For/-Proto
+    # (0: none). Rate limits per address need the client's address.
+    TRUSTED_PROXIES = _int("CONSULT_TRUSTED_PROXIES", 0)
     # Keep no IP address of CSO submitters unless an operator explicitly asks.
     KEEP_CSO_IP = _bool("CONSULT_KEEP_CSO_IP", False)
     # Shown to members of an unverified organisation: whom to ask for verification.

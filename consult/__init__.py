@@ -38,6 +38,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from consult.settings_check import check_settings
 
     check_settings(app)
+    _trust_proxies(app)
     _prepare_folders(app)
     _configure_logger(app)
     _register_extensions(app)
@@ -45,6 +46,15 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     _register_hooks(app)
     _register_commands(app)
     return app
+
+
+def _trust_proxies(app: Flask) -> None:
+    """Behind N reverse proxies, take the client address and scheme from their headers."""
+    count = int(app.config.get("TRUSTED_PROXIES") or 0)
+    if count > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)  # type: ignore[method-assign]
 
 
 def _prepare_folders(app: Flask) -> None:

@@ -12,9 +12,9 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from functools import wraps
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
-from flask import abort
+from flask import abort, request
 from flask_login import current_user, login_required
 
 from consult.auth.roles import PERMISSIONS, Role
@@ -25,6 +25,37 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 #: Attribute set on a view function to record how it is guarded.
 GUARD_ATTR = "_consult_guard"
+
+
+def deny(
+    user: Any, reason: str, *, object_type: str | None = None, object_id: Any = None
+) -> NoReturn:
+    """Answer 404, and audit the denial when a signed-in user was refused.
+
+    The request's own pending changes are rolled back first (a refused request
+    changes nothing) and the audit row is committed on its own, so the denial
+    is on record even though the request fails. Auditing is best effort: a
+    database error here never turns the 404 into a 500.
+    """
+    if user is not None and getattr(user, "is_authenticated", False):
+        from sqlalchemy.exc import SQLAlchemyError
+
+        from consult.audit.services import record
+
+        try:
+            db.session.rollback()
+            record(
+                "access_denied",
+                user,
+                object_type=object_type,
+                object_id=str(object_id)[:64] if object_id is not None else None,
+                reason=reason,
+                endpoint=request.endpoint,
+            )
+            db.session.commit()
+        except SQLAlchemyError:
+            db.session.rollback()
+    abort(404)
 
 
 def may(user: Any, action: str) -> bool:
@@ -50,7 +81,7 @@ def requires(action: str) -> Callable[[F], F]:
         @wraps(view)
         def wrapped(*args: Any, **kwargs: Any) -> Any:
             if not may(current_user, action):
-                abort(404)
+                deny(current_user, f"role may not {action}")
             return view(*args, **kwargs)
 
         guarded = login_required(wrapped)
@@ -121,7 +152,7 @@ def input_scope(user: Any) -> Any:
 
     Keep the two in step: a test checks that they agree for every role.
     """
-    from sqlalchemy import and_, false, or_, true
+    from sqlalchemy import and_, false, or_
 
     from consult.submissions.models import Input
 
@@ -151,7 +182,7 @@ def input_scope(user: Any) -> Any:
             ),
         )
     if role == Role.ADMIN:
-        return true()
+        return submitted
     return false()
 
 
@@ -161,7 +192,7 @@ def load_input(input_id: str | uuid.UUID, user: Any) -> Any:
 
     item = db.session.get(Input, parse_uuid(input_id))
     if item is None or not can_see_input(user, item):
-        abort(404)
+        deny(user, "input out of scope", object_type="inputs", object_id=input_id)
     return item
 
 
@@ -170,16 +201,15 @@ def load_attachment(attachment_id: str | uuid.UUID, user: Any) -> Any:
     from consult.submissions.models import Attachment
 
     attachment = db.session.get(Attachment, parse_uuid(attachment_id))
-    if attachment is None:
-        abort(404)
-    if attachment.input is None:
+    denied = attachment is None or (
         # A pending upload (form not yet saved): only its organisation sees it.
-        if not (
+        not (
             getattr(user, "role", None) == Role.CSO
             and attachment.organisation_id == user.organisation_id
-        ):
-            abort(404)
-        return attachment
-    if not can_see_input(user, attachment.input):
-        abort(404)
+        )
+        if attachment.input is None
+        else not can_see_input(user, attachment.input)
+    )
+    if denied:
+        deny(user, "attachment out of scope", object_type="attachments", object_id=attachment_id)
     return attachment

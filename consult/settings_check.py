@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from flask import Flask
 
 #: Keys that ship in this repository and must never protect real sessions.
@@ -29,5 +31,8 @@ def check_settings(app: Flask) -> None:
             f"consult: SECRET_KEY is a default or shorter than {MIN_SECRET_KEY_LENGTH} "
             "characters; set a long random secret."
         )
-    if app.config.get("DEBUG"):
+    # ``flask run`` turns debug on from FLASK_DEBUG (or --debug) only after the app
+    # is built, so the environment is checked too: the debugger runs any code.
+    env_debug = os.environ.get("FLASK_DEBUG", "").strip().lower() in {"1", "true", "yes", "on"}
+    if app.config.get("DEBUG") or env_debug:
         raise SystemExit("consult: DEBUG must be off in production (unset FLASK_DEBUG).")

@@ -100,7 +100,7 @@ def make_digest_data() -> DigestData:
         themes=("youth", "community-security"),
         recommendations=(
             ("eu", "Fund joint forums; contact Hidden Voices Network."),
-            ("partner-government", "=HYPERLINK(\"http://evil.example.com\")"),
+            ("partner-government", '=HYPERLINK("http://evil.example.com")'),
         ),
         when=datetime(2026, 3, 10, 9, 0),
     )

@@ -224,3 +224,28 @@ def test_admin_cannot_deactivate_themself(client, login, admin_user):
     assert "You cannot deactivate your own account." in response.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(User, admin_user.id).active
+
+
+def test_reset_two_factor_clears_the_secret_and_ends_sessions(client, login, admin_user, hq_user):
+    assert hq_user.totp_secret
+    before = hq_user.session_generation
+    login(client, admin_user)
+    page = client.get(f"/admin/users/{hq_user.id}").get_data(as_text=True)
+    assert "Reset two-factor login" in page
+    response = client.post(f"/admin/users/{hq_user.id}/reset-two-factor", follow_redirects=True)
+    assert response.status_code == 200
+    assert "Two-factor login of analyst@eeas.example.org is reset" in response.get_data(
+        as_text=True
+    )
+    db.session.refresh(hq_user)
+    assert hq_user.totp_secret is None
+    assert hq_user.session_generation == before + 1
+    assert _events("two_factor_reset")
+
+
+def test_other_roles_cannot_reset_two_factor(client, login, hq_user, moderator_user):
+    login(client, moderator_user)
+    response = client.post(f"/admin/users/{hq_user.id}/reset-two-factor")
+    assert response.status_code == 404
+    db.session.refresh(hq_user)
+    assert hq_user.totp_secret

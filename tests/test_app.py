@@ -38,6 +38,20 @@ def test_production_refuses_debug():
     assert "DEBUG" in str(exc.value)
 
 
+def test_production_refuses_flask_debug_from_the_environment(monkeypatch):
+    # ``flask --debug run`` / FLASK_DEBUG=1 switch the debugger on after the app is built.
+    monkeypatch.setenv("FLASK_DEBUG", "1")
+    with pytest.raises(SystemExit) as exc:
+        create_app(
+            {
+                "ENV_NAME": "production",
+                "SECRET_KEY": "x" * 64,
+                "SQLALCHEMY_DATABASE_URI": "sqlite://",
+            }
+        )
+    assert "DEBUG" in str(exc.value)
+
+
 def test_unknown_environment_is_refused(monkeypatch):
     monkeypatch.setenv("CONSULT_ENV", "staging")
     with pytest.raises(SystemExit) as exc:

@@ -40,7 +40,9 @@ def test_filters_are_the_page_filters(data, runner, tmp_path):
     document = json.loads(out.read_text())
     assert [i["title"] for i in document["inputs"]] == ["Community forums in Kasserine"]
     assert document["filters"]["country"] == "TN"
-    event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "digest.downloaded")).one()
+    event = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "digest.downloaded")
+    ).one()
     assert event.actor_id is None
     assert event.detail["via"] == "cli" and event.detail["count"] == 1
     assert event.detail["filters"]["audience"] == "internal"
@@ -59,7 +61,9 @@ def test_filters_are_the_page_filters(data, runner, tmp_path):
         ("--since", "31/01/2026", "YYYY-MM-DD"),
     ],
 )
-def test_bad_value_is_a_one_line_error_naming_valid_values(data, runner, tmp_path, option, value, names):
+def test_bad_value_is_a_one_line_error_naming_valid_values(
+    data, runner, tmp_path, option, value, names
+):
     args = ["digest", "--format", "csv", "--out", str(tmp_path / "x.csv"), option, value]
     if option == "--format":
         args = ["digest", "--out", str(tmp_path / "x.csv"), "--format", value]

@@ -140,7 +140,9 @@ def test_country_filter_withholds_inputs_of_a_small_group(data, hq_user):
     content = b"".join(digest_file.chunks).decode("utf-8-sig")
     assert digest_file.count == 0
     assert "Border villages" not in content
-    internal = render_digest("csv", parse_filters({"country": "AM", "audience": "internal"}), hq_user)
+    internal = render_digest(
+        "csv", parse_filters({"country": "AM", "audience": "internal"}), hq_user
+    )
     assert internal.count == 1
 
 
@@ -156,8 +158,11 @@ def test_external_order_reveals_neither_time_nor_organisation(data, hq_user):
     # The order within a priority follows the random ids, not submission or organisation.
     ssr = [row for row in rows if row["priority"].startswith("Security")]
     expected = sorted(
-        (i for i in data.inputs.values() if i.priority_slug == "ssr" and i.merged_into_id is None
-         and i.status == "forwarded"),
+        (
+            i
+            for i in data.inputs.values()
+            if i.priority_slug == "ssr" and i.merged_into_id is None and i.status == "forwarded"
+        ),
         key=lambda i: i.id,
     )
     assert [row["title"] for row in ssr] == [i.title for i in expected]

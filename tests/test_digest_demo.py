@@ -23,8 +23,12 @@ def test_demo_inputs_are_seeded_once_and_feed_the_digests(app):
     )
     assert statuses["forwarded"] >= 25 and statuses["used"] >= 4
     assert {"submitted", "in_review", "returned", "declined", "draft"} <= set(statuses)
-    assert db.session.scalar(select(func.count(Input.id)).where(Input.hq_feedback.is_not(None))) >= 4
-    assert db.session.scalar(select(func.count(Input.id)).where(Input.reviewed_body.is_not(None))) >= 3
+    assert (
+        db.session.scalar(select(func.count(Input.id)).where(Input.hq_feedback.is_not(None))) >= 4
+    )
+    assert (
+        db.session.scalar(select(func.count(Input.id)).where(Input.reviewed_body.is_not(None))) >= 3
+    )
     assert db.session.scalar(select(func.count(Input.organisation_id.distinct()))) == 7
 
     hq = None  # the CLI generates digests without a signed-in user
@@ -38,4 +42,5 @@ def test_demo_inputs_are_seeded_once_and_feed_the_digests(app):
     assert shown and hidden  # some cells reach k = 3, others are reported at region level
     text = json.dumps(external)
     assert "+961 1 234 567" not in text  # a phone number the moderator missed
-    assert "Arab Women Mediators Network" not in text
+    assert "Arab Women Mediators Network" not in text  # never chose to be named
+    assert "Black Sea Media Watch" in text  # chose to be named in every input

@@ -156,7 +156,7 @@ def test_html_report_is_csp_safe_with_inline_svg_charts(data, hq_user, client, l
     for heading in ("Background", "Overview", "Note on method", "The Chatham House Rule"):
         assert f">{heading}</h2>" in page or f">{heading}</h3>" in page
     assert "I. Security sector reform" in page
-    assert "fill=\"#" in page  # presentation attributes instead of CSS
+    assert 'fill="#' in page  # presentation attributes instead of CSS
 
 
 def test_cli_html_report_embeds_its_stylesheet(data, runner, tmp_path):

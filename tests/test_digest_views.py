@@ -33,9 +33,7 @@ def test_page_shows_totals_matrix_and_counts(data, client, login, hq_user):
 
 def test_filters_change_the_page_and_the_download_links_carry_them(data, client, login, hq_user):
     login(client, hq_user)
-    page = client.get("/digest/?priority=ssr&country=TN&audience=internal").get_data(
-        as_text=True
-    )
+    page = client.get("/digest/?priority=ssr&country=TN&audience=internal").get_data(as_text=True)
     assert re.search(r"<dt>Inputs</dt><dd>3</dd>", page)
     links = re.findall(r'href="(/digest/download/[^"]+)"', page)
     assert len(links) == 6
@@ -60,7 +58,10 @@ def test_bad_filter_on_a_download_is_refused_and_not_audited(data, client, login
     assert response.status_code == 400
     assert "valid values: AM, AZ" in response.get_data(as_text=True)
     assert client.get("/digest/download/pdf").status_code == 404
-    assert db.session.scalars(select(AuditEvent).where(AuditEvent.action == "digest.downloaded")).all() == []
+    assert (
+        db.session.scalars(select(AuditEvent).where(AuditEvent.action == "digest.downloaded")).all()
+        == []
+    )
 
 
 @pytest.mark.parametrize("user_fixture", ["cso_user", "moderator_user", "admin_user"])
@@ -81,8 +82,11 @@ def test_anonymous_visitors_are_sent_to_sign_in(client):
         ("csv", "text/csv", "-inputs.csv"),
         ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ".xlsx"),
         ("json", "application/json", ".json"),
-        ("docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-         "-report.docx"),
+        (
+            "docx",
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            "-report.docx",
+        ),
         ("html", "text/html", "-report.html"),
     ],
 )
@@ -112,5 +116,7 @@ def test_recommendations_part_is_audited_as_such(data, client, login, hq_user):
     response = client.get("/digest/download/csv?part=recommendations")
     assert response.status_code == 200
     assert b"addressee" in response.data
-    event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "digest.downloaded")).one()
+    event = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "digest.downloaded")
+    ).one()
     assert event.detail["part"] == "recommendations"

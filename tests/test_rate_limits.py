@@ -50,6 +50,24 @@ def test_login_is_limited_per_address_across_accounts(limited_app):
     assert _attempt(client, "guess-final@example.org", address="192.0.2.50").status_code == 200
 
 
+def test_behind_a_proxy_each_client_address_counts_alone(make_app, app):
+    proxied = make_app(RATELIMIT_ENABLED=True, LOGIN_RATE_LIMIT="3 per minute", TRUSTED_PROXIES=1)
+    limiter.reset()
+    client = proxied.test_client()
+
+    def attempt(n, client_address):
+        return client.post(
+            "/auth/login",
+            data={"email": f"p{n}@example.org", "password": "wrong-password-123"},
+            environ_base={"REMOTE_ADDR": "10.0.0.2"},  # the proxy
+            headers={"X-Forwarded-For": client_address},
+        ).status_code
+
+    assert [attempt(n, "203.0.113.1") for n in range(4)] == [200, 200, 200, 429]
+    assert attempt(9, "203.0.113.2") == 200
+    limiter.reset()
+
+
 def test_second_factor_attempts_are_limited(limited_app, hq_user):
     client = limited_app.test_client()
     env = {"REMOTE_ADDR": "203.0.113.20"}

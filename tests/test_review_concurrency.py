@@ -170,30 +170,24 @@ def test_a_true_race_caught_at_flush_becomes_a_conflict(app, item, first):
 def test_threaded_race_of_two_decisions(app, make_app, item, first, second):
     """Two requests at the same moment, in two threads: one wins, one gets the conflict."""
     served = make_app()
-    version = item.version
+    version, input_id = item.version, item.id
+    clients = {}
+    # Sign both in before the threads start (the test's session stays in this thread).
+    for name, user in (("forward", first), ("decline", second)):
+        clients[name] = factories.login(served.test_client(), user)
     barrier = threading.Barrier(2)
     results: dict[str, int] = {}
 
-    def post(name: str, user, data: dict) -> None:
-        client = served.test_client()
-        with served.app_context():
-            factories.login(client, db.session.get(type(user), user.id))
-            db.session.remove()
+    def post(name: str, data: dict) -> None:
         barrier.wait()
-        response = client.post(f"/review/inputs/{item.id}/decide", data=data)
+        response = clients[name].post(f"/review/inputs/{input_id}/decide", data=data)
         results[name] = response.status_code
 
     threads = [
-        threading.Thread(
-            target=post, args=("forward", first, {"version": version, "action": "forward"})
-        ),
+        threading.Thread(target=post, args=("forward", {"version": version, "action": "forward"})),
         threading.Thread(
             target=post,
-            args=(
-                "decline",
-                second,
-                {"version": version, "action": "decline", "reason": "other"},
-            ),
+            args=("decline", {"version": version, "action": "decline", "reason": "other"}),
         ),
     ]
     for thread in threads:

@@ -221,3 +221,25 @@ def test_the_owner_does_reach_the_same_objects(app, world):
         if _as(app.test_client(), world["owner"], rule, path).status_code == 200:
             reached.append(rule.endpoint)
     assert reached
+
+
+def test_access_denials_are_audited_without_addresses(app, client, login, consultation):
+    """A refused object request is on record: who, which object, why; never the address."""
+    from consult.audit.models import AuditEvent
+    from consult.extensions import db as _db
+    from tests import factories as _factories
+
+    other_org = _factories.make_organisation("Other Org", ["UA"])
+    author = _factories.make_user("author@other.example.org", "cso", organisation=other_org)
+    item = _factories.make_input(consultation, author, countries=["UA"])
+    outsider_org = _factories.make_organisation("Outsider Org", ["TN"])
+    outsider = _factories.make_user("out@outsider.example.org", "cso", organisation=outsider_org)
+    login(client, outsider)
+    response = client.get(f"/inputs/{item.id}", environ_base={"REMOTE_ADDR": "203.0.113.9"})
+    assert response.status_code == 404
+    event = _db.session.scalars(
+        _db.select(AuditEvent).where(AuditEvent.action == "access_denied")
+    ).one()
+    assert event.actor_id == outsider.id
+    assert event.object_id == str(item.id)
+    assert "203.0.113.9" not in str(event.detail)

@@ -196,6 +196,31 @@ def user_invite(user_id: str) -> Response:
     return redirect(url_for("admin.user_detail", user_id=user.id))
 
 
+@bp.route("/users/<user_id>/reset-two-factor", methods=["POST"])
+@requires("administer")
+def user_reset_two_factor(user_id: str) -> Response:
+    """Clear a user's second factor after a lost phone; they enrol again at next sign-in."""
+    from consult.auth.totp import reset_two_factor
+
+    user = _load_user(user_id)
+    if not forms.ConfirmForm().validate_on_submit():
+        abort(400)
+    if user.id == _actor().id:
+        flash(_("Ask another administrator to reset your own second factor."), "error")
+        return redirect(url_for("admin.user_detail", user_id=user.id))
+    reset_two_factor(user, _actor())
+    db.session.commit()
+    flash(
+        _(
+            "Two-factor login of %(email)s is reset; they set it up again at their next "
+            "sign-in and are signed out everywhere.",
+            email=user.email,
+        ),
+        "success",
+    )
+    return redirect(url_for("admin.user_detail", user_id=user.id))
+
+
 # --- organisations ---------------------------------------------------------------------
 
 

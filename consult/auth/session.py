@@ -89,6 +89,14 @@ def _unauthorized() -> Response:
         from consult.main.errors import json_error
 
         return json_error(401, "unauthorized", "A valid bearer token is required.")
+    halfway = pending_user()
+    if halfway is not None:
+        # Password given, second factor not yet: back to that step, nowhere else.
+        from consult.auth.totp import must_enrol
+
+        if must_enrol(halfway):
+            return redirect(url_for("auth.two_factor_setup"))
+        return redirect(url_for("auth.two_factor"))
     flash(_("Please sign in to continue."), "info")
     return redirect(
         url_for("auth.login", next=request.full_path if request.method == "GET" else None)

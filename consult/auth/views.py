@@ -171,8 +171,10 @@ def two_factor_setup() -> Response | str | tuple[str, int]:
         flash(_("Two-factor login is already on for your account."), "info")
         return redirect(url_for("auth.profile"))
     form = EnrolForm()
+    # The same secret until enrolment ends: a page reloaded after scanning
+    # still matches what the app holds.
     secret = session.get(ENROL_SECRET)
-    if not isinstance(secret, str) or request.method == "GET":
+    if not isinstance(secret, str):
         secret = totp.new_secret()
         session[ENROL_SECRET] = secret
     if form.validate_on_submit():

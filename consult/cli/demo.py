@@ -160,10 +160,20 @@ def _seed_consultation() -> Consultation:
 
 
 @click.command("seed-demo")
-def seed_demo_command() -> None:
-    """Load reference data and the demo organisations, accounts and consultation."""
+@click.option(
+    "--without-inputs",
+    is_flag=True,
+    help="Only accounts and the consultation, no demo inputs.",
+)
+def seed_demo_command(without_inputs: bool) -> None:
+    """Load reference data, demo organisations, accounts, a consultation and demo inputs."""
+    from consult.cli.demo_inputs import seed_demo_inputs
+
     accounts = seed_demo()
+    created = 0 if without_inputs else seed_demo_inputs()
     db.session.commit()
+    if created:
+        click.echo(f"Created {created} demo inputs (submitted, in review, forwarded, used).")
     click.echo("Demo data is loaded. Accounts (password: CONSULT_DEMO_PASSWORD or the default):")
     for email, role, where in accounts:
         click.echo(f"  {role:<10} {email:<40} {where}")

@@ -45,6 +45,7 @@ class Anonymiser:
     secret: bytes = b""
 
     def __post_init__(self) -> None:
+        self._known_lower = sorted({k.strip().lower() for k in self.known if k and k.strip()})
         self.small_cells: set[tuple[str, str]] = (
             {cell for cell, c in self.aggregates.cells.items() if c.organisations < self.k}
             if self.external
@@ -109,7 +110,13 @@ class Anonymiser:
         """Free text as the digest may carry it (identifiers redacted when external)."""
         if not value:
             return ""
-        return redact(value, self.known) if self.external else value
+        if not self.external:
+            return value
+        # Hand the detector only the known names that occur (a cheap substring test),
+        # rather than compiling a pattern for every registered name on every field.
+        lowered = value.lower()
+        present = [name for name in self._known_lower if name in lowered]
+        return redact(value, present)
 
     def ref(self, input_id: uuid.UUID) -> str:
         """The input's reference: its id internally, a keyed pseudonym externally."""

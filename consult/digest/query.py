@@ -37,7 +37,7 @@ from consult.submissions.models import (
 )
 from consult.submissions.states import FORWARDED_STATUSES, Attribution
 
-BATCH_SIZE = 500
+BATCH_SIZE = 100
 
 
 def conditions(filters: DigestFilters) -> list[ColumnElement[bool]]:
@@ -105,7 +105,7 @@ class Reference:
     def load(cls) -> Reference:
         def pairs(model: type, key: str, order: Any) -> dict[str, str]:
             rows = db.session.execute(select(getattr(model, key), model.name).order_by(order))
-            return {k: n for k, n in rows}
+            return dict(rows.all())  # type: ignore[arg-type]
 
         return cls(
             priorities=pairs(Priority, "slug", Priority.position),

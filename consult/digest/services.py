@@ -237,9 +237,7 @@ class Digest:
         ref = self.reference
         items: list[tuple[str, str]] = []
         if f.consultation:
-            items.append(
-                (_("Consultation"), self.consultation.title if self.consultation else "")
-            )
+            items.append((_("Consultation"), self.consultation.title if self.consultation else ""))
         if f.priority:
             items.append((_("Priority"), ref.priorities.get(f.priority, f.priority)))
         if f.country:
@@ -342,27 +340,36 @@ def build_digest(filters: DigestFilters) -> Digest:
 
 
 def _exporter(fmt: str, part: str) -> tuple[Callable[[Digest], Iterable[bytes]], str, str]:
-    from consult.digest import exports
-
+    """The writer, the media type and the file name's ending of a format."""
     if fmt == "csv":
+        from consult.digest.exports import csv as csv_export
+
         if part == "recommendations":
-            return exports.csv.recommendations_csv, "text/csv; charset=utf-8", "-recommendations.csv"
-        return exports.csv.inputs_csv, "text/csv; charset=utf-8", "-inputs.csv"
+            return csv_export.recommendations_csv, "text/csv; charset=utf-8", "-recommendations.csv"
+        return csv_export.inputs_csv, "text/csv; charset=utf-8", "-inputs.csv"
     if fmt == "xlsx":
+        from consult.digest.exports import xlsx
+
         return (
-            exports.xlsx.workbook,
+            xlsx.workbook,
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             ".xlsx",
         )
     if fmt == "json":
-        return exports.json.document, "application/json", ".json"
+        from consult.digest.exports import json as json_export
+
+        return json_export.document, "application/json", ".json"
     if fmt == "docx":
+        from consult.digest.exports import docx
+
         return (
-            exports.docx.report,
+            docx.report,
             "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
             "-report.docx",
         )
-    return exports.html.report, "text/html; charset=utf-8", "-report.html"
+    from consult.digest.exports import html
+
+    return html.report, "text/html; charset=utf-8", "-report.html"
 
 
 def render_digest(
@@ -395,4 +402,6 @@ def render_digest(
         via=via,
     )
     db.session.flush()
-    return DigestFile(chunks=write(digest), mimetype=mimetype, filename=filename, count=digest.count)
+    return DigestFile(
+        chunks=write(digest), mimetype=mimetype, filename=filename, count=digest.count
+    )

@@ -227,7 +227,7 @@ def _event(
     **data: Any,
 ) -> ReviewEvent:
     # ``version`` is the one the change started from: a form loaded at that
-    # version or later has seen... everything before it, not this change.
+    # version (or earlier) has not seen this change, so a conflict lists it.
     event = ReviewEvent(
         input_id=item.id,
         actor_id=user.id,

@@ -29,7 +29,14 @@ from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from consult.access import load_attachment, load_input, may_see_organisation, parse_uuid, requires
+from consult.access import (
+    can_see_input,
+    load_attachment,
+    load_input,
+    may_see_organisation,
+    parse_uuid,
+    requires,
+)
 from consult.audit.services import record
 from consult.auth.roles import Role
 from consult.extensions import db
@@ -198,7 +205,7 @@ def _render_input(
     duplicates = [
         d
         for d in db.session.scalars(select(Input).where(Input.merged_into_id == item.id))
-        if can_review(user, d) or d.status in FORWARDED_STATUSES and user.role == Role.HQ
+        if can_see_input(user, d)
     ]
     text_diffs = _text_diffs(item, edit_form, rec_values) if conflict else []
     record("input.viewed", user, item)
@@ -228,8 +235,7 @@ def _render_input(
         text_diffs=text_diffs,
         error=error,
         duplicates=duplicates,
-        merged_into_visible=item.merged_into is not None
-        and (can_review(user, item.merged_into) or user.role == Role.HQ),
+        merged_into_visible=item.merged_into is not None and can_see_input(user, item.merged_into),
     )
     db.session.commit()
     return html, status

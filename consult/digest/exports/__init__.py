@@ -1,4 +1,8 @@
-"""Digest writers, one module per format; each takes a Digest and yields bytes."""
+"""Digest writers, one module per format; each takes a Digest and yields bytes.
+
+The modules are imported when a format is asked for: a CSV download does not
+load matplotlib or python-docx.
+"""
 
 from __future__ import annotations
 
@@ -13,8 +17,3 @@ def safe_cell(value: Any) -> Any:
     if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
         return "'" + value
     return value
-
-
-from consult.digest.exports import csv, docx, html, json, xlsx  # noqa: E402
-
-__all__ = ["FORMULA_PREFIXES", "csv", "docx", "html", "json", "safe_cell", "xlsx"]

@@ -98,6 +98,10 @@ def _matrix_table(doc: DocumentObject, matrix: Matrix) -> None:
     table = doc.add_table(rows=1, cols=len(matrix.countries) + 2)
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    # A wide first column for the priorities; the rest shares what is left of 16.6 cm.
+    other = Cm(max(1.1, 11.6 / (len(matrix.countries) + 1)))
+    widths = [Cm(5.0)] + [other] * (len(matrix.countries) + 1)
     header = table.rows[0].cells
     _small(header[0], "Priority", bold=True)
     for index, (_code, name) in enumerate(matrix.countries, start=1):
@@ -110,6 +114,9 @@ def _matrix_table(doc: DocumentObject, matrix: Matrix) -> None:
             _small(cells[index], cell.text, centre=True)
             _shade(cells[index], HEAT_FILL.get(cell.heat.split()[0], "FFFFFF"))
         _small(cells[-1], str(row.total), bold=True, centre=True)
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths, strict=True):
+            cell.width = width
 
 
 def _count_table(doc: DocumentObject, heading: str, rows: list[tuple[str, str, int]]) -> None:

@@ -82,6 +82,6 @@ def document(digest: Digest) -> Iterator[bytes]:
     for batch in digest.batches():
         parts = [_dump(input_object(item, internal)) for item in batch]
         text = ",".join(parts)
-        yield ((text if first else "," + text)).encode()
+        yield (text if first else "," + text).encode()
         first = False
     yield b"]}\n"

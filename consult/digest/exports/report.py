@@ -147,7 +147,7 @@ def build_report(digest: Digest) -> Report:
         ),
         _(
             "This report is a summary of the %(inputs)d inputs forwarded to headquarters "
-            "from %(orgs)d organisations on %(countries)d countries that match the filters "
+            "from %(orgs)d organisations about %(countries)d countries that match the filters "
             "listed below. The views expressed may not be attributed to any participating "
             "individual or organisation, unless the organisation chose to be named, nor do "
             "they necessarily represent the views of all contributors or of the EU "
@@ -159,8 +159,11 @@ def build_report(digest: Digest) -> Report:
         _("The consultation took place under the Chatham House Rule."),
     ]
     top_priorities = sorted(
-        ((c.inputs, ref_name) for slug, c in agg.by_priority.items()
-         if (ref_name := digest.reference.priorities.get(slug))),
+        (
+            (c.inputs, ref_name)
+            for slug, c in agg.by_priority.items()
+            if (ref_name := digest.reference.priorities.get(slug))
+        ),
         reverse=True,
     )[:3]
     overview = [

@@ -90,9 +90,7 @@ def _build(digest: Digest, path: str) -> None:
     recs = _sheet(wb, "Recommendations", RECOMMENDATION_COLUMNS, [38, 30, 24, 36, 26, 80])
     matrix = digest.matrix()
     matrix_headers = ["Priority", *[name for _code, name in matrix.countries], "Total inputs"]
-    matrix_ws = _sheet(
-        wb, "Matrix", matrix_headers, [50, *[14] * len(matrix.countries), 14]
-    )
+    matrix_ws = _sheet(wb, "Matrix", matrix_headers, [50, *[14] * len(matrix.countries), 14])
     themes = _sheet(wb, "Themes", ["Theme", "Inputs"], [40, 12])
     types = _sheet(wb, "Types", ["Type", "Inputs"], [40, 12])
 

@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 9f6bef3bb54a
+Revision ID: 80d6fddb4bd5
 Revises: 
-Create Date: 2026-11-28 16:18:43.249586
+Create Date: 2026-11-28 16:46:56.034926
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '9f6bef3bb54a'
+revision = '80d6fddb4bd5'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -106,6 +106,21 @@ def upgrade():
     )
     with op.batch_alter_table('guiding_questions', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_guiding_questions_consultation_id'), ['consultation_id'], unique=False)
+
+    op.create_table('purged_input_counts',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('consultation_id', sa.Uuid(), nullable=False),
+    sa.Column('priority_slug', sa.String(length=40), nullable=False),
+    sa.Column('country_code', sa.String(length=2), nullable=False),
+    sa.Column('type_slug', sa.String(length=40), nullable=False),
+    sa.Column('count', sa.Integer(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['consultation_id'], ['consultations.id'], name=op.f('fk_purged_input_counts_consultation_id_consultations'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_purged_input_counts')),
+    sa.UniqueConstraint('consultation_id', 'priority_slug', 'country_code', 'type_slug', name=op.f('uq_purged_input_counts_consultation_id'))
+    )
+    with op.batch_alter_table('purged_input_counts', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_purged_input_counts_consultation_id'), ['consultation_id'], unique=False)
 
     op.create_table('users',
     sa.Column('id', sa.Uuid(), nullable=False),
@@ -398,6 +413,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_users_delegation_slug'))
 
     op.drop_table('users')
+    with op.batch_alter_table('purged_input_counts', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_purged_input_counts_consultation_id'))
+
+    op.drop_table('purged_input_counts')
     with op.batch_alter_table('guiding_questions', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_guiding_questions_consultation_id'))
 
