@@ -7,6 +7,7 @@ from datetime import datetime
 from consult.audit.models import AuditEvent
 from consult.audit.services import record
 from consult.extensions import db
+from tests.admin_support import audit_events
 
 
 def _add(action: str, actor=None, *, at: datetime | None = None, object_id=None, **detail):
@@ -70,10 +71,7 @@ def test_viewing_the_log_is_audited_and_no_address_is_shown(client, login, admin
     html = client.get("/admin/audit?action=login_failed").get_data(as_text=True)
     assert "reason: credentials" in html
     assert "203.0.113.7" not in html
-    db.session.expire_all()
-    viewed = db.session.scalars(
-        db.select(AuditEvent).where(AuditEvent.action == "audit_log_viewed")
-    ).one()
+    (viewed,) = audit_events("audit_log_viewed")
     assert viewed.actor_id == admin_user.id
     assert viewed.detail == {"filters": {"action": "login_failed"}}
     # the next view shows the previous one

@@ -4,14 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from consult.audit.models import AuditEvent
 from consult.extensions import db
 from consult.submissions.models import Consultation
-
-
-def _events(action: str) -> list[AuditEvent]:
-    db.session.expire_all()
-    return list(db.session.scalars(db.select(AuditEvent).where(AuditEvent.action == action)))
+from tests.admin_support import audit_events
 
 
 def _by_slug(slug: str) -> Consultation | None:
@@ -50,7 +45,7 @@ def test_create_with_guiding_questions_per_priority(client, login, admin_user):
         ("ssr", "Who oversees the police?"),
         ("organised-crime", "Which routes changed since 2022?"),
     ]
-    (event,) = _events("consultation_created")
+    (event,) = audit_events("consultation_created")
     assert event.object_id == str(consultation.id) and event.detail["questions"] == 3
 
 
@@ -118,7 +113,7 @@ def test_edit_changes_dates_countries_and_questions(client, login, admin_user, c
         ("ssr", "What works in SSR?"),
         ("cybercrime", "Who reports cybercrime?"),
     ]
-    (event,) = _events("consultation_updated")
+    (event,) = audit_events("consultation_updated")
     assert set(event.detail["changed"]) >= {"slug", "closes_at", "countries", "questions"}
     listing = client.get("/admin/consultations").get_data(as_text=True)
     assert "enp-security-renamed" in listing

@@ -3,18 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from flask import g
 
-from consult.audit.models import AuditEvent
 from consult.extensions import db
 from consult.organisations.models import Organisation
 from consult.submissions.services import InputData, SubmissionError, submit_input
 from tests import factories
-
-
-def _events(action: str) -> list[AuditEvent]:
-    db.session.expire_all()
-    return list(db.session.scalars(db.select(AuditEvent).where(AuditEvent.action == action)))
+from tests.admin_support import audit_events, forget_current_user
 
 
 def _org(name: str) -> Organisation | None:
@@ -38,7 +32,7 @@ def test_register_an_organisation(client, login, admin_user):
     org = _org("Beirut Peace Lab")
     assert org.country_codes == ["LB", "SY"]  # ordered by country name
     assert org.contact_email == "hello@peacelab.example.org" and org.is_verified
-    (event,) = _events("organisation_created")
+    (event,) = audit_events("organisation_created")
     assert event.object_id == str(org.id) and event.detail["countries"] == ["LB", "SY"]
     listing = client.get("/admin/organisations").get_data(as_text=True)
     assert "Beirut Peace Lab" in listing and "LB, SY" in listing
@@ -91,7 +85,7 @@ def test_edit_name_countries_and_contact(client, login, admin_user, organisation
     assert response.status_code == 302
     org = _org("Tunis Civic Forum (TCF)")
     assert org.country_codes == ["LY", "TN"] and org.contact_email == "office@tcf.example.org"
-    (event,) = _events("organisation_updated")
+    (event,) = audit_events("organisation_updated")
     assert sorted(event.detail["changed"]) == ["contact_email", "countries", "name"]
 
     other = factories.make_organisation("Other Org", ["UA"])
@@ -131,15 +125,15 @@ def test_verification_is_what_lets_members_submit(client, login, admin_user, con
     assert "Tbilisi Youth Network" not in client.get("/admin/organisations?verified=no").get_data(
         as_text=True
     )
-    (event,) = _events("organisation_verified")
+    (event,) = audit_events("organisation_verified")
     assert event.object_id == str(org.id) and event.actor_id == admin_user.id
 
-    g.pop("_login_user", None)
+    forget_current_user()
     db.session.expire_all()
     item = submit_input(member, data)
     assert item.status == "submitted"
     db.session.commit()
 
     client.post(f"/admin/organisations/{org.id}/verify", data={"verified": "0"})
-    assert _events("organisation_unverified")[0].object_id == str(org.id)
+    assert audit_events("organisation_unverified")[0].object_id == str(org.id)
     assert not _org("Tbilisi Youth Network").is_verified

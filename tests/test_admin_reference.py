@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from consult.audit.models import AuditEvent
 from consult.extensions import db
 from consult.reference.models import Priority, Theme
+from tests.admin_support import audit_events
 
 
 def _names(kind: str, **changes: str) -> dict[str, str]:
@@ -26,9 +26,7 @@ def test_rename_entries_keeps_their_slugs(client, login, admin_user):
     assert "Renamed: cybercrime." in response.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(Priority, "cybercrime").name == "Fighting cybercrime and online harms"
-    event = db.session.scalars(
-        db.select(AuditEvent).where(AuditEvent.action == "reference_renamed")
-    ).one()
+    (event,) = audit_events("reference_renamed")
     assert event.object_type == "priorities" and event.object_id == "cybercrime"
     assert event.detail["after"] == "Fighting cybercrime and online harms"
 

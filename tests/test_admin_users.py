@@ -2,27 +2,14 @@
 
 from __future__ import annotations
 
-from flask import g
-
-from consult.audit.models import AuditEvent
 from consult.auth import mail
 from consult.auth.models import User, user_by_email
 from consult.extensions import db
 from tests import factories
+from tests.admin_support import audit_events, forget_current_user
 from tests.factories import PASSWORD
 
 GOOD_PASSWORD = "correct-horse-battery-staple-77"
-
-
-def _forget_current_user() -> None:
-    """Requests in a test share the test's app context, so Flask-Login's cached
-    user (``g._login_user``) would leak from one test client to another."""
-    g.pop("_login_user", None)
-
-
-def _events(action: str) -> list[AuditEvent]:
-    db.session.expire_all()
-    return list(db.session.scalars(db.select(AuditEvent).where(AuditEvent.action == action)))
 
 
 def test_list_filters_by_role_organisation_delegation_and_status(
@@ -87,15 +74,15 @@ def test_create_cso_member_with_initial_password(client, login, admin_user, orga
     assert response.status_code == 302
     user = user_by_email("new.member@tcf.example.org")
     assert user is not None and user.organisation_id == organisation.id and user.is_org_admin
-    assert [e.object_id for e in _events("user_created")] == [str(user.id)]
+    assert [e.object_id for e in audit_events("user_created")] == [str(user.id)]
     # the new member signs in with that password
-    _forget_current_user()
+    forget_current_user()
     other = client.application.test_client()
     signed_in = other.post(
         "/auth/login", data={"email": "new.member@tcf.example.org", "password": GOOD_PASSWORD}
     )
     assert signed_in.status_code == 302 and "/auth/login" not in signed_in.headers["Location"]
-    _forget_current_user()
+    forget_current_user()
     assert "new.member@tcf.example.org" in other.get("/auth/account").get_data(as_text=True)
 
 
@@ -175,7 +162,7 @@ def test_create_moderator_by_invitation(client, login, admin_user):
     assert "invitation sent" in page
     assert "not set yet" in page
     # the invitation link opens the page that sets the password
-    _forget_current_user()
+    forget_current_user()
     assert client.application.test_client().get(message.link).status_code == 200
 
 
@@ -184,19 +171,19 @@ def test_resend_invitation(client, login, admin_user, hq_user):
     response = client.post(f"/admin/users/{hq_user.id}/invite")
     assert response.status_code == 302
     assert mail.last_message(hq_user.email) is not None
-    assert _events("invitation_sent")[0].object_id == str(hq_user.id)
+    assert audit_events("invitation_sent")[0].object_id == str(hq_user.id)
 
 
 def test_deactivation_ends_every_session_and_is_audited(client, login, admin_user, cso_user, app):
     member = app.test_client()
     login(member, cso_user)
     assert member.get("/auth/account").status_code == 200
-    _forget_current_user()
+    forget_current_user()
 
     login(client, admin_user)
     response = client.post(f"/admin/users/{cso_user.id}/deactivate", follow_redirects=True)
     assert "is deactivated and signed out everywhere" in response.get_data(as_text=True)
-    _forget_current_user()
+    forget_current_user()
 
     after = member.get("/auth/account")
     assert after.status_code == 302
@@ -204,13 +191,13 @@ def test_deactivation_ends_every_session_and_is_audited(client, login, admin_use
     # and the password no longer opens a session
     relogin = member.post("/auth/login", data={"email": cso_user.email, "password": PASSWORD})
     assert "do not match an active account" in relogin.get_data(as_text=True)
-    (event,) = _events("user_deactivated")
+    (event,) = audit_events("user_deactivated")
     assert event.object_id == str(cso_user.id) and event.actor_id == admin_user.id
 
-    _forget_current_user()
+    forget_current_user()
     client.post(f"/admin/users/{cso_user.id}/reactivate")
-    assert _events("user_reactivated")[0].object_id == str(cso_user.id)
-    _forget_current_user()
+    assert audit_events("user_reactivated")[0].object_id == str(cso_user.id)
+    forget_current_user()
     fresh = app.test_client()
     ok = fresh.post("/auth/login", data={"email": cso_user.email, "password": PASSWORD})
     assert ok.status_code == 302 and "/auth/login" not in ok.headers["Location"]
@@ -240,7 +227,7 @@ def test_reset_two_factor_clears_the_secret_and_ends_sessions(client, login, adm
     db.session.refresh(hq_user)
     assert hq_user.totp_secret is None
     assert hq_user.session_generation == before + 1
-    assert _events("two_factor_reset")
+    assert audit_events("two_factor_reset")
 
 
 def test_other_roles_cannot_reset_two_factor(client, login, hq_user, moderator_user):

@@ -165,3 +165,38 @@ def test_cli_html_report_embeds_its_stylesheet(data, runner, tmp_path):
     assert result.exit_code == 0, result.output
     page = out.read_text()
     assert "<style>" in page and "/static/consult.css" not in page
+
+
+def _grid_widths(content: bytes) -> list[int]:
+    xml = zipfile.ZipFile(io.BytesIO(content)).read("word/document.xml").decode()
+    first_grid = re.search(r"<w:tblGrid>(.*?)</w:tblGrid>", xml).group(1)
+    return [int(w) for w in re.findall(r'<w:gridCol w:w="(\d+)"', first_grid)]
+
+
+def test_docx_matrix_gives_the_priority_column_room_in_its_grid(data, hq_user):
+    # LibreOffice lays tables out by the grid: with equal columns, priority names
+    # broke inside words ("preventi ng radicalis ation").
+    widths = _grid_widths(_download("docx", hq_user, audience="internal"))
+    assert widths[0] > 2 * max(widths[1:])
+    assert sum(widths) <= 16.7 / 2.54 * 1440  # fits the 16.6 cm between the margins
+    document = Document(io.BytesIO(_download("docx", hq_user, audience="internal")))
+    header = [cell.text for cell in document.tables[0].rows[0].cells]
+    assert header[0] == "Priority" and header[-1] == "Total"
+    assert "Tunisia" in header  # few countries: named in full
+
+
+def test_docx_matrix_of_many_countries_uses_codes_and_a_key(data, hq_user):
+    from tests import factories
+
+    codes = ["DZ", "EG", "IL", "JO", "LB", "LY", "MA", "PS", "SY", "UA"]
+    org = factories.make_organisation("Wide Reach Network", codes)
+    author = factories.make_user("wide@reach.example.org", "cso", organisation=org)
+    factories.make_input(data.consultation, author, countries=codes, status="forwarded")
+    content = _download("docx", hq_user)
+    document = Document(io.BytesIO(content))
+    header = [cell.text for cell in document.tables[0].rows[0].cells]
+    assert "DZ" in header and "Algeria" not in header
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "DZ Algeria" in text and "<3: fewer than 3 organisations" in text
+    widths = _grid_widths(content)
+    assert sum(widths) <= 16.7 / 2.54 * 1440

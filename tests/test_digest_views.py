@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import re
+import zipfile
 
 import pytest
 from sqlalchemy import select
@@ -120,3 +122,21 @@ def test_recommendations_part_is_audited_as_such(data, client, login, hq_user):
         select(AuditEvent).where(AuditEvent.action == "digest.downloaded")
     ).one()
     assert event.detail["part"] == "recommendations"
+
+
+@pytest.mark.parametrize("fmt", ["docx", "html"])
+def test_report_filtered_by_consultation_streams_after_the_request_ended(
+    data, make_app, login, hq_user, fmt
+):
+    # Served as in production: the request's app context (and its database
+    # session) ends before the report streams, after the audit row was committed.
+    # The consultation's title and dates must still be at hand then.
+    db.session.commit()
+    client = make_app().test_client()
+    login(client, hq_user)
+    response = client.get(f"/digest/download/{fmt}?consultation={data.consultation.slug}")
+    assert response.status_code == 200
+    body = response.data
+    if fmt == "docx":
+        body = zipfile.ZipFile(io.BytesIO(body)).read("word/document.xml")
+    assert b"ENP security 2026" in body

@@ -201,7 +201,15 @@ def test_corrections_of_priority_countries_type_themes_and_summary(app, item, mo
     fields = {c["field"] for c in corrected.data["changes"]}
     assert fields == {"priority", "type", "countries", "themes", "moderator_summary"}
     page = mod.get(f"/review/inputs/{item.id}").get_data(as_text=True)
-    assert "priority from ssr to crisis" in page
+    # The timeline says it in words people use: names, not slugs, one verb per change.
+    assert (
+        "changed the priority from Security sector reform (incl. community security) "
+        "to Crisis management and response (incl. conflict prevention)" in page
+    )
+    assert "changed the type from Context analysis to Recommendation" in page
+    assert "changed the themes from - to Youth, Rule of law" in page
+    assert "edited the moderator summary" in page
+    assert "changed edited" not in page and "from ssr" not in page
     audit = db.session.scalars(
         select(AuditEvent).where(AuditEvent.action == "input.corrected")
     ).one()
@@ -359,6 +367,12 @@ def test_forward_with_a_note_to_hq(app, item, moderator, hq_user):
     page = hq.get(f"/review/inputs/{item.id}").get_data(as_text=True)
     assert "Strong on youth." in page
     assert "input.forwarded" in audit_actions(item)
+    # Nobody holds a forwarded input: no empty "who works on it" box.
+    assert "claim-box" not in page and "Who works on it" not in page
+    assert "<dd>English</dd>" in page  # the language's name, not its code
+    # HQ sees the identifiers the moderator left, and what digests do with them.
+    assert "+216 71 234 567" in page
+    assert "External digests replace each of these with [redacted]" in page
 
 
 def test_return_needs_a_question_the_cso_sees(app, item, moderator):
@@ -381,6 +395,12 @@ def test_return_needs_a_question_the_cso_sees(app, item, moderator):
     returned = events(item)[-1]
     assert returned.kind == "returned" and returned.is_visible_to_cso
     assert returned.message == "Which districts do you mean?"
+    # Staff read the status from their side: it went back to the CSO, not to "you".
+    page = mod.get(f"/review/inputs/{item.id}").get_data(as_text=True)
+    queue = mod.get("/review/queue?status=all").get_data(as_text=True)
+    for html in (page, queue):
+        assert "Returned to the CSO" in html
+        assert "Returned to you" not in html
 
 
 def test_decline_needs_a_reason_from_the_list(app, item, moderator):

@@ -116,8 +116,11 @@ def test_concurrent_edits_show_what_changed_and_keep_the_typed_text(app, item, f
     )
     assert refused.status_code == 409
     page = refused.get_data(as_text=True)
-    assert "First Moderator: changed priority from ssr to organised-crime" in page
-    assert "edited the moderator summary" in page
+    assert (
+        "First Moderator: changed the priority from Security sector reform "
+        "(incl. community security) to Disrupting organised crime; "
+        "edited the moderator summary" in page
+    )
     # A line diff of what the second person typed against what is saved now.
     assert "-Summary by first." in page and "+Summary by second." in page
     assert "Smuggling hurts trust between border towns." in page  # the typed text, kept

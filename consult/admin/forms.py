@@ -7,7 +7,7 @@ exists now.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -43,6 +43,8 @@ from consult.organisations.models import Organisation
 from consult.reference import services as reference
 from consult.reference.models import Country
 
+F = TypeVar("F", bound=FlaskForm)
+
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
 
 
@@ -68,6 +70,14 @@ def _delegation_choices() -> list[tuple[str, str]]:
 
 def _role_choices() -> list[tuple[str, str]]:
     return [(r.value, str(ROLE_LABELS[r])) for r in Role]
+
+
+def _with_fields(name: str, base: type[F], fields: dict[str, Any]) -> type[F]:
+    """A form class with fields known only when the form is built (one per country...).
+
+    WTForms binds the fields declared on a class, in the order they were created.
+    """
+    return type(name, (base,), fields)
 
 
 # --- users -----------------------------------------------------------------------------
@@ -231,19 +241,18 @@ class DelegationForm(FlaskForm):
 def coverage_form(countries: list[Country], **kwargs: Any) -> FlaskForm:
     """One select per country: the delegation that covers it, or none (HQ)."""
     choices = [("", str(_l("No delegation: inputs go to HQ")))] + _delegation_choices()
-
-    class CoverageForm(FlaskForm):
-        submit = SubmitField(_l("Save coverage"))
-
-    for country in countries:
-        setattr(
-            CoverageForm,
-            f"country__{country.code}",
-            SelectField(
+    form_class = _with_fields(
+        "CoverageForm",
+        FlaskForm,
+        {"submit": SubmitField(_l("Save coverage"))}
+        | {
+            f"country__{country.code}": SelectField(
                 country.name, default=country.delegation_slug or "", validators=[Optional()]
-            ),
-        )
-    form = CoverageForm(**kwargs)
+            )
+            for country in countries
+        },
+    )
+    form = form_class(**kwargs)
     for country in countries:
         form[f"country__{country.code}"].choices = choices
     return form
@@ -304,20 +313,19 @@ class ConsultationBaseForm(FlaskForm):
 def consultation_form(priorities: list[Any], **kwargs: Any) -> ConsultationBaseForm:
     """The consultation form with one textarea of guiding questions per priority."""
 
-    class ConsultationForm(ConsultationBaseForm):
-        pass
-
-    for priority in priorities:
-        setattr(
-            ConsultationForm,
-            question_field_name(priority.slug),
-            TextAreaField(
+    form_class = _with_fields(
+        "ConsultationForm",
+        ConsultationBaseForm,
+        {
+            question_field_name(priority.slug): TextAreaField(
                 priority.name,
                 description=_l("One question per line; leave empty for none."),
                 validators=[Optional(), Length(max=10_000)],
-            ),
-        )
-    form = ConsultationForm(**kwargs)
+            )
+            for priority in priorities
+        },
+    )
+    form = form_class(**kwargs)
     form.countries.choices = _country_choices()
     form.question_fields = [(p, form[question_field_name(p.slug)]) for p in priorities]
     return form
@@ -329,20 +337,20 @@ def consultation_form(priorities: list[Any], **kwargs: Any) -> ConsultationBaseF
 def reference_names_form(entries: list[Any], name_max: int, **kwargs: Any) -> FlaskForm:
     """One text field per entry, to rename entries of a reference list."""
 
-    class ReferenceNamesForm(FlaskForm):
-        submit = SubmitField(_l("Save names"))
-
-    for entry in entries:
-        setattr(
-            ReferenceNamesForm,
-            f"name__{entry.slug}",
-            StringField(
+    form_class = _with_fields(
+        "ReferenceNamesForm",
+        FlaskForm,
+        {"submit": SubmitField(_l("Save names"))}
+        | {
+            f"name__{entry.slug}": StringField(
                 entry.slug,
                 default=entry.name,
                 validators=[DataRequired(_l("A name cannot be empty.")), Length(max=name_max)],
-            ),
-        )
-    return ReferenceNamesForm(**kwargs)
+            )
+            for entry in entries
+        },
+    )
+    return form_class(**kwargs)
 
 
 class ReferenceAddForm(FlaskForm):

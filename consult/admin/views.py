@@ -4,8 +4,10 @@ commit and render."""
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Callable
 from types import ModuleType
-from typing import Any
+from typing import Any, TypeVar
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -14,6 +16,7 @@ from flask_wtf import FlaskForm
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
+from wtforms import Field
 
 from consult.access import parse_uuid, requires
 from consult.admin import forms, services
@@ -28,6 +31,7 @@ from consult.submissions.models import Consultation, Input
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 Rendered = str | tuple[str, int] | Response
+T = TypeVar("T")
 
 
 def _actor() -> User:
@@ -43,6 +47,62 @@ def _apply_errors(form: FlaskForm, exc: AdminError) -> list[str]:
         else:
             loose.extend(messages)
     return loose
+
+
+@dataclasses.dataclass
+class NotSaved:
+    """A form that was not saved: not sent, not valid, or refused by the service.
+
+    ``loose`` holds the refusals that belong to no field of the form.
+    """
+
+    loose: list[str] = dataclasses.field(default_factory=list)
+
+
+def _save(form: FlaskForm, action: Callable[[], T]) -> T | NotSaved:
+    """Run ``action`` (a service call) for a valid submitted form and commit.
+
+    On an ``AdminError`` the session is rolled back and the refusals are put
+    next to their fields; the view then shows the form again.
+    """
+    if not form.validate_on_submit():
+        return NotSaved()
+    try:
+        result = action()
+    except AdminError as exc:
+        db.session.rollback()
+        return NotSaved(_apply_errors(form, exc))
+    db.session.commit()
+    return result
+
+
+def _status(loose: list[str], *shown: FlaskForm) -> int:
+    """400 when the page shows an error, 200 otherwise."""
+    return 400 if loose or any(f.errors for f in shown) else 200
+
+
+def _flash_saved(changed: bool, message: str) -> None:
+    """Say what was saved, or that nothing changed."""
+    if changed:
+        flash(message, "success")
+    else:
+        flash(_("Nothing changed."), "info")
+
+
+def _confirm_or_400() -> None:
+    """A button that changes something must come with a valid form (CSRF token)."""
+    if not forms.ConfirmForm().validate_on_submit():
+        abort(400)
+
+
+def _filter_value(f: Field, fallback: Any = "") -> Any:
+    """A filter's value, or ``fallback`` when what was typed is not valid."""
+    return fallback if f.errors else f.data
+
+
+def _args_without(key: str) -> dict[str, str]:
+    """The page's query arguments that are set, less ``key`` (the pager adds its own)."""
+    return {k: v for k, v in request.args.items() if k != key and v}
 
 
 def _invitations() -> ModuleType | None:
@@ -76,15 +136,16 @@ def users() -> str:
     form = forms.UserFilterForm(formdata=request.args)
     form.validate()
     filters = services.UserFilters(
-        role=form.role.data if not form.role.errors else "",
-        organisation_id=form.organisation.data if not form.organisation.errors else "",
-        delegation_slug=form.delegation.data if not form.delegation.errors else "",
-        active=form.active.data if not form.active.errors else "",
+        role=_filter_value(form.role),
+        organisation_id=_filter_value(form.organisation),
+        delegation_slug=_filter_value(form.delegation),
+        active=_filter_value(form.active),
         email=form.email.data or "",
     )
     page = services.user_page(filters, after=request.args.get("after") or None)
-    next_args = {k: v for k, v in request.args.items() if k != "after" and v}
-    return render_template("admin/users.html", form=form, page=page, next_args=next_args)
+    return render_template(
+        "admin/users.html", form=form, page=page, next_args=_args_without("after")
+    )
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
@@ -96,43 +157,41 @@ def user_new() -> Rendered:
         form.role.data = request.args.get("role", "")
         form.organisation.data = request.args.get("organisation", "")
         form.delegation.data = request.args.get("delegation", "")
-    loose: list[str] = []
-    if form.validate_on_submit():
+
+    def create() -> tuple[User, str | None]:
         invite = form.wants_invitation()
-        try:
-            user = services.create_account(
-                _actor(),
-                email=form.email.data,
-                role=form.role.data,
-                full_name=form.full_name.data or "",
-                organisation_id=form.organisation.data or None,
-                delegation_slug=form.delegation.data or None,
-                is_org_admin=form.is_org_admin.data,
-                password=None if invite else form.password.data,
-            )
-            link = invitations.create_invitation(user, _actor()) if invite else None
-        except AdminError as exc:
-            db.session.rollback()
-            loose = _apply_errors(form, exc)
+        user = services.create_account(
+            _actor(),
+            email=form.email.data,
+            role=form.role.data,
+            full_name=form.full_name.data or "",
+            organisation_id=form.organisation.data or None,
+            delegation_slug=form.delegation.data or None,
+            is_org_admin=form.is_org_admin.data,
+            password=None if invite else form.password.data,
+        )
+        link = invitations.create_invitation(user, _actor()) if invite else None
+        return user, link
+
+    saved = _save(form, create)
+    if not isinstance(saved, NotSaved):
+        user, link = saved
+        if link:
+            flash(_("Account created for %(email)s; invitation sent.", email=user.email), "success")
         else:
-            db.session.commit()
-            if link:
-                flash(
-                    _("Account created for %(email)s; invitation sent.", email=user.email),
-                    "success",
-                )
-            else:
-                flash(_("Account created for %(email)s.", email=user.email), "success")
-            return redirect(url_for("admin.user_detail", user_id=user.id))
-    status = 400 if form.errors or loose else 200
-    return render_template("admin/user_new.html", form=form, loose=loose), status
+            flash(_("Account created for %(email)s.", email=user.email), "success")
+        return _to_user(user)
+    return render_template("admin/user_new.html", form=form, loose=saved.loose), _status(
+        saved.loose, form
+    )
 
 
 def _load_user(user_id: str) -> User:
-    user = db.session.get(User, parse_uuid(user_id))
-    if user is None:
-        abort(404)
-    return user
+    return db.get_or_404(User, parse_uuid(user_id))
+
+
+def _to_user(user: User) -> Response:
+    return redirect(url_for("admin.user_detail", user_id=user.id))
 
 
 @bp.route("/users/<user_id>")
@@ -161,14 +220,13 @@ def user_reactivate(user_id: str) -> Response:
 
 def _set_active(user_id: str, active: bool) -> Response:
     user = _load_user(user_id)
-    if not forms.ConfirmForm().validate_on_submit():
-        abort(400)
+    _confirm_or_400()
     try:
         changed = services.set_user_active(_actor(), user, active)
     except AdminError as exc:
         db.session.rollback()
         flash(str(exc), "error")
-        return redirect(url_for("admin.user_detail", user_id=user.id))
+        return _to_user(user)
     db.session.commit()
     if changed and active:
         flash(_("%(email)s may sign in again.", email=user.email), "success")
@@ -177,7 +235,7 @@ def _set_active(user_id: str, active: bool) -> Response:
             _("%(email)s is deactivated and signed out everywhere.", email=user.email),
             "success",
         )
-    return redirect(url_for("admin.user_detail", user_id=user.id))
+    return _to_user(user)
 
 
 @bp.route("/users/<user_id>/invite", methods=["POST"])
@@ -185,15 +243,16 @@ def _set_active(user_id: str, active: bool) -> Response:
 def user_invite(user_id: str) -> Response:
     user = _load_user(user_id)
     invitations = _invitations()
-    if invitations is None or not forms.ConfirmForm().validate_on_submit():
-        abort(404 if invitations is None else 400)
+    if invitations is None:
+        abort(404)
+    _confirm_or_400()
     if not user.active:
         flash(_("Reactivate the account before inviting its owner."), "error")
-        return redirect(url_for("admin.user_detail", user_id=user.id))
+        return _to_user(user)
     invitations.create_invitation(user, _actor())
     db.session.commit()
     flash(_("Invitation sent to %(email)s.", email=user.email), "success")
-    return redirect(url_for("admin.user_detail", user_id=user.id))
+    return _to_user(user)
 
 
 @bp.route("/users/<user_id>/reset-two-factor", methods=["POST"])
@@ -203,11 +262,10 @@ def user_reset_two_factor(user_id: str) -> Response:
     from consult.auth.totp import reset_two_factor
 
     user = _load_user(user_id)
-    if not forms.ConfirmForm().validate_on_submit():
-        abort(400)
+    _confirm_or_400()
     if user.id == _actor().id:
         flash(_("Ask another administrator to reset your own second factor."), "error")
-        return redirect(url_for("admin.user_detail", user_id=user.id))
+        return _to_user(user)
     reset_two_factor(user, _actor())
     db.session.commit()
     flash(
@@ -218,7 +276,7 @@ def user_reset_two_factor(user_id: str) -> Response:
         ),
         "success",
     )
-    return redirect(url_for("admin.user_detail", user_id=user.id))
+    return _to_user(user)
 
 
 # --- organisations ---------------------------------------------------------------------
@@ -238,13 +296,7 @@ def organisations() -> str:
     elif state == "no":
         stmt = stmt.where(Organisation.is_verified.is_(False))
     orgs = list(db.session.scalars(stmt))
-    members = dict(
-        db.session.execute(
-            select(User.organisation_id, func.count())
-            .where(User.organisation_id.is_not(None))
-            .group_by(User.organisation_id)
-        ).all()
-    )
+    members = _count_by(User.organisation_id)
     return render_template(
         "admin/organisations.html",
         organisations=orgs,
@@ -254,38 +306,44 @@ def organisations() -> str:
     )
 
 
+def _count_by(column: Any) -> dict[Any, int]:
+    """How many users have each (set) value of one of their columns."""
+    return dict(
+        db.session.execute(
+            select(column, func.count()).where(column.is_not(None)).group_by(column)
+        ).all()
+    )
+
+
 @bp.route("/organisations/new", methods=["GET", "POST"])
 @requires("administer")
 def organisation_new() -> Rendered:
     form = forms.OrganisationForm()
-    loose: list[str] = []
-    if form.validate_on_submit():
-        try:
-            org = services.create_organisation(
-                _actor(),
-                form.name.data,
-                form.countries.data or [],
-                form.contact_email.data,
-                form.verified.data,
-            )
-        except AdminError as exc:
-            db.session.rollback()
-            loose = _apply_errors(form, exc)
-        else:
-            db.session.commit()
-            flash(_("Organisation %(name)s created.", name=org.name), "success")
-            return redirect(url_for("admin.organisations"))
-    status = 400 if form.errors or loose else 200
+    saved = _save(
+        form,
+        lambda: services.create_organisation(
+            _actor(),
+            form.name.data,
+            form.countries.data or [],
+            form.contact_email.data,
+            form.verified.data,
+        ),
+    )
+    if not isinstance(saved, NotSaved):
+        flash(_("Organisation %(name)s created.", name=saved.name), "success")
+        return redirect(url_for("admin.organisations"))
+    return _form_page("admin/organisation_form.html", form, saved.loose, org=None)
+
+
+def _form_page(template: str, form: FlaskForm, loose: list[str], **context: Any) -> tuple[str, int]:
+    """An edit page with the countries grouped by region; 400 when it shows an error."""
     return render_template(
-        "admin/organisation_form.html", form=form, org=None, loose=loose, regions=_regions()
-    ), status
+        template, form=form, loose=loose, regions=_regions(), **context
+    ), _status(loose, form)
 
 
 def _load_organisation(org_id: str) -> Organisation:
-    org = db.session.get(Organisation, parse_uuid(org_id))
-    if org is None:
-        abort(404)
-    return org
+    return db.get_or_404(Organisation, parse_uuid(org_id))
 
 
 @bp.route("/organisations/<org_id>", methods=["GET", "POST"])
@@ -296,31 +354,18 @@ def organisation_edit(org_id: str) -> Rendered:
         data=None if request.method == "POST" else _org_data(org),
     )
     del form.verified
-    loose: list[str] = []
-    if form.validate_on_submit():
-        try:
-            changed = services.update_organisation(
-                _actor(), org, form.name.data, form.countries.data or [], form.contact_email.data
-            )
-        except AdminError as exc:
-            db.session.rollback()
-            loose = _apply_errors(form, exc)
-        else:
-            db.session.commit()
-            if changed:
-                flash(_("Organisation %(name)s saved.", name=org.name), "success")
-            else:
-                flash(_("Nothing changed."), "info")
-            return redirect(url_for("admin.organisations"))
-    status = 400 if form.errors or loose else 200
-    return render_template(
-        "admin/organisation_form.html",
-        form=form,
-        org=org,
-        loose=loose,
-        regions=_regions(),
-        confirm=forms.ConfirmForm(),
-    ), status
+    saved = _save(
+        form,
+        lambda: services.update_organisation(
+            _actor(), org, form.name.data, form.countries.data or [], form.contact_email.data
+        ),
+    )
+    if not isinstance(saved, NotSaved):
+        _flash_saved(bool(saved), _("Organisation %(name)s saved.", name=org.name))
+        return redirect(url_for("admin.organisations"))
+    return _form_page(
+        "admin/organisation_form.html", form, saved.loose, org=org, confirm=forms.ConfirmForm()
+    )
 
 
 def _org_data(org: Organisation) -> dict[str, Any]:
@@ -331,8 +376,7 @@ def _org_data(org: Organisation) -> dict[str, Any]:
 @requires("administer")
 def organisation_verify(org_id: str) -> Response:
     org = _load_organisation(org_id)
-    if not forms.ConfirmForm().validate_on_submit():
-        abort(400)
+    _confirm_or_400()
     verified = request.form.get("verified") == "1"
     if services.set_organisation_verified(_actor(), org, verified):
         db.session.commit()
@@ -358,104 +402,61 @@ def organisation_verify(org_id: str) -> Response:
 def delegations() -> Rendered:
     countries = reference.countries()
     form = forms.coverage_form(countries)
-    loose: list[str] = []
-    if form.validate_on_submit():
-        assignments = {c.code: form[f"country__{c.code}"].data or None for c in countries}
-        try:
-            moved = services.set_coverage(_actor(), assignments)
-        except AdminError as exc:
-            db.session.rollback()
-            loose = _apply_errors(form, exc)
-        else:
-            db.session.commit()
-            if moved:
-                flash(
-                    _(
-                        "Coverage saved for %(codes)s. New inputs follow it.",
-                        codes=", ".join(moved),
-                    ),
-                    "success",
-                )
-            else:
-                flash(_("Nothing changed."), "info")
-            return redirect(url_for("admin.delegations"))
-    moderators = dict(
-        db.session.execute(
-            select(User.delegation_slug, func.count())
-            .where(User.delegation_slug.is_not(None))
-            .group_by(User.delegation_slug)
-        ).all()
+    saved = _save(
+        form,
+        lambda: services.set_coverage(
+            _actor(), {c.code: form[f"country__{c.code}"].data or None for c in countries}
+        ),
     )
-    status = 400 if form.errors or loose else 200
-    return render_template(
+    if not isinstance(saved, NotSaved):
+        _flash_saved(
+            bool(saved),
+            _("Coverage saved for %(codes)s. New inputs follow it.", codes=", ".join(saved)),
+        )
+        return redirect(url_for("admin.delegations"))
+    return _form_page(
         "admin/delegations.html",
+        form,
+        saved.loose,
         delegations=reference.delegations(),
-        regions=_regions(),
-        form=form,
-        loose=loose,
-        moderators=moderators,
-    ), status
+        moderators=_count_by(User.delegation_slug),
+    )
 
 
 @bp.route("/delegations/new", methods=["GET", "POST"])
 @requires("administer")
 def delegation_new() -> Rendered:
     form = forms.DelegationForm()
-    loose: list[str] = []
-    if form.validate_on_submit():
-        try:
-            delegation = services.create_delegation(
-                _actor(), form.slug.data, form.name.data, form.countries.data or []
-            )
-        except AdminError as exc:
-            db.session.rollback()
-            loose = _apply_errors(form, exc)
-        else:
-            db.session.commit()
-            flash(_("Delegation %(name)s created.", name=delegation.name), "success")
-            return redirect(url_for("admin.delegations"))
-    status = 400 if form.errors or loose else 200
-    return render_template(
-        "admin/delegation_form.html", form=form, delegation=None, loose=loose, regions=_regions()
-    ), status
+    saved = _save(
+        form,
+        lambda: services.create_delegation(
+            _actor(), form.slug.data, form.name.data, form.countries.data or []
+        ),
+    )
+    if not isinstance(saved, NotSaved):
+        flash(_("Delegation %(name)s created.", name=saved.name), "success")
+        return redirect(url_for("admin.delegations"))
+    return _form_page("admin/delegation_form.html", form, saved.loose, delegation=None)
 
 
 @bp.route("/delegations/<slug>", methods=["GET", "POST"])
 @requires("administer")
 def delegation_edit(slug: str) -> Rendered:
-    delegation = db.session.get(Delegation, slug)
-    if delegation is None:
-        abort(404)
+    delegation = db.get_or_404(Delegation, slug)
     data = None
     if request.method != "POST":
         data = {"name": delegation.name, "countries": delegation.country_codes}
     form = forms.DelegationForm(editing=True, data=data)
-    loose: list[str] = []
-    if form.validate_on_submit():
-        try:
-            changed = services.update_delegation(
-                _actor(), delegation, form.name.data, form.countries.data or []
-            )
-        except AdminError as exc:
-            db.session.rollback()
-            loose = _apply_errors(form, exc)
-        else:
-            db.session.commit()
-            flash(
-                _("Delegation %(name)s saved.", name=delegation.name)
-                if changed
-                else _("Nothing changed."),
-                "success" if changed else "info",
-            )
-            return redirect(url_for("admin.delegations"))
-    status = 400 if form.errors or loose else 200
-    return render_template(
-        "admin/delegation_form.html",
-        form=form,
-        delegation=delegation,
-        loose=loose,
-        regions=_regions(),
-    ), status
+    saved = _save(
+        form,
+        lambda: services.update_delegation(
+            _actor(), delegation, form.name.data, form.countries.data or []
+        ),
+    )
+    if not isinstance(saved, NotSaved):
+        _flash_saved(bool(saved), _("Delegation %(name)s saved.", name=delegation.name))
+        return redirect(url_for("admin.delegations"))
+    return _form_page("admin/delegation_form.html", form, saved.loose, delegation=delegation)
 
 
 # --- consultations ---------------------------------------------------------------------
@@ -482,49 +483,27 @@ def _consultation_data(form: forms.ConsultationBaseForm) -> services.Consultatio
         closes_at=form.closes_at.data,
         country_codes=list(form.countries.data or []),
         questions={
-            priority.slug: (field.data or "").splitlines()
-            for priority, field in form.question_fields
+            priority.slug: (questions.data or "").splitlines()
+            for priority, questions in form.question_fields
         },
     )
-
-
-def _consultation_page(
-    form: forms.ConsultationBaseForm, consultation: Consultation | None, loose: list[str]
-) -> tuple[str, int]:
-    status = 400 if form.errors or loose else 200
-    return render_template(
-        "admin/consultation_form.html",
-        form=form,
-        consultation=consultation,
-        loose=loose,
-        regions=_regions(),
-    ), status
 
 
 @bp.route("/consultations/new", methods=["GET", "POST"])
 @requires("administer")
 def consultation_new() -> Rendered:
     form = forms.consultation_form(reference.priorities())
-    loose: list[str] = []
-    if form.validate_on_submit():
-        try:
-            consultation = services.create_consultation(_actor(), _consultation_data(form))
-        except AdminError as exc:
-            db.session.rollback()
-            loose = _apply_errors(form, exc)
-        else:
-            db.session.commit()
-            flash(_("Consultation %(title)s created.", title=consultation.title), "success")
-            return redirect(url_for("admin.consultations"))
-    return _consultation_page(form, None, loose)
+    saved = _save(form, lambda: services.create_consultation(_actor(), _consultation_data(form)))
+    if not isinstance(saved, NotSaved):
+        flash(_("Consultation %(title)s created.", title=saved.title), "success")
+        return redirect(url_for("admin.consultations"))
+    return _form_page("admin/consultation_form.html", form, saved.loose, consultation=None)
 
 
 @bp.route("/consultations/<consultation_id>", methods=["GET", "POST"])
 @requires("administer")
 def consultation_edit(consultation_id: str) -> Rendered:
-    consultation = db.session.get(Consultation, parse_uuid(consultation_id))
-    if consultation is None:
-        abort(404)
+    consultation = db.get_or_404(Consultation, parse_uuid(consultation_id))
     priorities = reference.priorities()
     data = None
     if request.method != "POST":
@@ -542,23 +521,13 @@ def consultation_edit(consultation_id: str) -> Rendered:
                 grouped.get(priority.slug, [])
             )
     form = forms.consultation_form(priorities, data=data)
-    loose: list[str] = []
-    if form.validate_on_submit():
-        try:
-            changed = services.update_consultation(_actor(), consultation, _consultation_data(form))
-        except AdminError as exc:
-            db.session.rollback()
-            loose = _apply_errors(form, exc)
-        else:
-            db.session.commit()
-            flash(
-                _("Consultation %(title)s saved.", title=consultation.title)
-                if changed
-                else _("Nothing changed."),
-                "success" if changed else "info",
-            )
-            return redirect(url_for("admin.consultations"))
-    return _consultation_page(form, consultation, loose)
+    saved = _save(
+        form, lambda: services.update_consultation(_actor(), consultation, _consultation_data(form))
+    )
+    if not isinstance(saved, NotSaved):
+        _flash_saved(bool(saved), _("Consultation %(title)s saved.", title=consultation.title))
+        return redirect(url_for("admin.consultations"))
+    return _form_page("admin/consultation_form.html", form, saved.loose, consultation=consultation)
 
 
 # --- reference data --------------------------------------------------------------------
@@ -586,7 +555,6 @@ def _reference_page(
     add_form: FlaskForm,
     loose: list[str],
 ) -> tuple[str, int]:
-    status = 400 if names_form.errors or add_form.errors or loose else 200
     entries = services.reference_entries(kind)
     return render_template(
         "admin/reference_kind.html",
@@ -596,7 +564,7 @@ def _reference_page(
         names_form=names_form,
         add_form=add_form,
         loose=loose,
-    ), status
+    ), _status(loose, names_form, add_form)
 
 
 @bp.route("/reference/<kind_name>", methods=["GET", "POST"])
@@ -605,25 +573,17 @@ def reference_kind(kind_name: str) -> Rendered:
     kind = _kind(kind_name)
     entries = services.reference_entries(kind)
     names_form = forms.reference_names_form(entries, kind.name_max)
-    loose: list[str] = []
-    if names_form.validate_on_submit():
-        names = {e.slug: names_form[f"name__{e.slug}"].data for e in entries}
-        try:
-            renamed = services.rename_reference(_actor(), kind_name, kind, names)
-        except AdminError as exc:
-            db.session.rollback()
-            loose = _apply_errors(names_form, exc)
-        else:
-            db.session.commit()
-            flash(
-                _("Renamed: %(slugs)s.", slugs=", ".join(renamed))
-                if renamed
-                else _("Nothing changed."),
-                "success" if renamed else "info",
-            )
-            return redirect(url_for("admin.reference_kind", kind_name=kind_name))
+    saved = _save(
+        names_form,
+        lambda: services.rename_reference(
+            _actor(), kind_name, kind, {e.slug: names_form[f"name__{e.slug}"].data for e in entries}
+        ),
+    )
+    if not isinstance(saved, NotSaved):
+        _flash_saved(bool(saved), _("Renamed: %(slugs)s.", slugs=", ".join(saved)))
+        return redirect(url_for("admin.reference_kind", kind_name=kind_name))
     return _reference_page(
-        kind_name, kind, names_form, forms.ReferenceAddForm(formdata=None), loose
+        kind_name, kind, names_form, forms.ReferenceAddForm(formdata=None), saved.loose
     )
 
 
@@ -632,22 +592,18 @@ def reference_kind(kind_name: str) -> Rendered:
 def reference_add(kind_name: str) -> Rendered:
     kind = _kind(kind_name)
     add_form = forms.ReferenceAddForm()
-    loose: list[str] = []
-    if add_form.validate_on_submit():
-        try:
-            entry = services.add_reference(
-                _actor(), kind_name, kind, add_form.slug.data, add_form.name.data
-            )
-        except AdminError as exc:
-            db.session.rollback()
-            loose = _apply_errors(add_form, exc)
-        else:
-            db.session.commit()
-            flash(_("Added %(name)s (%(slug)s).", name=entry.name, slug=entry.slug), "success")
-            return redirect(url_for("admin.reference_kind", kind_name=kind_name))
+    saved = _save(
+        add_form,
+        lambda: services.add_reference(
+            _actor(), kind_name, kind, add_form.slug.data, add_form.name.data
+        ),
+    )
+    if not isinstance(saved, NotSaved):
+        flash(_("Added %(name)s (%(slug)s).", name=saved.name, slug=saved.slug), "success")
+        return redirect(url_for("admin.reference_kind", kind_name=kind_name))
     entries = services.reference_entries(kind)
     names_form = forms.reference_names_form(entries, kind.name_max, formdata=None)
-    return _reference_page(kind_name, kind, names_form, add_form, loose)
+    return _reference_page(kind_name, kind, names_form, add_form, saved.loose)
 
 
 # --- the audit log ---------------------------------------------------------------------
@@ -659,11 +615,11 @@ def audit() -> Rendered:
     form = forms.AuditFilterForm(formdata=request.args, actions=services.audit_actions())
     valid = form.validate()
     filters = services.AuditFilters(
-        action=form.action.data if not form.action.errors else "",
+        action=_filter_value(form.action),
         actor_email=(form.actor_email.data or "").strip(),
         object_id=(form.object_id.data or "").strip(),
-        since=form.since.data if not form.since.errors else None,
-        until=form.until.data if not form.until.errors else None,
+        since=_filter_value(form.since, None),
+        until=_filter_value(form.until, None),
     )
     before_raw = request.args.get("before", "")
     before = int(before_raw) if before_raw.isdigit() else None
@@ -675,12 +631,11 @@ def audit() -> Rendered:
             select(User).where(User.id.in_({e.actor_id for e in page.items if e.actor_id}))
         )
     }
-    next_args = {k: v for k, v in request.args.items() if k != "before" and v}
     return render_template(
         "admin/audit.html",
         form=form,
         page=page,
         actors=actors,
-        next_args=next_args,
+        next_args=_args_without("before"),
         detail=services.visible_detail,
     ), (200 if valid else 400)

@@ -9,7 +9,8 @@ from __future__ import annotations
 import io
 import re
 import uuid
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from flask import current_app, jsonify, request
 from flask_login import current_user
@@ -21,9 +22,11 @@ from consult.access import input_scope, load_input, login_only, requires
 from consult.api.blueprint import bp
 from consult.api.requests import (
     ApiError,
+    commit_or_raise,
     decode_cursor,
     encode_cursor,
     json_body,
+    optional_json_body,
     optional_string,
     query_int,
     string_list,
@@ -37,6 +40,7 @@ from consult.submissions.models import Consultation, Input
 from consult.submissions.states import Attribution, Status
 
 PAGE_MAX = 100
+T = TypeVar("T")
 IDEMPOTENCY_KEY_RE = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
 
 #: ``InputData`` field names as the API (and its error ``fields``) calls them.
@@ -232,16 +236,13 @@ def create_input() -> Response:
     replayed = key is not None and (
         db.session.scalar(select(Input.id).where(Input.idempotency_key == key)) is not None
     )
-    try:
-        if draft:
-            item = services.save_draft(user, data, idempotency_key=key)
-        else:
-            item = services.submit_input(user, data, idempotency_key=key)
-    except services.SubmissionError as exc:
-        db.session.rollback()
-        raise submission_error(exc) from None
-    db.session.commit()
+    save = services.save_draft if draft else services.submit_input
+    item = _commit_submission(lambda: save(user, data, idempotency_key=key))
     return _created(item, user, replayed=replayed)
+
+
+def _commit_submission(action: Callable[[], T]) -> T:
+    return commit_or_raise(action, (services.SubmissionError, submission_error))
 
 
 @bp.route("/inputs/<input_id>/submit", methods=["POST"])
@@ -250,14 +251,9 @@ def submit_draft(input_id: str) -> Response:
     """Submit a draft; a body with fields replaces the draft's values first."""
     user = current_user._get_current_object()
     item = load_input(input_id, user)
-    body = json_body() if request.content_length or request.is_json else {}
+    body = optional_json_body()
     data = input_data(body, item.consultation) if body else services.data_from_input(item)
-    try:
-        services.submit_input(user, data, item)
-    except services.SubmissionError as exc:
-        db.session.rollback()
-        raise submission_error(exc) from None
-    db.session.commit()
+    _commit_submission(lambda: services.submit_input(user, data, item))
     return jsonify(input_json(item, user))
 
 
@@ -268,12 +264,7 @@ def resubmit_input(input_id: str) -> Response:
     user = current_user._get_current_object()
     item = load_input(input_id, user)
     data = input_data(json_body(), item.consultation)
-    try:
-        services.resubmit(user, item, data)
-    except services.SubmissionError as exc:
-        db.session.rollback()
-        raise submission_error(exc) from None
-    db.session.commit()
+    _commit_submission(lambda: services.resubmit(user, item, data))
     return jsonify(input_json(item, user))
 
 
@@ -311,15 +302,17 @@ def add_attachment(input_id: str) -> Response:
         detect_kind(data)
     except AttachmentError as exc:
         raise ApiError(415, "unsupported_media_type", str(exc), {"file": [str(exc)]}) from None
-    try:
-        attachment = store_attachment(user, io.BytesIO(data), upload.filename, item=item)
-    except AttachmentError as exc:
-        db.session.rollback()
-        raise ApiError(422, "unprocessable", str(exc), {"file": [str(exc)]}) from None
-    db.session.commit()
+    attachment = commit_or_raise(
+        lambda: store_attachment(user, io.BytesIO(data), upload.filename, item=item),
+        (AttachmentError, _attachment_refused),
+    )
     response = jsonify(attachment_json(attachment))
     response.status_code = 201
     return response
+
+
+def _attachment_refused(exc: AttachmentError) -> ApiError:
+    return ApiError(422, "unprocessable", str(exc), {"file": [str(exc)]})
 
 
 def _too_large(limit: int) -> ApiError:

@@ -17,14 +17,15 @@ from consult.access import load_input, requires
 from consult.api.blueprint import bp
 from consult.api.requests import (
     ApiError,
+    commit_or_raise,
     json_body,
+    optional_json_body,
     optional_string,
     query_int,
     string_list,
     validation_error,
 )
 from consult.api.serializers import input_json, input_summary_json
-from consult.extensions import db
 from consult.review import services
 from consult.review.queue import KINDS, QueueFilterError
 
@@ -53,13 +54,6 @@ def review_error(exc: services.ReviewError) -> ApiError:
     return ApiError(422, "unprocessable", exc.message)
 
 
-def _optional_body() -> dict[str, Any]:
-    """A JSON body where the body may also be left out entirely."""
-    if not request.content_length and not request.is_json:
-        return {}
-    return json_body()
-
-
 def _version(body: dict[str, Any], *, required: bool) -> int | None:
     value = body.get("version")
     if value is None:
@@ -75,17 +69,10 @@ def _version(body: dict[str, Any], *, required: bool) -> int | None:
 
 def _run(item: Any, action: Any) -> Response:
     """Run a review service; commit and answer the input, or answer its error."""
-    user = current_user._get_current_object()
-    try:
-        action()
-    except services.ConflictError as exc:
-        db.session.rollback()
-        raise conflict(exc) from None
-    except services.ReviewError as exc:
-        db.session.rollback()
-        raise review_error(exc) from None
-    db.session.commit()
-    return jsonify(input_json(item, user))
+    commit_or_raise(
+        action, (services.ConflictError, conflict), (services.ReviewError, review_error)
+    )
+    return jsonify(input_json(item, current_user._get_current_object()))
 
 
 @bp.route("/review/queue")
@@ -121,7 +108,7 @@ def claim_input(input_id: str) -> Response:
     """Claim the input (a colleague's claim is taken over with ``"take_over": true``)."""
     user = current_user._get_current_object()
     item = load_input(input_id, user)
-    body = _optional_body()
+    body = optional_json_body()
     version = _version(body, required=False)
     take_over = body.get("take_over", False)
     if not isinstance(take_over, bool):
@@ -136,7 +123,7 @@ def claim_input(input_id: str) -> Response:
 def release_input(input_id: str) -> Response:
     user = current_user._get_current_object()
     item = load_input(input_id, user)
-    version = _version(_optional_body(), required=False)
+    version = _version(optional_json_body(), required=False)
     return _run(item, lambda: services.release(user, item, version=version))
 
 
@@ -150,10 +137,9 @@ def update_review(input_id: str) -> Response:
     version = _version(body, required=True)
     fields: dict[str, list[str]] = {}
     changes: dict[str, Any] = {}
-    for api_name, name in (("priority", "priority_slug"), ("type", "type_slug")):
-        if api_name in body:
-            changes[name] = optional_string(body, api_name, fields)
     for api_name, name in (
+        ("priority", "priority_slug"),
+        ("type", "type_slug"),
         ("moderator_summary", "moderator_summary"),
         ("reviewed_title", "reviewed_title"),
         ("reviewed_body", "reviewed_body"),

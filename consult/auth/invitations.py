@@ -7,16 +7,14 @@ password and, for EU staff, enrols their second factor at the first sign-in.
 
 from __future__ import annotations
 
-from flask import current_app
-from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from consult.audit.services import record
-from consult.auth.mail import send_mail
 from consult.auth.models import AccountToken, User
 from consult.auth.passwords import hash_password, password_problems
+from consult.auth.services import link_owner, mail_link
 from consult.auth.session import end_all_sessions
-from consult.auth.tokens import Purpose, find_valid_token, issue_token, link_for
+from consult.auth.tokens import Purpose
 from consult.extensions import db
 from consult.timeutil import utcnow
 
@@ -32,31 +30,27 @@ def create_invitation(user: User, actor: User | None) -> str:
 
     Earlier unused invitations of the user stop working. The caller commits.
     """
-    token = issue_token(user, Purpose.INVITE)
-    link = link_for(INVITE_PATH, token)
-    # In the recipient's language, also when sent from the command line.
-    with force_locale(user.locale or current_app.config.get("BABEL_DEFAULT_LOCALE", "en")):
-        subject = _("Your consult account")
-        body = _(
-            "An account was opened for you on consult, the ENP security consultation "
-            "platform.\n\nChoose your password here (the link works once and expires):\n"
-            "%(link)s\n\nIf you did not expect this message, ignore it.",
-            link=link,
-        )
-    send_mail(user.email, subject, body, link=link)
+    link = mail_link(
+        user,
+        Purpose.INVITE,
+        INVITE_PATH,
+        lambda link: (
+            _("Your consult account"),
+            _(
+                "An account was opened for you on consult, the ENP security consultation "
+                "platform.\n\nChoose your password here (the link works once and expires):\n"
+                "%(link)s\n\nIf you did not expect this message, ignore it.",
+                link=link,
+            ),
+        ),
+    )
     record("invitation_sent", actor, user)
     return link
 
 
 def invitation_user(token: str) -> tuple[AccountToken, User] | None:
     """The pending invitation and its user, or None when the link is not valid."""
-    row = find_valid_token(token, Purpose.INVITE)
-    if row is None:
-        return None
-    user = db.session.get(User, row.user_id)
-    if user is None or not user.active:
-        return None
-    return row, user
+    return link_owner(token, Purpose.INVITE)
 
 
 def accept_invitation(token: str, password: str) -> User:

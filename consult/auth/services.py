@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
+from flask import current_app
+from flask_babel import force_locale
+from flask_babel import gettext as _
+
 from consult.audit.services import record
-from consult.auth.models import User, normalise_email, user_by_email
+from consult.auth.mail import send_mail
+from consult.auth.models import AccountToken, User, normalise_email, user_by_email
 from consult.auth.passwords import (
     burn_time_for_unknown_user,
     hash_password,
@@ -15,6 +21,7 @@ from consult.auth.passwords import (
 )
 from consult.auth.roles import Role
 from consult.auth.session import end_all_sessions
+from consult.auth.tokens import Purpose, find_valid_token, issue_token, link_for, revoke_tokens
 from consult.extensions import db
 from consult.organisations.models import Organisation
 from consult.reference.models import Delegation
@@ -112,6 +119,35 @@ def create_user(
     return user
 
 
+# --- one-time links (invitations, password resets) --------------------------------
+
+
+def mail_link(
+    user: User, purpose: Purpose, path: str, compose: Callable[[str], tuple[str, str]]
+) -> str:
+    """Issue a one-time link for ``user``, mail it and return it.
+
+    ``compose(link)`` gives the subject and body; it runs in the recipient's
+    language, also when the mail is sent from the command line.
+    """
+    link = link_for(path, issue_token(user, purpose))
+    with force_locale(user.locale or current_app.config.get("BABEL_DEFAULT_LOCALE", "en")):
+        subject, body = compose(link)
+    send_mail(user.email, subject, body, link=link)
+    return link
+
+
+def link_owner(token: str, purpose: Purpose) -> tuple[AccountToken, User] | None:
+    """The valid token row of a one-time link and its active user, or None."""
+    row = find_valid_token(token, purpose)
+    if row is None:
+        return None
+    user = db.session.get(User, row.user_id)
+    if user is None or not user.active:
+        return None
+    return row, user
+
+
 # --- forgotten passwords ------------------------------------------------------------
 
 RESET_PATH = "/auth/reset/"
@@ -122,39 +158,30 @@ def request_password_reset(email: str) -> None:
 
     The caller answers the same way whether or not it exists.
     """
-    from flask import current_app
-    from flask_babel import force_locale
-    from flask_babel import gettext as _
-
-    from consult.auth.mail import send_mail
-    from consult.auth.tokens import Purpose, issue_token, link_for
-
     user = user_by_email(email)
     if user is None or not user.active:
         return
-    token = issue_token(user, Purpose.RESET)
-    link = link_for(RESET_PATH, token)
-    with force_locale(user.locale or current_app.config.get("BABEL_DEFAULT_LOCALE", "en")):
-        subject = _("Reset your consult password")
-        body = _(
-            "Someone asked to reset the password of your consult account.\n\n"
-            "Choose a new password here (the link works once and expires soon):\n%(link)s\n\n"
-            "If it was not you, ignore this message: your password stays as it is.",
-            link=link,
-        )
-    send_mail(user.email, subject, body, link=link)
+    mail_link(
+        user,
+        Purpose.RESET,
+        RESET_PATH,
+        lambda link: (
+            _("Reset your consult password"),
+            _(
+                "Someone asked to reset the password of your consult account.\n\n"
+                "Choose a new password here (the link works once and expires soon):\n%(link)s\n\n"
+                "If it was not you, ignore this message: your password stays as it is.",
+                link=link,
+            ),
+        ),
+    )
     record("password_reset_requested", None, user)
 
 
 def reset_user(token: str) -> User | None:
     """The active user a valid reset link belongs to, or None."""
-    from consult.auth.tokens import Purpose, find_valid_token
-
-    row = find_valid_token(token, Purpose.RESET)
-    if row is None:
-        return None
-    user = db.session.get(User, row.user_id)
-    return user if user is not None and user.active else None
+    found = link_owner(token, Purpose.RESET)
+    return found[1] if found is not None else None
 
 
 def reset_password(token: str, new: str) -> User:
@@ -162,12 +189,10 @@ def reset_password(token: str, new: str) -> User:
 
     The second factor stays: the next sign-in still asks for a code.
     """
-    from consult.auth.tokens import Purpose, find_valid_token, revoke_tokens
-
-    row = find_valid_token(token, Purpose.RESET)
-    user = db.session.get(User, row.user_id) if row is not None else None
-    if row is None or user is None or not user.active:
+    found = link_owner(token, Purpose.RESET)
+    if found is None:
         raise AccountError("This reset link has expired or was already used. Ask for a new one.")
+    row, user = found
     set_password(user, new)
     row.used_at = utcnow()
     revoke_tokens(user, Purpose.RESET)

@@ -1,18 +1,25 @@
-"""Onboarding in bulk: ``create-org`` and ``create-user``."""
+"""Onboarding in bulk: ``create-org`` and ``create-user``.
+
+The arguments, lookups and errors of opening an account are shared with
+``invite`` (``consult.auth.commands``).
+"""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 
 import click
 from sqlalchemy import func, select
 
+from consult.auth.models import User
 from consult.auth.roles import Role
 from consult.auth.services import AccountError, create_user
 from consult.cli.errors import fail
 from consult.extensions import db
 from consult.organisations.models import Organisation
 from consult.organisations.services import OrganisationError, create_organisation
+from consult.reference.models import Delegation
 from consult.reference.services import find_delegation
 
 
@@ -40,25 +47,41 @@ def create_org(name: str, countries: tuple[str, ...], contact_email: str, verifi
     click.echo(f"Created organisation {org.name} ({', '.join(org.country_codes)}; {state}).")
 
 
-@click.command("create-user")
-@click.argument("email")
-@click.option(
-    "--role",
-    required=True,
-    type=click.Choice([r.value for r in Role], case_sensitive=False),
-    help="cso, moderator, hq or admin.",
-)
-@click.option("--org", "org_name", help="Organisation name (for CSO members).")
-@click.option(
-    "--delegation",
-    "delegation_ref",
-    help="Delegation slug or the ISO code of a country it covers (for moderators).",
-)
-@click.option("--name", "full_name", default="", help="The person's name, shown to colleagues.")
-def create_user_command(
-    email: str, role: str, org_name: str | None, delegation_ref: str | None, full_name: str
-) -> None:
-    """Create an account. The password is prompted, or read from CONSULT_PASSWORD."""
+def account_options(command: Callable[..., None]) -> Callable[..., None]:
+    """The arguments of a command that opens an account: EMAIL, --role, --org,
+    --delegation and --name (``create-user`` and ``invite``)."""
+    for option in reversed(
+        [
+            click.argument("email"),
+            click.option(
+                "--role",
+                required=True,
+                type=click.Choice([r.value for r in Role], case_sensitive=False),
+                help="cso, moderator, hq or admin.",
+            ),
+            click.option("--org", "org_name", help="Organisation name (for CSO members)."),
+            click.option(
+                "--delegation",
+                "delegation_ref",
+                help="Delegation slug or the ISO code of a country it covers (for moderators).",
+            ),
+            click.option(
+                "--name", "full_name", default="", help="The person's name, shown to colleagues."
+            ),
+        ]
+    ):
+        command = option(command)
+    return command
+
+
+def membership_or_fail(
+    org_name: str | None, delegation_ref: str | None
+) -> tuple[Organisation | None, Delegation | None]:
+    """The organisation and delegation named on the command line; ``fail`` when one is unknown.
+
+    ``org_name`` is matched without regard to case; ``delegation_ref`` is a
+    delegation slug or the code of a country a delegation covers.
+    """
     organisation = None
     delegation = None
     if org_name:
@@ -73,11 +96,20 @@ def create_user_command(
             fail(
                 f"No delegation has the slug {delegation_ref!r} or covers a country with that code."
             )
-    password = os.environ.get("CONSULT_PASSWORD")
-    if password is None:
-        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    return organisation, delegation
+
+
+def create_user_or_fail(
+    email: str,
+    role: str,
+    password: str | None,
+    membership: tuple[Organisation | None, Delegation | None],
+    full_name: str,
+) -> User:
+    """Open the account (not committed); ``fail`` with the reason it is refused."""
+    organisation, delegation = membership
     try:
-        user = create_user(
+        return create_user(
             email,
             role.lower(),
             password,
@@ -88,6 +120,19 @@ def create_user_command(
     except AccountError as exc:
         db.session.rollback()
         fail(str(exc))
+
+
+@click.command("create-user")
+@account_options
+def create_user_command(
+    email: str, role: str, org_name: str | None, delegation_ref: str | None, full_name: str
+) -> None:
+    """Create an account. The password is prompted, or read from CONSULT_PASSWORD."""
+    membership = membership_or_fail(org_name, delegation_ref)
+    password = os.environ.get("CONSULT_PASSWORD")
+    if password is None:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    user = create_user_or_fail(email, role, password, membership, full_name)
     db.session.commit()
     where = ""
     if user.organisation is not None:

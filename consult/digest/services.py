@@ -86,6 +86,41 @@ class DigestInput:
     recommendations: list[tuple[str, str, str]] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class GuidingQuestionInfo:
+    priority_slug: str
+    text: str
+
+
+@dataclass(frozen=True)
+class ConsultationInfo:
+    """What a report says about its consultation, copied out of the database.
+
+    Downloads stream after the request's database session has ended, so the
+    report must not lazy-load from an ORM object then.
+    """
+
+    slug: str
+    title: str
+    description: str
+    opens_at: datetime
+    closes_at: datetime
+    questions: tuple[GuidingQuestionInfo, ...] = ()
+
+    @classmethod
+    def of(cls, consultation: Consultation) -> ConsultationInfo:
+        return cls(
+            slug=consultation.slug,
+            title=consultation.title,
+            description=consultation.description or "",
+            opens_at=consultation.opens_at,
+            closes_at=consultation.closes_at,
+            questions=tuple(
+                GuidingQuestionInfo(q.priority_slug, q.text) for q in consultation.questions
+            ),
+        )
+
+
 @dataclass
 class MatrixCell:
     count: int | None  # None when suppressed
@@ -132,7 +167,7 @@ class Digest:
     reference: Reference
     aggregates: Aggregates
     anonymiser: Anonymiser
-    consultation: Consultation | None
+    consultation: ConsultationInfo | None
     k: int
     #: A report written to a file (CLI) embeds its stylesheet; a served page links it.
     standalone: bool = False
@@ -325,9 +360,10 @@ def build_digest(filters: DigestFilters) -> Digest:
     )
     consultation = None
     if filters.consultation:
-        consultation = db.session.scalar(
+        found = db.session.scalar(
             select(Consultation).where(Consultation.slug == filters.consultation)
         )
+        consultation = ConsultationInfo.of(found) if found is not None else None
     return Digest(
         filters=filters,
         generated_at=utcnow().replace(microsecond=0),

@@ -179,6 +179,21 @@ FIELD_LABELS: dict[str, Any] = {
 }
 
 
+_REFERENCE_MODELS: dict[str, Any] = {"priority": Priority, "type": InputType, "themes": Theme}
+
+
+def _reference_names(field: str, value: str | None) -> str:
+    """Slugs stored in a correction event, as the names people read (unknown slugs kept)."""
+    model = _REFERENCE_MODELS.get(field)
+    if not value or model is None:
+        return value or ""
+    names = []
+    for slug in (part.strip() for part in value.split(",")):
+        found = db.session.get(model, slug) if slug else None
+        names.append(found.name if found is not None else slug)
+    return ", ".join(names)
+
+
 def describe_event(event: ReviewEvent) -> str:
     """A short sentence for EU staff saying what an event did."""
     data = event.data or {}
@@ -186,19 +201,20 @@ def describe_event(event: ReviewEvent) -> str:
     if kind == EventKind.CORRECTED:
         parts = []
         for change in data.get("changes", []):
-            label = str(FIELD_LABELS.get(change["field"], change["field"]))
+            field = change["field"]
+            label = str(FIELD_LABELS.get(field, field))
             if "from" in change:
                 parts.append(
                     _(
-                        "%(field)s from %(old)s to %(new)s",
+                        "changed the %(field)s from %(old)s to %(new)s",
                         field=label,
-                        old=change["from"] or "-",
-                        new=change["to"] or "-",
+                        old=_reference_names(field, change["from"]) or "-",
+                        new=_reference_names(field, change["to"]) or "-",
                     )
                 )
             else:
                 parts.append(_("edited the %(field)s", field=label))
-        return _("changed %(what)s", what="; ".join(parts))
+        return "; ".join(parts)
     if kind == EventKind.REDACTED:
         return _("redacted %(count)s identifier(s)", count=data.get("count", 0))
     labels = {

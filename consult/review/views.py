@@ -25,6 +25,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
@@ -41,6 +42,7 @@ from consult.audit.services import record
 from consult.auth.roles import Role
 from consult.extensions import db
 from consult.identifiers import Finding, known_identifiers
+from consult.reference.data import INPUT_LANGUAGES
 from consult.reference.models import Country, InputType, Priority, Theme
 from consult.review import services
 from consult.review.forms import DecisionForm, FeedbackForm, MergeForm, ReviewEditForm, VersionForm
@@ -61,6 +63,21 @@ from consult.submissions.states import (
 )
 
 bp = Blueprint("review", __name__, url_prefix="/review")
+
+#: Status names as EU staff read them: the CSO-facing "Returned to you" would
+#: tell a moderator the input came back to *them*.
+STAFF_STATUS_LABELS: dict[Status, Any] = {
+    **STATUS_LABELS,
+    Status.RETURNED: _l("Returned to the CSO"),
+}
+
+
+@bp.app_template_filter("staff_status_label")
+def staff_status_label(value: str) -> str:
+    try:
+        return str(STAFF_STATUS_LABELS[Status(value)])
+    except ValueError:
+        return value
 
 
 # --- queues ---------------------------------------------------------------
@@ -96,7 +113,7 @@ def _render_queue(kind: str) -> str:
     endpoint = "review.forwarded" if kind == "forwarded" else "review.queue"
     status_choices = [] if kind == "forwarded" else [(OPEN, _("Open (submitted or in review)"))]
     status_choices += [(ALL, _("All"))]
-    status_choices += [(s, STATUS_LABELS[Status(s)]) for s in page.scope.statuses]
+    status_choices += [(s, staff_status_label(s)) for s in page.scope.statuses]
     return render_template(
         "review/queue.html",
         page=page,
@@ -236,6 +253,7 @@ def _render_input(
         error=error,
         duplicates=duplicates,
         merged_into_visible=item.merged_into is not None and can_see_input(user, item.merged_into),
+        language_name=dict(INPUT_LANGUAGES).get(item.language or "", item.language),
     )
     db.session.commit()
     return html, status

@@ -453,6 +453,7 @@ def consultation(consultation_id: str) -> str:
         questions=_questions_by_priority(item),
         drafts=drafts,
         now=utcnow(),
+        unverified_message=services.unverified_message(),
     )
 
 

@@ -6,6 +6,7 @@ import io
 
 import pytest
 from PIL import Image
+from playwright.sync_api import expect
 from pypdf import PdfReader
 from sqlalchemy import select
 
@@ -126,3 +127,56 @@ def test_an_input_about_syria_goes_to_hq(app, live_server, page):
     item = db.session.scalar(select(Input))
     assert item.routed_to == RoutedTo.HQ and item.delegation_slug is None
     assert can_see_input(user_by_email("hq@consult.example.org"), item)
+
+
+def fits_the_screen(page) -> bool:
+    """Nothing sticks out sideways (works with page scripts turned off)."""
+    return page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
+
+
+def test_on_a_small_phone_without_javascript_the_journey_fits_and_works(app, live_server, browser):
+    seed_demo()
+    db.session.commit()
+    context = browser.new_context(viewport={"width": 360, "height": 640}, java_script_enabled=False)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    try:
+        sign_in(page, live_server, CSO, DEFAULT_DEMO_PASSWORD)
+        assert fits_the_screen(page), "our inputs"
+        open_new_input_form(page, live_server)
+        assert fits_the_screen(page), "the input form"
+
+        page.click("input[name=submit]")
+        expect(page.locator(".error-summary")).to_contain_text("Choose a level.")
+        assert page.get_attribute("#level", "aria-invalid") == "true"
+        assert fits_the_screen(page), "the form with errors"
+
+        page.select_option("select[name=priority]", "crisis")
+        page.select_option("select[name=main_country]", "TN")
+        page.select_option("select[name=level]", "local")
+        page.select_option("select[name=input_type]", "risk-alert")
+        page.fill("input[name=title]", "Flooding and tension in Gafsa")
+        page.fill("textarea[name=body]", "Water shortages raise tension.")
+        page.fill("textarea[name='recommendations-0-text']", "Support local mediators.")
+        page.click("text=Add another recommendation")
+        # Back at the new row, not at the top of a long page; nothing lost.
+        page.wait_for_url("**#recommendation-2")
+        assert page.input_value("textarea[name='recommendations-0-text']") == (
+            "Support local mediators."
+        )
+        page.fill("textarea[name='recommendations-1-text']", "Publish water allocations.")
+        page.click("input[name=submit]")
+        expect(page.locator(".flash")).to_contain_text("Your input is submitted.")
+        assert not page.url.endswith("#recommendation-2")
+
+        # Withdrawing takes two taps: open the disclosure, then confirm.
+        assert not page.is_visible("button:has-text('Withdraw this input')")
+        page.click("summary:has-text('Withdraw this input')")
+        page.click("button:has-text('Withdraw this input')")
+        expect(page.locator(".flash")).to_contain_text("Your input is withdrawn.")
+
+        page.goto(f"{live_server.url}/my_inputs")
+        expect(page.locator("main")).to_contain_text("Flooding and tension in Gafsa")
+        assert fits_the_screen(page), "our inputs with the new input"
+    finally:
+        context.close()

@@ -13,6 +13,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
+from flask_babel import gettext as _
 
 from consult.digest import charts
 from consult.digest.exports.report import Report, build_report
@@ -94,26 +95,52 @@ def _title_page(doc: DocumentObject, report: Report) -> None:
             run.font.color.rgb = BRAND
 
 
+#: Above this many countries the matrix heads its columns with ISO codes (and a key
+#: below) and writes "<k" for suppressed cells, so that it fits a portrait page.
+NAMED_COLUMNS_MAX = 8
+
+
 def _matrix_table(doc: DocumentObject, matrix: Matrix) -> None:
-    table = doc.add_table(rows=1, cols=len(matrix.countries) + 2)
+    count = len(matrix.countries)
+    compact = count > NAMED_COLUMNS_MAX
+    table = doc.add_table(rows=1, cols=count + 2)
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
     # A wide first column for the priorities; the rest shares what is left of 16.6 cm.
-    other = Cm(max(1.1, 11.6 / (len(matrix.countries) + 1)))
-    widths = [Cm(5.0)] + [other] * (len(matrix.countries) + 1)
+    first = 3.6 if compact else 4.6
+    other = Cm(min(2.2, (16.6 - first) / (count + 1)))
+    widths = [Cm(first)] + [other] * (count + 1)
     header = table.rows[0].cells
-    _small(header[0], "Priority", bold=True)
-    for index, (_code, name) in enumerate(matrix.countries, start=1):
-        _small(header[index], name, bold=True, centre=True)
-    _small(header[-1], "Total", bold=True, centre=True)
+    _small(header[0], _("Priority"), bold=True)
+    for index, (code, name) in enumerate(matrix.countries, start=1):
+        _small(header[index], code if compact else name, bold=True, centre=True)
+    _small(header[-1], _("Total"), bold=True, centre=True)
     for row in matrix.rows:
         cells = table.add_row().cells
         _small(cells[0], row.name)
         for index, cell in enumerate(row.cells, start=1):
-            _small(cells[index], cell.text, centre=True)
+            text = f"<{matrix.k}" if compact and cell.suppressed else cell.text
+            _small(cells[index], text, centre=True)
             _shade(cells[index], HEAT_FILL.get(cell.heat.split()[0], "FFFFFF"))
         _small(cells[-1], str(row.total), bold=True, centre=True)
+    _set_widths(table, widths)
+    if compact:
+        key = "; ".join(f"{code} {name}" for code, name in matrix.countries)
+        if matrix.has_suppressed:
+            key += "; " + _("<%(k)d: fewer than %(k)d organisations", k=matrix.k)
+        paragraph = doc.add_paragraph()
+        paragraph.add_run(key).font.size = Pt(8)
+
+
+def _set_widths(table, widths: list) -> None:
+    """Fix the column widths in the table grid and in every cell.
+
+    Word reads the cells' widths, LibreOffice the grid's: without both, the
+    columns come out equal and long priority names break inside words.
+    """
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = width
     for row in table.rows:
         for cell, width in zip(row.cells, widths, strict=True):
             cell.width = width
@@ -122,12 +149,14 @@ def _matrix_table(doc: DocumentObject, matrix: Matrix) -> None:
 def _count_table(doc: DocumentObject, heading: str, rows: list[tuple[str, str, int]]) -> None:
     table = doc.add_table(rows=1, cols=2)
     table.style = "Table Grid"
+    table.autofit = False
     _small(table.rows[0].cells[0], heading, bold=True)
-    _small(table.rows[0].cells[1], "Inputs", bold=True, centre=True)
+    _small(table.rows[0].cells[1], _("Inputs"), bold=True, centre=True)
     for _slug, name, count in rows:
         cells = table.add_row().cells
         _small(cells[0], name)
         _small(cells[1], str(count), centre=True)
+    _set_widths(table, [Cm(7.0), Cm(2.0)])
 
 
 def _finding(doc: DocumentObject, title: str, text: str, label: str, kind: str) -> None:
@@ -170,7 +199,8 @@ def build(digest: Digest) -> bytes:
     figures = charts.digest_charts(digest)
     doc.add_picture(io.BytesIO(charts.png_bytes(figures["heatmap"])), width=Cm(16.5))
     doc.add_picture(io.BytesIO(charts.png_bytes(figures["types"])), width=Cm(14))
-    _count_table(doc, "Theme", [t for t in digest.theme_counts() if t[2]])
+    doc.add_paragraph().add_run(_("Inputs by theme")).bold = True
+    _count_table(doc, _("Theme"), [t for t in digest.theme_counts() if t[2]])
 
     for part in report.sections:
         doc.add_heading(f"{part.numeral}. {part.name}", level=1)
