@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import re
+import textwrap
 from typing import TYPE_CHECKING
 
 import matplotlib
@@ -34,15 +35,16 @@ HEAT_COLOURS = ["#ffffff", "#e6eefb", "#c3d5f4", "#94b4ea", "#5f8ddc"]
 BAR_COLOUR = "#003399"
 
 
-def _short(name: str, limit: int = 38) -> str:
-    return name if len(name) <= limit else name[: limit - 1].rstrip() + "\u2026"
+def _wrapped(name: str, width: int = 32) -> str:
+    """A long priority name on two or three lines, so the label is never cut."""
+    return textwrap.fill(name, width=width)
 
 
 def heatmap_figure(matrix: Matrix) -> Figure:
     """The priority x country matrix; suppressed cells are hatched and say "< k"."""
     n_rows = max(1, len(matrix.rows))
     n_cols = max(1, len(matrix.countries))
-    fig = Figure(figsize=(max(6.0, 2.8 + 0.62 * n_cols), 1.0 + 0.42 * n_rows), dpi=100)
+    fig = Figure(figsize=(max(6.0, 3.2 + 0.62 * n_cols), 1.2 + 0.55 * n_rows), dpi=100)
     ax = fig.add_subplot()
     shown = [c.count for row in matrix.rows for c in row.cells if c.count]
     highest = max(shown, default=0)
@@ -77,7 +79,7 @@ def heatmap_figure(matrix: Matrix) -> Figure:
     ax.set_xticks(range(len(matrix.countries)))
     ax.set_xticklabels([name for _c, name in matrix.countries], rotation=45, ha="right", fontsize=8)
     ax.set_yticks(range(len(matrix.rows)))
-    ax.set_yticklabels([_short(row.name) for row in matrix.rows], fontsize=8)
+    ax.set_yticklabels([_wrapped(row.name) for row in matrix.rows], fontsize=8)
     ax.set_xticks([x - 0.5 for x in range(1, n_cols)], minor=True)
     ax.set_yticks([y - 0.5 for y in range(1, n_rows)], minor=True)
     ax.grid(which="minor", color="#d6dae0", linewidth=0.8)
