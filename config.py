@@ -68,7 +68,10 @@ class Config:
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
     RATELIMIT_HEADERS_ENABLED = True
+    # Per account (the email typed), whatever address the attempts come from.
     LOGIN_RATE_LIMIT = os.environ.get("CONSULT_LOGIN_RATE_LIMIT", "10 per minute")
+    # Per client address: higher, since a CSO office or a cafe shares one address.
+    LOGIN_ADDRESS_RATE_LIMIT = os.environ.get("CONSULT_LOGIN_ADDRESS_RATE_LIMIT", "30 per minute")
     SUBMIT_RATE_LIMIT = os.environ.get("CONSULT_SUBMIT_RATE_LIMIT", "30 per hour")
     API_RATE_LIMIT = os.environ.get("CONSULT_API_RATE_LIMIT", "300 per minute")
     MAIL_FROM = os.environ.get("CONSULT_MAIL_FROM", "consult@localhost")

@@ -71,7 +71,7 @@ def test_unknown_path_gets_the_styled_404(client):
     assert response.status_code == 404
     page = response.get_data(as_text=True)
     assert "Page not found" in page
-    assert 'href="/static/consult.css"' in page
+    assert 'href="/static/consult.css?v=' in page
     assert 'class="skip-link"' in page
 
 
@@ -92,3 +92,17 @@ def test_health_endpoint_reports_database(client):
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.get_json() == {"status": "ok"}
+
+
+def test_stylesheet_is_versioned_and_cached_for_long(client):
+    page = client.get("/").get_data(as_text=True)
+    href = page.split('rel="stylesheet" href="', 1)[1].split('"', 1)[0]
+    assert href.startswith("/static/consult.css?v=")
+    cached = client.get(href)
+    assert cached.status_code == 200
+    assert "max-age=31536000" in cached.headers["Cache-Control"]
+    assert "no-store" not in cached.headers["Cache-Control"]
+    # without a version the browser asks again, so a changed file is never stale
+    assert "max-age=31536000" not in client.get("/static/consult.css").headers.get(
+        "Cache-Control", ""
+    )

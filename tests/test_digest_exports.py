@@ -152,7 +152,7 @@ def test_html_report_is_csp_safe_with_inline_svg_charts(data, hq_user, client, l
     assert page.count("<svg") == 2
     assert "<style" not in page and "<script" not in page
     assert not re.search(r"\sstyle=", page)
-    assert 'href="/static/consult.css"' in page
+    assert 'href="/static/consult.css?v=' in page
     for heading in ("Background", "Overview", "Note on method", "The Chatham House Rule"):
         assert f">{heading}</h2>" in page or f">{heading}</h3>" in page
     assert "I. Security sector reform" in page

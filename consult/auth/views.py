@@ -53,6 +53,10 @@ def _login_limit() -> str:
     return current_app.config["LOGIN_RATE_LIMIT"]
 
 
+def _address_limit() -> str:
+    return current_app.config["LOGIN_ADDRESS_RATE_LIMIT"]
+
+
 def _login_email_key() -> str:
     """Count attempts per account (the email typed), whatever address they come from."""
     return "login:" + (request.form.get("email") or "").strip().lower()[:254]
@@ -90,7 +94,7 @@ def _finish_login(user, next_path: str | None) -> Response:  # noqa: ANN001
 
 @bp.route("/login", methods=["GET", "POST"])
 @public
-@limiter.limit(_login_limit, methods=["POST"], key_func=_address_key)
+@limiter.limit(_address_limit, methods=["POST"], key_func=_address_key)
 @limiter.limit(_login_limit, methods=["POST"], key_func=_login_email_key)
 def login() -> Response | str:
     if current_user.is_authenticated:
@@ -122,7 +126,7 @@ def login() -> Response | str:
 
 @bp.route("/two-factor", methods=["GET", "POST"])
 @public
-@limiter.limit(_login_limit, methods=["POST"], key_func=_address_key)
+@limiter.limit(_address_limit, methods=["POST"], key_func=_address_key)
 @limiter.limit(_login_limit, methods=["POST"], key_func=_pending_key)
 def two_factor() -> Response | str | tuple[str, int]:
     """The second step of signing in: a code from the app, or a recovery code."""
@@ -160,7 +164,7 @@ def _enrolling_user():  # noqa: ANN202
 
 @bp.route("/two-factor/setup", methods=["GET", "POST"])
 @public
-@limiter.limit(_login_limit, methods=["POST"], key_func=_address_key)
+@limiter.limit(_address_limit, methods=["POST"], key_func=_address_key)
 def two_factor_setup() -> Response | str | tuple[str, int]:
     """Enrol an authenticator app: QR code and secret as text, then a code to confirm."""
     user, signing_in = _enrolling_user()
@@ -210,7 +214,7 @@ def two_factor_setup() -> Response | str | tuple[str, int]:
 
 @bp.route("/two-factor/recovery-codes", methods=["POST"])
 @login_only
-@limiter.limit(_login_limit, key_func=_address_key)
+@limiter.limit(_address_limit, key_func=_address_key)
 def new_recovery_codes() -> Response | str | tuple[str, int]:
     user = current_user._get_current_object()
     form = RecoveryCodesForm()
@@ -233,7 +237,7 @@ def new_recovery_codes() -> Response | str | tuple[str, int]:
 
 @bp.route("/two-factor/disable", methods=["POST"])
 @login_only
-@limiter.limit(_login_limit, key_func=_address_key)
+@limiter.limit(_address_limit, key_func=_address_key)
 def two_factor_disable() -> Response:
     user = current_user._get_current_object()
     if user.role in EU_STAFF:
@@ -311,7 +315,7 @@ def profile() -> str:
 
 @bp.route("/forgot", methods=["GET", "POST"])
 @public
-@limiter.limit(_login_limit, methods=["POST"], key_func=_address_key)
+@limiter.limit(_address_limit, methods=["POST"], key_func=_address_key)
 @limiter.limit(_login_limit, methods=["POST"], key_func=_login_email_key)
 def forgot_password() -> str | tuple[str, int]:
     form = EmailOnlyForm()
@@ -327,7 +331,7 @@ def forgot_password() -> str | tuple[str, int]:
 
 @bp.route("/reset/<token>", methods=["GET", "POST"])
 @public
-@limiter.limit(_login_limit, methods=["POST"], key_func=_address_key)
+@limiter.limit(_address_limit, methods=["POST"], key_func=_address_key)
 def reset_password(token: str) -> Response | str | tuple[str, int]:
     user = services.reset_user(token)
     if user is None:
@@ -355,7 +359,7 @@ def reset_password(token: str) -> Response | str | tuple[str, int]:
 
 @bp.route("/invite/<token>", methods=["GET", "POST"])
 @public
-@limiter.limit(_login_limit, methods=["POST"], key_func=_address_key)
+@limiter.limit(_address_limit, methods=["POST"], key_func=_address_key)
 def accept_invite(token: str) -> Response | str | tuple[str, int]:
     found = invitation_user(token)
     if found is None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import Flask, request
-from flask_login import current_user
 from werkzeug.wrappers import Response
 
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -56,13 +55,13 @@ def register_security_headers(app: Flask) -> None:
         headers["Cross-Origin-Opener-Policy"] = "same-origin"
         if app.config.get("FORCE_HTTPS"):
             headers["Strict-Transport-Security"] = "max-age=63072000; includeSubDomains"
-        authenticated = bool(getattr(current_user, "is_authenticated", False))
-        if (
-            authenticated
-            or request.path.startswith("/api/")
-            or not request.path.startswith("/static/")
-        ):
-            # Nothing a signed-in person sees, and no download, stays in a cache.
+        if request.path.startswith("/static/"):
+            # Public files. A versioned URL (see asset_url) never changes, so it is
+            # cached for a year; an unversioned one is revalidated.
+            if request.args.get("v") and response.status_code == 200:
+                headers["Cache-Control"] = "public, max-age=31536000, immutable"
+        else:
+            # Nothing anyone sees (pages, downloads, errors) stays in a cache.
             headers["Cache-Control"] = "no-store"
             headers["Pragma"] = "no-cache"
         headers.pop("Server", None)

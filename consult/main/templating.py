@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
+import os
 from datetime import datetime
+from functools import lru_cache
 
-from flask import Flask
+from flask import Flask, current_app, url_for
 from flask_babel import get_locale
 from flask_login import current_user
 
@@ -13,7 +16,30 @@ from consult.auth.roles import ROLE_LABELS, Role
 from consult.submissions.states import ATTRIBUTION_LABELS, STATUS_LABELS
 
 
+@lru_cache(maxsize=32)
+def _asset_version(path: str, mtime: float) -> str:
+    with open(path, "rb") as handle:
+        return hashlib.sha256(handle.read()).hexdigest()[:12]
+
+
+def asset_url(filename: str) -> str:
+    """The URL of a static file with a content version, so browsers may cache it for long.
+
+    A changed file gets a new ``v``; on a weak connection every page then loads
+    without asking the server about the stylesheet again.
+    """
+    folder = current_app.static_folder or ""
+    path = os.path.join(folder, filename)
+    try:
+        version = _asset_version(path, os.path.getmtime(path))
+    except OSError:
+        return url_for("static", filename=filename)
+    return url_for("static", filename=filename, v=version)
+
+
 def register_template_helpers(app: Flask) -> None:
+    app.add_template_global(asset_url)
+
     @app.context_processor
     def _helpers() -> dict:
         return {

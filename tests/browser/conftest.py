@@ -74,9 +74,11 @@ def sign_in(page, live_server: LiveServer, email: str, password: str) -> None:
     page.fill("input[name=email]", email)
     page.fill("input[name=password]", password)
     page.click("input[type=submit], button[type=submit]")
+    page.wait_for_load_state("load")
     if "/auth/two-factor" in page.url and page.locator("input[name=code]").count():
         page.fill("input[name=code]", _unused_totp_code(email))
         page.click("input[type=submit], button[type=submit]")
+        page.wait_for_load_state("load")
 
 
 def _unused_totp_code(email: str) -> str:

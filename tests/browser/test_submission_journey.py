@@ -131,6 +131,7 @@ def test_an_input_about_syria_goes_to_hq(app, live_server, page):
 
 def fits_the_screen(page) -> bool:
     """Nothing sticks out sideways (works with page scripts turned off)."""
+    page.wait_for_load_state("load")  # the stylesheet is applied
     return page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
 
 

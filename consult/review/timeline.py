@@ -1,0 +1,105 @@
+"""The input's timeline: adding review events and saying what each one did."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from consult.extensions import db
+from consult.reference.models import InputType, Priority, Theme
+from consult.review.models import EventKind, ReviewEvent
+from consult.submissions.models import Input
+from consult.timeutil import utcnow
+
+FIELD_LABELS: dict[str, Any] = {
+    "priority": _l("priority"),
+    "countries": _l("countries"),
+    "type": _l("type"),
+    "themes": _l("themes"),
+    "moderator_summary": _l("moderator summary"),
+    "reviewed_title": _l("title"),
+    "reviewed_body": _l("body"),
+    "recommendations": _l("recommendations"),
+}
+
+
+_REFERENCE_MODELS: dict[str, Any] = {"priority": Priority, "type": InputType, "themes": Theme}
+
+
+def _reference_names(field: str, value: str | None) -> str:
+    """Slugs stored in a correction event, as the names people read (unknown slugs kept)."""
+    model = _REFERENCE_MODELS.get(field)
+    if not value or model is None:
+        return value or ""
+    names = []
+    for slug in (part.strip() for part in value.split(",")):
+        found = db.session.get(model, slug) if slug else None
+        names.append(found.name if found is not None else slug)
+    return ", ".join(names)
+
+
+def describe_event(event: ReviewEvent) -> str:
+    """A short sentence for EU staff saying what an event did."""
+    data = event.data or {}
+    kind = event.kind
+    if kind == EventKind.CORRECTED:
+        parts = []
+        for change in data.get("changes", []):
+            field = change["field"]
+            label = str(FIELD_LABELS.get(field, field))
+            if "from" in change:
+                parts.append(
+                    _(
+                        "changed the %(field)s from %(old)s to %(new)s",
+                        field=label,
+                        old=_reference_names(field, change["from"]) or "-",
+                        new=_reference_names(field, change["to"]) or "-",
+                    )
+                )
+            else:
+                parts.append(_("edited the %(field)s", field=label))
+        return "; ".join(parts)
+    if kind == EventKind.REDACTED:
+        return _("redacted %(count)s identifier(s)", count=data.get("count", 0))
+    labels = {
+        EventKind.SUBMITTED: _("submitted"),
+        EventKind.RESUBMITTED: _("resubmitted"),
+        EventKind.WITHDRAWN: _("withdrew it"),
+        EventKind.CLAIMED: _("claimed it"),
+        EventKind.RELEASED: _("released it"),
+        EventKind.TAKEN_OVER: _("took it over"),
+        EventKind.MERGED: _("merged duplicates"),
+        EventKind.FORWARDED: _("forwarded it to HQ"),
+        EventKind.RETURNED: _("returned it with a question"),
+        EventKind.DECLINED: _("declined it"),
+        EventKind.USED: _("recorded how HQ used it"),
+    }
+    return str(labels.get(kind, kind))  # type: ignore[call-overload]
+
+
+def record_event(
+    item: Input,
+    user: Any,
+    kind: EventKind,
+    *,
+    message: str | None = None,
+    visible: bool = False,
+    **data: Any,
+) -> ReviewEvent:
+    """Add a ``kind`` event by ``user`` to ``item``'s timeline (``visible``: the CSO sees it)."""
+    # ``version`` is the one the change started from: a form loaded at that
+    # version (or earlier) has not seen this change, so a conflict lists it.
+    event = ReviewEvent(
+        input_id=item.id,
+        actor_id=user.id,
+        kind=kind.value,
+        message=message,
+        is_visible_to_cso=visible,
+        data={"version": item.version, **data},
+        created_at=utcnow(),
+    )
+    db.session.add(event)
+    item.events.append(event)
+    return event

@@ -1,0 +1,28 @@
+"""The review blueprint and the status names EU staff read."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint
+from flask_babel import lazy_gettext as _l
+
+from consult.submissions.states import STATUS_LABELS, Status
+
+bp = Blueprint("review", __name__, url_prefix="/review")
+
+
+#: Status names as EU staff read them: the CSO-facing "Returned to you" would
+#: tell a moderator the input came back to *them*.
+STAFF_STATUS_LABELS: dict[Status, Any] = {
+    **STATUS_LABELS,
+    Status.RETURNED: _l("Returned to the CSO"),
+}
+
+
+@bp.app_template_filter("staff_status_label")
+def staff_status_label(value: str) -> str:
+    try:
+        return str(STAFF_STATUS_LABELS[Status(value)])
+    except ValueError:
+        return value

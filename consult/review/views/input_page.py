@@ -1,0 +1,215 @@
+"""The review page of one input, shown fresh or again with a refusal or conflict."""
+
+from __future__ import annotations
+
+import difflib
+from typing import Any
+
+from flask import render_template
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from consult.access import can_see_input, load_input, may_see_organisation, requires
+from consult.audit.services import record
+from consult.auth.roles import Role
+from consult.extensions import db
+from consult.identifiers import Finding, known_identifiers
+from consult.reference.data import INPUT_LANGUAGES
+from consult.reference.models import Country, InputType, Priority, Theme
+from consult.review import services
+from consult.review.forms import DecisionForm, FeedbackForm, MergeForm, ReviewEditForm, VersionForm
+from consult.review.services import DECLINE_REASONS, ConflictError, can_review, describe_event
+from consult.review.views.blueprint import bp
+from consult.submissions.models import Input
+from consult.submissions.states import FORWARDED_STATUSES, OPEN_FOR_REVIEW
+
+
+@bp.route("/inputs/<input_id>", endpoint="input")
+@requires("review")
+def show_input(input_id: str) -> str:
+    item = load_input(input_id, current_user)
+    return render_input_page(item)
+
+
+def render_input_page(
+    item: Input,
+    *,
+    edit_form: ReviewEditForm | None = None,
+    decision_form: DecisionForm | None = None,
+    decision_action: str | None = None,
+    merge_form: MergeForm | None = None,
+    feedback_form: FeedbackForm | None = None,
+    conflict: ConflictError | None = None,
+    rec_values: dict[int, str] | None = None,
+    rec_errors: list[str] | None = None,
+    error: str | None = None,
+    status: int = 200,
+) -> Any:
+    user = current_user
+    reviewer = can_review(user, item)
+    is_open = item.status in OPEN_FOR_REVIEW
+    can_act = reviewer and is_open
+    edit_typed = edit_form is not None
+    if edit_form is None:
+        edit_form = _edit_form_for(item)
+    edit_choices(edit_form, item)
+    if decision_form is None:
+        decision_form = DecisionForm(formdata=None, version=item.version)
+    decision_form.reason.choices = [("", _("Choose a reason"))] + [
+        (slug, str(label)) for slug, label in DECLINE_REASONS.items()
+    ]
+    candidates = services.merge_candidates(user, item) if reviewer else []
+    if merge_form is None:
+        merge_form = MergeForm(formdata=None, version=item.version)
+    merge_form.target.choices = [("", _("Choose the input it duplicates"))] + [
+        (str(c.id), f"{c.effective_title} ({c.submitted_at:%d %b %Y})") for c in candidates
+    ]
+    if feedback_form is None:
+        feedback_form = FeedbackForm(formdata=None, version=item.version, note=item.hq_feedback)
+    known = known_identifiers()
+    findings = services.identifier_findings(item, known)
+    show_org = may_see_organisation(user, item)
+    duplicates = [
+        d
+        for d in db.session.scalars(select(Input).where(Input.merged_into_id == item.id))
+        if can_see_input(user, d)
+    ]
+    text_diffs = _text_diffs(item, edit_form, rec_values) if conflict else []
+    record("input.viewed", user, item)
+    html = render_template(
+        "review/input.html",
+        item=item,
+        reviewer=reviewer,
+        can_act=can_act,
+        is_holder=item.claimed_by_id == user.id,
+        show_org=show_org,
+        actor_label=lambda event: _actor_label(event, show_org),
+        describe_event=describe_event,
+        edit_form=edit_form,
+        edit_typed=edit_typed,
+        version_form=VersionForm(formdata=None, version=item.version),
+        decision_form=decision_form,
+        decision_action=decision_action,
+        merge_form=merge_form,
+        has_candidates=bool(candidates),
+        feedback_form=feedback_form,
+        can_feedback=user.role == Role.HQ and item.status in FORWARDED_STATUSES,
+        findings=findings,
+        segments=_segments,
+        rec_values=rec_values or {},
+        rec_errors=rec_errors or [],
+        conflict=conflict,
+        text_diffs=text_diffs,
+        error=error,
+        duplicates=duplicates,
+        merged_into_visible=item.merged_into is not None and can_see_input(user, item.merged_into),
+        language_name=dict(INPUT_LANGUAGES).get(item.language or "", item.language),
+    )
+    db.session.commit()
+    return html, status
+
+
+def _actor_label(event: Any, show_org: bool) -> str:
+    actor = event.actor
+    if actor is None:
+        return _("someone")
+    if actor.role == Role.CSO:
+        if show_org and actor.organisation is not None:
+            return _("the CSO (%(name)s)", name=actor.organisation.name)
+        return _("the CSO")
+    return actor.display_name
+
+
+def _segments(text: str, found: list[Finding], name: str) -> list[tuple[str, str | None]]:
+    """``text`` split into plain parts and marked identifiers (with an anchor id)."""
+    parts: list[tuple[str, str | None]] = []
+    cursor = 0
+    for index, finding in enumerate(found):
+        parts.append((text[cursor : finding.start], None))
+        parts.append((text[finding.start : finding.end], f"mark-{name}-{index}"))
+        cursor = finding.end
+    parts.append((text[cursor:], None))
+    return [p for p in parts if p[0]]
+
+
+def _edit_form_for(item: Input) -> ReviewEditForm:
+    codes = item.country_codes
+    return ReviewEditForm(
+        formdata=None,
+        version=item.version,
+        priority=item.priority_slug,
+        input_type=item.type_slug,
+        main_country=codes[0] if codes else "",
+        other_countries=codes[1:],
+        themes=[t.slug for t in item.themes],
+        moderator_summary=item.moderator_summary or "",
+        reviewed_title=item.effective_title,
+        reviewed_body=item.effective_body,
+    )
+
+
+def edit_choices(form: ReviewEditForm, item: Input) -> None:
+    form.priority.choices = [
+        (p.slug, p.name) for p in db.session.scalars(select(Priority).order_by(Priority.position))
+    ]
+    form.input_type.choices = [
+        (t.slug, t.name) for t in db.session.scalars(select(InputType).order_by(InputType.position))
+    ]
+    countries = (
+        item.consultation.countries
+        if item.consultation and item.consultation.countries
+        else list(db.session.scalars(select(Country).order_by(Country.name)))
+    )
+    if current_user.role == Role.MODERATOR:
+        main = [c for c in countries if c.delegation_slug == current_user.delegation_slug]
+    else:
+        main = list(countries)
+    form.main_country.choices = [(c.code, c.name) for c in main]
+    form.other_countries.choices = [(c.code, c.name) for c in countries]
+    form.themes.choices = [
+        (t.slug, t.name) for t in db.session.scalars(select(Theme).order_by(Theme.position))
+    ]
+
+
+def _text_diffs(
+    item: Input, form: ReviewEditForm, rec_values: dict[int, str] | None
+) -> list[tuple[str, str]]:
+    """For each text field where the typed text differs from the saved one: a line diff."""
+    pairs = [
+        (_("Title"), item.effective_title, form.reviewed_title.data),
+        (_("Text"), item.effective_body, form.reviewed_body.data),
+        (_("Moderator summary"), item.moderator_summary or "", form.moderator_summary.data),
+    ]
+    for rec in item.recommendations:
+        if rec_values and rec.id in rec_values:
+            pairs.append((_("Recommendation"), rec.effective_text, rec_values[rec.id]))
+    diffs = []
+    for label, saved, typed in pairs:
+        if typed is None or (typed or "").replace("\r\n", "\n") == (saved or ""):
+            continue
+        lines = difflib.unified_diff(
+            (saved or "").splitlines(),
+            (typed or "").replace("\r\n", "\n").splitlines(),
+            fromfile=_("saved now"),
+            tofile=_("your text"),
+            lineterm="",
+        )
+        diffs.append((label, "\n".join(lines)))
+    return diffs
+
+
+def load_for_action(input_id: str) -> Input:
+    item = load_input(input_id, current_user)
+    return item
+
+
+def conflict_response(item: Input, conflict: ConflictError, **forms: Any) -> Any:
+    if not conflict.rolled_back:
+        db.session.rollback()
+    db.session.refresh(item)
+    for form in forms.values():
+        if form is not None and hasattr(form, "version"):
+            # Saving again applies the typed text over the newer version, knowingly.
+            form.version.data = item.version
+    return render_input_page(item, conflict=conflict, status=409, **forms)

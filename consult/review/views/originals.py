@@ -1,0 +1,52 @@
+"""The CSO's own material: the sealed original text and the attachments."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import abort, current_app, render_template, send_file
+from flask_login import current_user
+
+from consult.access import load_attachment, load_input, requires
+from consult.audit.services import record
+from consult.extensions import db
+from consult.review.views.blueprint import bp
+
+
+@bp.route("/inputs/<input_id>/original")
+@requires("view_sealed_original")
+def original(input_id: str) -> str:
+    """The CSO's text as submitted, before any redaction (admins; every view audited)."""
+    item = load_input(input_id, current_user)
+    record("input.original_viewed", current_user, item)
+    html = render_template("review/original.html", item=item)
+    db.session.commit()
+    return html
+
+
+@bp.route("/attachments/<attachment_id>")
+@requires("review")
+def attachment(attachment_id: str) -> Any:
+    """An attachment of an input the reviewer may see (404 otherwise; each download audited)."""
+    att = load_attachment(attachment_id, current_user)
+    path = _attachment_file(att)
+    if not path.is_file():
+        abort(404)
+    record("attachment.downloaded", current_user, att, input_id=str(att.input_id))
+    db.session.commit()
+    return send_file(
+        path,
+        mimetype=att.content_type,
+        as_attachment=True,
+        download_name=att.filename,
+        max_age=0,
+    )
+
+
+def _attachment_file(att: Any) -> Path:
+    try:
+        from consult.submissions.attachments import attachment_path
+    except ImportError:  # the submissions package stores files flat under UPLOAD_DIR
+        return Path(current_app.config["UPLOAD_DIR"]) / att.storage_name
+    return Path(attachment_path(att))
