@@ -124,7 +124,11 @@ def test_no_content_and_no_address_in_logs_or_audit(
 def test_rate_limited_sign_in_does_not_log_the_address(app, make_app, caplog, cso_user):
     """Flask-Limiter logs the key of an exceeded limit (an address, an email): both scrubbed."""
     caplog.set_level(logging.DEBUG)
-    limited = make_app(RATELIMIT_ENABLED=True, LOGIN_RATE_LIMIT="2 per minute")
+    limited = make_app(
+        RATELIMIT_ENABLED=True,
+        LOGIN_RATE_LIMIT="2 per minute",
+        LOGIN_ADDRESS_RATE_LIMIT="2 per minute",
+    )
     by_address = limited.test_client()
     by_address.environ_base.update(ENVIRON)
     statuses = [
