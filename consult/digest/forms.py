@@ -24,8 +24,8 @@ class DigestFilterForm(FlaskForm):
     region = SelectField(_l("Region"), validate_choice=False)
     type = SelectField(_l("Type of input"), validate_choice=False)
     theme = SelectField(_l("Theme"), validate_choice=False)
-    since = DateField(_l("Forwarded from"), description=_l("Date as YYYY-MM-DD"))
-    until = DateField(_l("Forwarded until"), description=_l("Date as YYYY-MM-DD"))
+    since = DateField(_l("Forwarded from"), description=_l("Pick a date, or type it as YYYY-MM-DD"))
+    until = DateField(_l("Forwarded until"), description=_l("Pick a date, or type it as YYYY-MM-DD"))
     audience = SelectField(
         _l("Audience"),
         choices=[
