@@ -14,6 +14,9 @@ from consult.extensions import db
 from consult.submissions.models import Consultation
 
 
+DATE_HINT = _l("Pick a date, or type it as YYYY-MM-DD")
+
+
 class DigestFilterForm(FlaskForm):
     class Meta:
         csrf = False
@@ -24,8 +27,8 @@ class DigestFilterForm(FlaskForm):
     region = SelectField(_l("Region"), validate_choice=False)
     type = SelectField(_l("Type of input"), validate_choice=False)
     theme = SelectField(_l("Theme"), validate_choice=False)
-    since = DateField(_l("Forwarded from"), description=_l("Pick a date, or type it as YYYY-MM-DD"))
-    until = DateField(_l("Forwarded until"), description=_l("Pick a date, or type it as YYYY-MM-DD"))
+    since = DateField(_l("Forwarded from"), description=DATE_HINT)
+    until = DateField(_l("Forwarded until"), description=DATE_HINT)
     audience = SelectField(
         _l("Audience"),
         choices=[
