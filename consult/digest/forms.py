@@ -13,7 +13,6 @@ from consult.digest.query import Reference
 from consult.extensions import db
 from consult.submissions.models import Consultation
 
-
 DATE_HINT = _l("Pick a date, or type it as YYYY-MM-DD")
 
 
