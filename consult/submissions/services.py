@@ -271,23 +271,48 @@ def _fail_if_errors(errors: dict[str, list[str]]) -> None:
 # --------------------------------------------------------------------------- operations
 
 
+def _draft_to_work_on(
+    user: Any,
+    item: Input | None,
+    idempotency_key: str | None,
+    refusal: str,
+    *,
+    retry_wins: bool = False,
+) -> tuple[Input | None, Input | None]:
+    """Resolve a retry and the draft a save or submit works on.
+
+    Returns ``(finished, draft)``: ``finished`` is the input an earlier call with
+    the same key already took past the draft stage (the retry returns it as it
+    is); otherwise ``draft`` is the draft to update, or None for a new input.
+    Raises SubmissionError with ``refusal`` when ``item`` is no longer a draft.
+    With ``retry_wins`` the key is looked up even when ``item`` is given: a
+    retried submit of a draft answers with the input the first try submitted.
+    """
+    if idempotency_key and (item is None or retry_wins):
+        existing = _by_key(idempotency_key)
+        if existing is not None:
+            _require_own(user, existing)
+            if existing.status != Status.DRAFT:
+                return existing, None
+            item = existing
+    if item is not None:
+        _require_own(user, item)
+        if item.status != Status.DRAFT:
+            raise SubmissionError(refusal)
+    return None, item
+
+
 def save_draft(
     user: Any, data: InputData, item: Input | None = None, *, idempotency_key: str | None = None
 ) -> Input:
     """Create or update a draft of the user's organisation. Drafts need no field filled."""
     _require_cso(user)
     data = data.cleaned()
-    if item is None and idempotency_key:
-        existing = _by_key(idempotency_key)
-        if existing is not None:
-            _require_own(user, existing)
-            if existing.status != Status.DRAFT:
-                return existing
-            item = existing
-    if item is not None:
-        _require_own(user, item)
-        if item.status != Status.DRAFT:
-            raise SubmissionError(_("Only a draft can be saved as a draft."))
+    finished, item = _draft_to_work_on(
+        user, item, idempotency_key, _("Only a draft can be saved as a draft.")
+    )
+    if finished is not None:
+        return finished
     _require_open(data.consultation)
     _fail_if_errors(validate(data, complete=False))
     created = item is None
@@ -339,17 +364,11 @@ def submit_input(
     first call created instead of creating another one.
     """
     _require_cso(user)
-    if idempotency_key:
-        existing = _by_key(idempotency_key)
-        if existing is not None:
-            _require_own(user, existing)
-            if existing.status != Status.DRAFT:
-                return existing
-            item = existing
-    if item is not None:
-        _require_own(user, item)
-        if item.status != Status.DRAFT:
-            raise SubmissionError(_("This input was already submitted."))
+    finished, item = _draft_to_work_on(
+        user, item, idempotency_key, _("This input was already submitted."), retry_wins=True
+    )
+    if finished is not None:
+        return finished
     data = data.cleaned()
     _require_open(data.consultation)
     _require_verified(user)
