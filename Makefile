@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-dev
 export FLASK_APP := consult
 
 .DEFAULT_GOAL := help
-.PHONY: help run test test-fast test-postgres lint format bench serve-prod migrate browser-deps clean
+.PHONY: help run test test-postgres lint format bench serve-prod migrate browser-deps messages clean
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  %-15s %s\n", $$1, $$2}'
@@ -60,6 +60,10 @@ serve-prod: $(STAMP) ## Serve with gunicorn (set CONSULT_ENV=production, SECRET_
 	$(BIN)/gunicorn --workers $${WEB_CONCURRENCY:-3} --bind $${BIND:-127.0.0.1:8000} \
 		--access-logfile - --access-logformat '%(t)s "%(m)s %(U)s" %(s)s %(b)s %(L)ss' \
 		'consult:create_app()'
+
+messages: $(STAMP) ## Extract every user-facing string to consult/translations/messages.pot
+	mkdir -p consult/translations
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o consult/translations/messages.pot consult templates
 
 clean: ## Remove the virtualenv and caches (keeps instance/)
 	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info
