@@ -2,6 +2,9 @@
 PYTHON ?= python3
 # Two workers: the machines this runs on have two cores.
 PYTEST_ARGS ?= -q -p no:cacheprovider -n 2
+# When a Redis answers locally, the rate-limit store is checked against it too.
+TEST_REDIS_URL ?= $(shell redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 && echo redis://127.0.0.1:6379/0)
+export TEST_REDIS_URL
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-dev
