@@ -84,3 +84,23 @@ def test_bad_dates_are_reported_on_the_form(client, login, admin_user):
     html = response.get_data(as_text=True)
     assert response.status_code == 400
     assert "Give a date like 2026-03-01." in html and 'value="yesterday"' in html
+
+
+def test_audit_rows_about_an_input_link_to_its_sealed_original(
+    client, login, admin_user, consultation, cso_user
+):
+    from tests import factories as _factories
+
+    item = _factories.make_input(consultation, cso_user, body="Original words of the CSO.")
+    from consult.audit.services import record
+    from consult.extensions import db as _db
+
+    record("input.viewed", admin_user, item)
+    _db.session.commit()
+    login(client, admin_user)
+    page = client.get("/admin/audit").get_data(as_text=True)
+    link = f"/review/inputs/{item.id}/original"
+    assert link in page
+    original = client.get(link)
+    assert original.status_code == 200
+    assert "Original words of the CSO." in original.get_data(as_text=True)
