@@ -378,6 +378,20 @@ def keeps_text_when_signed_out(view: Callable[..., Any]) -> Callable[..., Any]:
     return wrapped
 
 
+def input_form_view(view: Callable[..., Any]) -> Callable[..., Any]:
+    """The guards every view that saves the input form shares.
+
+    CSO members only; a post after the session ended keeps its text; sending
+    counts against the submission limit, signing in again on the form against
+    the login limit.
+    """
+    view = limiter.limit(_login_limit, methods=["POST"], exempt_when=_not_signing_in)(view)
+    view = limiter.limit(
+        _submit_limit, key_func=_user_key, methods=["POST"], exempt_when=_not_submitting
+    )(view)
+    return keeps_text_when_signed_out(requires("submit_input")(view))
+
+
 @bp.errorhandler(CSRFError)
 def _csrf_error(exc: CSRFError) -> Any:
     if request.method == "POST" and request.endpoint in FORM_ENDPOINTS:
@@ -458,10 +472,7 @@ def consultation(consultation_id: str) -> str:
 
 
 @bp.route("/consultations/<consultation_id>/inputs/new", methods=["GET", "POST"])
-@keeps_text_when_signed_out
-@requires("submit_input")
-@limiter.limit(_submit_limit, key_func=_user_key, methods=["POST"], exempt_when=_not_submitting)
-@limiter.limit(_login_limit, methods=["POST"], exempt_when=_not_signing_in)
+@input_form_view
 def new_input(consultation_id: str) -> Any:
     consultation = _load_consultation(consultation_id)
     if request.method == "GET" and not consultation.is_open:
@@ -474,10 +485,7 @@ def new_input(consultation_id: str) -> Any:
 
 
 @bp.route("/inputs/<input_id>/edit", methods=["GET", "POST"])
-@keeps_text_when_signed_out
-@requires("submit_input")
-@limiter.limit(_submit_limit, key_func=_user_key, methods=["POST"], exempt_when=_not_submitting)
-@limiter.limit(_login_limit, methods=["POST"], exempt_when=_not_signing_in)
+@input_form_view
 def edit_draft(input_id: str) -> Any:
     item = load_input(input_id, current_user)
     if item.status != Status.DRAFT:
@@ -492,10 +500,7 @@ def edit_draft(input_id: str) -> Any:
 
 
 @bp.route("/inputs/<input_id>/revise", methods=["GET", "POST"])
-@keeps_text_when_signed_out
-@requires("submit_input")
-@limiter.limit(_submit_limit, key_func=_user_key, methods=["POST"], exempt_when=_not_submitting)
-@limiter.limit(_login_limit, methods=["POST"], exempt_when=_not_signing_in)
+@input_form_view
 def revise(input_id: str) -> Any:
     item = load_input(input_id, current_user)
     if item.status != Status.RETURNED:
