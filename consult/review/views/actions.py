@@ -23,6 +23,28 @@ from consult.review.views.input_page import (
 )
 
 
+def _refused(
+    item: Any,
+    error: ReviewError,
+    fields: dict[str, Any],
+    *,
+    shown_elsewhere: bool = False,
+    **page: Any,
+) -> Any:
+    """The review page again (400) with a refused action's messages next to its fields.
+
+    Nothing of the refused action is kept. A refusal about no particular field
+    is shown at the top of the page, unless the page shows it elsewhere.
+    """
+    db.session.rollback()
+    for name, messages in error.fields.items():
+        target = fields.get(name)
+        if target is not None:
+            target.errors = list(target.errors or []) + messages
+    top = None if error.fields or shown_elsewhere else error.message
+    return render_input_page(item, error=top, status=400, **page)
+
+
 @bp.route("/inputs/<input_id>/claim", methods=["POST"])
 @requires("review")
 def claim(input_id: str) -> Any:
@@ -92,20 +114,16 @@ def edit(input_id: str) -> Any:
     except ConflictError as conflict:
         return conflict_response(item, conflict, edit_form=form, rec_values=rec_values)
     except ReviewError as error:
-        db.session.rollback()
-        field_names = {"countries": "main_country", "input_type": "input_type"}
         rec_errors = error.fields.pop("recommendations", [])
-        for name, messages in error.fields.items():
-            target = getattr(form, field_names.get(name, name), None)
-            if target is not None:
-                target.errors = list(target.errors or []) + messages
-        return render_input_page(
+        fields = {field.name: field for field in form} | {"countries": form.main_country}
+        return _refused(
             item,
+            error,
+            fields,
+            shown_elsewhere=bool(rec_errors),
             edit_form=form,
             rec_values=rec_values,
             rec_errors=rec_errors,
-            error=None if error.fields or rec_errors else error.message,
-            status=400,
         )
     db.session.commit()
     flash(_("Your changes are saved.") if changed else _("Nothing changed."), "success")
@@ -163,21 +181,14 @@ def decide(input_id: str) -> Any:
     except ConflictError as conflict:
         return conflict_response(item, conflict, decision_form=form, decision_action=action)
     except ReviewError as error:
-        db.session.rollback()
-        target = {"forward": form.hq_note, "return": form.question, "decline": form.explanation}[
-            action
-        ]
-        if "reason" in error.fields:
-            form.reason.errors = list(form.reason.errors or []) + error.fields["reason"]
-        elif "message" in error.fields:
-            target.errors = list(target.errors or []) + error.fields["message"]
-        return render_input_page(
-            item,
-            decision_form=form,
-            decision_action=action,
-            error=None if error.fields else error.message,
-            status=400,
-        )
+        message_field = {
+            "forward": form.hq_note,
+            "return": form.question,
+            "decline": form.explanation,
+        }[action]
+        # A missing reason is the first thing to fix; the message waits for it.
+        fields = {"reason": form.reason} if "reason" in error.fields else {"message": message_field}
+        return _refused(item, error, fields, decision_form=form, decision_action=action)
     db.session.commit()
     done = {
         "forward": _("Forwarded to HQ.")
@@ -204,12 +215,7 @@ def merge(input_id: str) -> Any:
     except ConflictError as conflict:
         return conflict_response(item, conflict, merge_form=form)
     except ReviewError as error:
-        db.session.rollback()
-        if "target" in error.fields:
-            form.target.errors = error.fields["target"]
-        return render_input_page(
-            item, merge_form=form, error=None if error.fields else error.message, status=400
-        )
+        return _refused(item, error, {"target": form.target}, merge_form=form)
     db.session.commit()
     flash(_("Marked as a duplicate."), "success")
     return redirect(url_for("review.input", input_id=item.id))
@@ -227,12 +233,7 @@ def feedback(input_id: str) -> Any:
     except ConflictError as conflict:
         return conflict_response(item, conflict, feedback_form=form)
     except ReviewError as error:
-        db.session.rollback()
-        if "note" in error.fields:
-            form.note.errors = error.fields["note"]
-        return render_input_page(
-            item, feedback_form=form, error=None if error.fields else error.message, status=400
-        )
+        return _refused(item, error, {"note": form.note}, feedback_form=form)
     db.session.commit()
     flash(_("Your note is saved; the CSO sees it."), "success")
     return redirect(url_for("review.input", input_id=item.id))
