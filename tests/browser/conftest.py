@@ -68,13 +68,22 @@ def page(browser) -> Iterator:
     context.close()
 
 
+def click_and_wait(page, selector: str) -> None:
+    """Click something that loads a new page, and return once that page has loaded.
+
+    ``page.click`` returns when the click is dispatched; reading ``page.content()``
+    right after can catch the browser between two documents (an empty page).
+    """
+    with page.expect_navigation(wait_until="load"):
+        page.click(selector)
+
+
 def sign_in(page, live_server: LiveServer, email: str, password: str) -> None:
     """Sign in through the form; when the page asks for a code, type the user's current one."""
     page.goto(f"{live_server.url}/auth/login")
     page.fill("input[name=email]", email)
     page.fill("input[name=password]", password)
-    page.click("input[type=submit], button[type=submit]")
-    page.wait_for_load_state("load")
+    click_and_wait(page, "input[type=submit], button[type=submit]")
     if "/auth/two-factor" in page.url and page.locator("input[name=code]").count():
         page.fill("input[name=code]", _unused_totp_code(email))
         page.click("input[type=submit], button[type=submit]")

@@ -8,7 +8,7 @@ import pytest
 from consult.auth.models import User
 from consult.extensions import db
 from tests import factories
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import click_and_wait, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -22,7 +22,7 @@ def test_staff_enrol_with_the_qr_code_page_and_sign_in_again(app, live_server, p
     page.goto(f"{live_server.url}/auth/login")
     page.fill("input[name=email]", user.email)
     page.fill("input[name=password]", factories.PASSWORD)
-    page.click("input[type=submit]")
+    click_and_wait(page, "input[type=submit]")
     assert page.url.endswith("/auth/two-factor/setup")
     qr = page.locator(".totp-qr img")
     # the inline SVG QR code is allowed by the CSP and really drawn
@@ -31,14 +31,14 @@ def test_staff_enrol_with_the_qr_code_page_and_sign_in_again(app, live_server, p
     page.goto(f"{live_server.url}/admin/")
     assert page.url.endswith("/auth/two-factor/setup")  # nothing else before enrolling
     page.fill("input[name=code]", pyotp.TOTP(secret).now())
-    page.click("input[type=submit]")
+    click_and_wait(page, "input[type=submit]")
     codes = page.locator(".recovery-codes code").all_inner_texts()
     assert len(codes) == 10
-    page.click("text=I have saved them, continue")
+    click_and_wait(page, "text=I have saved them, continue")
     assert page.url.rstrip("/").endswith("/admin")
     assert blocked == []
 
-    page.click("button:has-text('Sign out')")
+    click_and_wait(page, "button:has-text('Sign out')")
     sign_in(page, live_server, user.email, factories.PASSWORD)  # types an unused code
     assert page.url.rstrip("/").endswith("/admin")
     db.session.commit()

@@ -6,7 +6,7 @@ import pytest
 
 from consult.cli.demo import DEFAULT_DEMO_PASSWORD, DEMO_USERS, seed_demo
 from consult.extensions import db
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import click_and_wait, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -20,7 +20,7 @@ def test_demo_accounts_land_on_their_home_pages(app, live_server, page):
         sign_in(page, live_server, email, DEFAULT_DEMO_PASSWORD)
         assert page.url.startswith(live_server.url + HOMES[role]), (email, page.url)
         assert email in page.content()
-        page.click("text=Sign out")
+        click_and_wait(page, "text=Sign out")
         assert "/auth/login" in page.url
 
 

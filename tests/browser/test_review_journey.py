@@ -13,7 +13,7 @@ from consult.extensions import db
 from consult.submissions.models import Consultation, Input
 from consult.submissions.states import Status
 from tests import factories
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import click_and_wait, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -49,7 +49,7 @@ def _seed():
 
 
 def _sign_out(page):
-    page.click("text=Sign out")
+    click_and_wait(page, "text=Sign out")
 
 
 def test_moderator_works_the_queue_cso_sees_outcomes_hq_sees_redaction(app, live_server, page):
@@ -63,30 +63,30 @@ def test_moderator_works_the_queue_cso_sees_outcomes_hq_sees_redaction(app, live
     assert "Threats against our staff" not in body
 
     # Claim, redact the email flagged in the body, forward with a note to HQ.
-    page.click("text=Police-community forums in Kasserine")
-    page.click("button:has-text('Claim')")
+    click_and_wait(page, "text=Police-community forums in Kasserine")
+    click_and_wait(page, "button:has-text('Claim')")
     assert "You hold this input" in page.content()
     assert page.locator("mark.identifier", has_text=EMAIL_IN_BODY).count() == 1
     page.get_by_label(re.compile(re.escape(EMAIL_IN_BODY))).check()
-    page.click("text=Redact ticked identifiers")
+    click_and_wait(page, "text=Redact ticked identifiers")
     assert "1 identifier(s) redacted." in page.content()
     assert EMAIL_IN_BODY not in page.locator("#text-body").inner_text()
     assert "[redacted]" in page.locator("#text-body").inner_text()
     page.fill("#hq_note", "Concrete and replicable.")
-    page.click("button[value=forward]")
+    click_and_wait(page, "button[value=forward]")
     assert "Forwarded to HQ." in page.content()
 
     # Return one with a question.
-    page.click("text=Youth at the border")
+    click_and_wait(page, "text=Youth at the border")
     page.fill("#question", "Which border crossings do you mean?")
-    page.click("button[value=return]")
+    click_and_wait(page, "button[value=return]")
     assert "Returned to the CSO with your question." in page.content()
 
     # Decline one with a reason from the list and a word of explanation.
-    page.click("text=Our annual gala")
+    click_and_wait(page, "text=Our annual gala")
     page.select_option("#reason", "out-of-scope")
     page.fill("#explanation", "An event announcement, not an input on security.")
-    page.click("button[value=decline]")
+    click_and_wait(page, "button[value=decline]")
     assert "Declined; the CSO sees your reason." in page.content()
     page.goto(f"{live_server.url}/review/queue?status=all")
     assert "Forwarded to HQ: <strong>1</strong>" in page.content()
@@ -108,20 +108,20 @@ def test_moderator_works_the_queue_cso_sees_outcomes_hq_sees_redaction(app, live
     # HQ sees the forwarded input with the redaction applied, and works its own queue.
     sign_in(page, live_server, HQ, DEFAULT_DEMO_PASSWORD)
     page.goto(f"{live_server.url}/review/forwarded")
-    page.click("text=Police-community forums in Kasserine")
+    click_and_wait(page, "text=Police-community forums in Kasserine")
     text = page.locator("#text-body").inner_text()
     assert "[redacted]" in text and EMAIL_IN_BODY not in text
     assert "Concrete and replicable." in page.content()
     page.fill("#note", "Reflected in the partnership priorities with Tunisia.")
-    page.click("text=Save and tell the CSO")
+    click_and_wait(page, "text=Save and tell the CSO")
     assert "Your note is saved; the CSO sees it." in page.content()
 
     page.goto(f"{live_server.url}/review/queue")
     assert "HQ queue" in page.content()
-    page.click("text=Threats against our staff")
+    click_and_wait(page, "text=Threats against our staff")
     assert "Tunisian Forum for Community Safety" in page.content()  # HQ may see who
-    page.click("button:has-text('Claim')")
-    page.click("button[value=forward]")
+    click_and_wait(page, "button:has-text('Claim')")
+    click_and_wait(page, "button[value=forward]")
     assert "Accepted for HQ digests." in page.content()
 
     db.session.expire_all()

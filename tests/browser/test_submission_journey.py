@@ -17,7 +17,7 @@ from consult.extensions import db
 from consult.submissions.attachments import attachment_path
 from consult.submissions.models import Input
 from consult.submissions.states import RoutedTo, Status
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import click_and_wait, sign_in
 from tests.test_attachments_samples import (
     GPS_IFD,
     SECRET_NAME,
@@ -33,8 +33,8 @@ CSO = "cso.tn@consult.example.org"
 
 def open_new_input_form(page, live_server) -> None:
     page.goto(f"{live_server.url}/consultations")
-    page.click("text=Implementing the security dimension of the ENP")
-    page.click("text=Write an input")
+    click_and_wait(page, "text=Implementing the security dimension of the ENP")
+    click_and_wait(page, "text=Write an input")
     assert "/inputs/new" in page.url
 
 
@@ -67,12 +67,12 @@ def test_demo_cso_submits_an_input_with_two_countries_recommendations_and_files(
     )
     # No JavaScript needed: the button re-renders the form with one more row,
     # keeping what was typed and the files already accepted.
-    page.click("text=Add another recommendation")
+    click_and_wait(page, "text=Add another recommendation")
     assert page.input_value("input[name=title]") == "Joint police-community forums in Kasserine"
     assert "forum.jpg" in page.content() and "minutes.pdf" in page.content()
     page.select_option("select[name='recommendations-1-addressee']", "partner-government")
     page.fill("textarea[name='recommendations-1-text']", "Publish complaint statistics.")
-    page.click("input[name=submit]")
+    click_and_wait(page, "input[name=submit]")
 
     content = page.content()
     assert "Your input is submitted." in content
@@ -103,7 +103,7 @@ def test_demo_cso_submits_an_input_with_two_countries_recommendations_and_files(
     assert open(download_info.value.path(), "rb").read() == files["forum.jpg"]
 
     # The moderator of the Tunisia delegation finds it in the review queue.
-    page.click("text=Sign out")
+    click_and_wait(page, "text=Sign out")
     sign_in(page, live_server, "moderator.tn@consult.example.org", DEFAULT_DEMO_PASSWORD)
     page.goto(f"{live_server.url}/review/queue")
     assert "Joint police-community forums in Kasserine" in page.content()
@@ -121,7 +121,7 @@ def test_an_input_about_syria_goes_to_hq(app, live_server, page):
     page.fill("input[name=title]", "Early warning in the north-west")
     page.fill("textarea[name=body]", "Signs of renewed displacement.")
     page.fill("textarea[name='recommendations-0-text']", "Prepare a response plan.")
-    page.click("input[name=submit]")
+    click_and_wait(page, "input[name=submit]")
     assert "because no EU Delegation covers Syria" in page.content()
     db.session.commit()
     item = db.session.scalar(select(Input))
@@ -147,7 +147,7 @@ def test_on_a_small_phone_without_javascript_the_journey_fits_and_works(app, liv
         open_new_input_form(page, live_server)
         assert fits_the_screen(page), "the input form"
 
-        page.click("input[name=submit]")
+        click_and_wait(page, "input[name=submit]")
         expect(page.locator(".error-summary")).to_contain_text("Choose a level.")
         assert page.get_attribute("#level", "aria-invalid") == "true"
         assert fits_the_screen(page), "the form with errors"
@@ -159,21 +159,21 @@ def test_on_a_small_phone_without_javascript_the_journey_fits_and_works(app, liv
         page.fill("input[name=title]", "Flooding and tension in Gafsa")
         page.fill("textarea[name=body]", "Water shortages raise tension.")
         page.fill("textarea[name='recommendations-0-text']", "Support local mediators.")
-        page.click("text=Add another recommendation")
+        click_and_wait(page, "text=Add another recommendation")
         # Back at the new row, not at the top of a long page; nothing lost.
         page.wait_for_url("**#recommendation-2")
         assert page.input_value("textarea[name='recommendations-0-text']") == (
             "Support local mediators."
         )
         page.fill("textarea[name='recommendations-1-text']", "Publish water allocations.")
-        page.click("input[name=submit]")
+        click_and_wait(page, "input[name=submit]")
         expect(page.locator(".flash")).to_contain_text("Your input is submitted.")
         assert not page.url.endswith("#recommendation-2")
 
         # Withdrawing takes two taps: open the disclosure, then confirm.
         assert not page.is_visible("button:has-text('Withdraw this input')")
         page.click("summary:has-text('Withdraw this input')")
-        page.click("button:has-text('Withdraw this input')")
+        click_and_wait(page, "button:has-text('Withdraw this input')")
         expect(page.locator(".flash")).to_contain_text("Your input is withdrawn.")
 
         page.goto(f"{live_server.url}/my_inputs")
