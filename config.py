@@ -78,6 +78,8 @@ class Config:
     SMTP_HOST = os.environ.get("CONSULT_SMTP_HOST", "")
     SMTP_PORT = _int("CONSULT_SMTP_PORT", 25)
     PUBLIC_URL = os.environ.get("CONSULT_PUBLIC_URL", "http://127.0.0.1:5000")
+    # A token stands in for a two-factor sign-in: EU staff tokens must expire within this.
+    API_STAFF_TOKEN_MAX_DAYS = _int("CONSULT_API_STAFF_TOKEN_MAX_DAYS", 90)
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = False

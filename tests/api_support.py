@@ -17,13 +17,16 @@ from werkzeug.exceptions import MethodNotAllowed, NotFound
 from werkzeug.test import TestResponse
 
 from consult.api.openapi import openapi_document
-from consult.api.tokens import create_token
+from consult.api.tokens import create_token, latest_staff_expiry
 from consult.extensions import db
 
 API = "/api/v1"
 
 
 def make_token(user, name: str = "tests", **kwargs: Any) -> str:
+    """A token for ``user``; EU staff tokens get the longest expiry allowed unless one is given."""
+    if user.is_eu_staff and "expires_at" not in kwargs:
+        kwargs["expires_at"] = latest_staff_expiry()
     _token, raw = create_token(user, name, **kwargs)
     db.session.commit()
     return raw

@@ -193,3 +193,48 @@ def test_last_used_is_recorded(app, cso_user):
     api.get("/me")
     db.session.expire_all()
     assert db.session.scalar(select(ApiToken)).last_used_at is not None
+
+
+def test_staff_tokens_must_expire_within_the_limit(client, hq_user, login):
+    """A token skips the second factor, so EU staff cannot make one that never ends."""
+    client.application.config["API_STAFF_TOKEN_MAX_DAYS"] = 30
+    login(client, hq_user)
+    page = client.get("/account/tokens").get_data(as_text=True)
+    assert "EU staff tokens must expire" in page
+
+    response = client.post("/account/tokens", data={"name": "digest sync", "expires_on": ""})
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "Tokens of EU staff must expire: choose a day within 30 days." in page
+    assert 'value="digest sync"' in page
+
+    too_late = (utcnow() + timedelta(days=45)).date().isoformat()
+    response = client.post("/account/tokens", data={"name": "digest sync", "expires_on": too_late})
+    assert response.status_code == 400
+    assert "may last at most 30 days" in response.get_data(as_text=True)
+    assert db.session.scalar(select(ApiToken)) is None
+
+    in_time = (utcnow() + timedelta(days=30)).date().isoformat()
+    response = client.post("/account/tokens", data={"name": "digest sync", "expires_on": in_time})
+    assert response.status_code == 200
+    assert TOKEN_RE.search(response.get_data(as_text=True))
+    assert db.session.scalar(select(ApiToken)).expires_at is not None
+
+
+def test_cli_gives_staff_tokens_the_longest_expiry_allowed(app, runner, moderator_user):
+    app.config["API_STAFF_TOKEN_MAX_DAYS"] = 30
+    result = runner.invoke(args=["create-token", moderator_user.email, "--name", "sync"])
+    assert result.exit_code == 0, result.output
+    token = db.session.scalar(select(ApiToken))
+    assert timedelta(days=29) < token.expires_at - utcnow() <= timedelta(days=30)
+
+    result = runner.invoke(
+        args=["create-token", moderator_user.email, "--name", "long", "--days", "365"]
+    )
+    assert result.exit_code == 2 and "may last at most 30 days" in result.output
+
+
+def test_cso_tokens_may_live_without_expiry_from_the_cli(app, runner, cso_user):
+    result = runner.invoke(args=["create-token", cso_user.email, "--name", "field laptop"])
+    assert result.exit_code == 0, result.output
+    assert db.session.scalar(select(ApiToken)).expires_at is None

@@ -216,6 +216,18 @@ def test_corrections_of_priority_countries_type_themes_and_summary(app, item, mo
     assert set(audit.detail["fields"]) == fields
 
 
+def test_main_country_ticked_again_under_other_countries_counts_once(app, item, moderator):
+    mod = client_for(app, moderator)
+    page = mod.get(f"/review/inputs/{item.id}").get_data(as_text=True)
+    assert "Ticking the main country here as well changes nothing" in page
+    response = mod.post(
+        f"/review/inputs/{item.id}/edit",
+        data=_edit_data(item, other_countries=["TN", "LY", "TN"]),
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)
+    assert fresh(item).country_codes == ["TN", "LY"]
+
+
 def test_moderator_cannot_move_the_main_country_out_of_the_delegation(app, item, moderator):
     response = client_for(app, moderator).post(
         f"/review/inputs/{item.id}/edit", data=_edit_data(item, main_country="UA")

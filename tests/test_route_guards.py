@@ -188,10 +188,9 @@ def world(app, consultation):
 
 def _as(client, user, rule: Rule, path: str):
     if rule.rule.startswith("/api/"):
-        from consult.api.tokens import create_token
+        from tests.api_support import make_token
 
-        _token, raw = create_token(user, "stranger")
-        db.session.commit()
+        raw = make_token(user, "stranger")
         return client.open(
             path, method=_method(rule), headers={"Authorization": f"Bearer {raw}"}, json={}
         )

@@ -39,7 +39,10 @@ class TokenForm(FlaskForm):
     )
     expires_on = DateField(
         _l("Expires on (optional)"),
-        description=_l("The last day the token works (UTC). Leave empty for no expiry."),
+        description=_l(
+            "The last day the token works (UTC). Leave empty for no expiry; EU staff tokens "
+            "must expire."
+        ),
         validators=[Optional()],
     )
     submit = SubmitField(_l("Create token"))

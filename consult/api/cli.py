@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import click
 
-from consult.api.tokens import TokenError, create_token
+from consult.api.tokens import TokenError, create_token, latest_staff_expiry
 from consult.auth.models import user_by_email
 from consult.cli.errors import fail
 from consult.extensions import db
@@ -20,7 +20,7 @@ from consult.timeutil import utcnow
     "--days",
     type=click.IntRange(min=1),
     default=None,
-    help="Expire after this many days (default: no expiry).",
+    help="Expire after this many days (default: no expiry; for EU staff, the longest allowed).",
 )
 def create_token_command(email: str, name: str, days: int | None) -> None:
     """Create an API token for EMAIL; the token is printed alone on the last line."""
@@ -29,7 +29,12 @@ def create_token_command(email: str, name: str, days: int | None) -> None:
         fail(f"No account has the email {email!r}.")
     if not user.active:
         fail(f"The account {user.email} is deactivated; activate it first.")
-    expires_at = utcnow() + timedelta(days=days) if days else None
+    if days:
+        expires_at = utcnow() + timedelta(days=days)
+    elif user.is_eu_staff:
+        expires_at = latest_staff_expiry()
+    else:
+        expires_at = None
     try:
         token, raw = create_token(user, name, expires_at=expires_at)
     except TokenError as exc:

@@ -11,6 +11,7 @@ import secrets
 import uuid
 from datetime import datetime, timedelta
 
+from flask import current_app
 from sqlalchemy import select
 
 from consult.api.models import ApiToken
@@ -48,12 +49,40 @@ def create_token(user, name: str, *, expires_at: datetime | None = None) -> tupl
     if expires_at is not None and expires_at <= utcnow():
         message = "The expiry must be in the future."
         raise TokenError(message, {"expires_at": [message]})
+    _check_staff_expiry(user, expires_at)
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(user_id=user.id, name=name, token_hash=hash_token(raw), expires_at=expires_at)
     db.session.add(token)
     db.session.flush()
     record("api_token.created", user, token, name=name)
     return token, raw
+
+
+def staff_token_max_days() -> int:
+    return int(current_app.config["API_STAFF_TOKEN_MAX_DAYS"])
+
+
+def latest_staff_expiry() -> datetime:
+    """The latest expiry an EU staff token may have, from now."""
+    return utcnow() + timedelta(days=staff_token_max_days())
+
+
+def _check_staff_expiry(user, expires_at: datetime | None) -> None:
+    """EU staff tokens must expire, and soon.
+
+    Staff sign in with a second factor; a token skips it for as long as it lives,
+    so a forgotten or leaked one must not work forever.
+    """
+    if not user.is_eu_staff:
+        return
+    days = staff_token_max_days()
+    if expires_at is None:
+        message = f"Tokens of EU staff must expire: choose a day within {days} days."
+        raise TokenError(message, {"expires_at": [message]})
+    # A day of slack: the web form counts whole days, ending at midnight UTC.
+    if expires_at > latest_staff_expiry() + timedelta(days=1):
+        message = f"Tokens of EU staff may last at most {days} days."
+        raise TokenError(message, {"expires_at": [message]})
 
 
 def tokens_of(user) -> list[ApiToken]:

@@ -43,7 +43,10 @@ class ReviewEditForm(FlaskForm):
         description=_l("The country the input is mainly about; it decides who reviews it."),
         validate_choice=False,
     )
-    other_countries = MultiCheckboxField(_l("Other countries"))
+    other_countries = MultiCheckboxField(
+        _l("Other countries"),
+        description=_l("Ticking the main country here as well changes nothing: it counts once."),
+    )
     themes = MultiCheckboxField(_l("Themes"))
     moderator_summary = TextAreaField(
         _l("Moderator summary for HQ"),
