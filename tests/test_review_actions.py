@@ -489,7 +489,7 @@ def test_bulk_forward_from_the_queue(app, consultation, cso_user, moderator, col
     assert fresh(held).status == Status.IN_REVIEW
     assert fresh(left).status == Status.SUBMITTED
     flashed = mod.get("/review/queue?status=all").get_data(as_text=True)
-    assert "2 input(s) forwarded to HQ." in flashed
+    assert "2 inputs forwarded to HQ." in flashed
     assert "Sami Colleague is working on this input" in flashed
     # A stale version in the queue is skipped, not applied.
     stale = factories.make_input(consultation, cso_user, title="Changed meanwhile")

@@ -30,6 +30,9 @@ EU = Attribution.EU_ONLY
 FWD = Status.FORWARDED
 USED = Status.USED
 
+#: Demo inputs whose submitter asked for HQ-direct routing.
+HQ_DIRECT_KEYS = frozenset({"pending-ge-hq"})
+
 #: More CSOs (name, countries, contact, member email, member name).
 EXTRA_ORGANISATIONS = [
     (
@@ -673,6 +676,39 @@ DEMO_INPUTS: list[tuple] = [
         None,
         None,
     ),
+    # Waiting in the HQ queue: no delegation covers Syria, and one CSO asked for HQ-direct.
+    (
+        "pending-sy-1",
+        "lpi",
+        "crisis",
+        ["SY"],
+        "risk-alert",
+        "local",
+        NA,
+        Status.SUBMITTED,
+        ["human-rights"],
+        "Detentions at checkpoints in the south",
+        "Families report young men detained at checkpoints for days without charge.",
+        [("international-partners", "Raise checkpoint detentions in the humanitarian dialogue.")],
+        None,
+        None,
+    ),
+    (
+        "pending-ge-hq",
+        "cyd",
+        "organised-crime",
+        ["GE"],
+        "risk-alert",
+        "national",
+        NA,
+        Status.SUBMITTED,
+        ["civic-space"],
+        "Pressure on our researchers after the smuggling report",
+        "Since our report on cigarette smuggling, two researchers were followed and questioned.",
+        [("eu", "Ask about the protection of researchers in the human rights dialogue.")],
+        None,
+        None,
+    ),
     (
         "pending-ua-1",
         "kcon",
@@ -838,7 +874,8 @@ def seed_demo_inputs() -> int:
         events: list[ReviewEvent] = []
         if status != Status.DRAFT:
             main = db.session.get(Country, countries[0])
-            if main is None or main.delegation_slug is None:
+            item.is_hq_direct = key in HQ_DIRECT_KEYS
+            if item.is_hq_direct or main is None or main.delegation_slug is None:
                 item.routed_to = RoutedTo.HQ
             else:
                 item.routed_to = RoutedTo.DELEGATION

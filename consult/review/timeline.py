@@ -6,6 +6,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 
 from consult.extensions import db
 from consult.reference.models import InputType, Priority, Theme
@@ -62,7 +63,9 @@ def describe_event(event: ReviewEvent) -> str:
                 parts.append(_("edited the %(field)s", field=label))
         return "; ".join(parts)
     if kind == EventKind.REDACTED:
-        return _("redacted %(count)s identifier(s)", count=data.get("count", 0))
+        return ngettext(
+            "redacted %(num)d identifier", "redacted %(num)d identifiers", data.get("count", 0)
+        )
     labels = {
         EventKind.SUBMITTED: _("submitted"),
         EventKind.RESUBMITTED: _("resubmitted"),

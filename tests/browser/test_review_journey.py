@@ -69,7 +69,7 @@ def test_moderator_works_the_queue_cso_sees_outcomes_hq_sees_redaction(app, live
     assert page.locator("mark.identifier", has_text=EMAIL_IN_BODY).count() == 1
     page.get_by_label(re.compile(re.escape(EMAIL_IN_BODY))).check()
     click_and_wait(page, "text=Redact ticked identifiers")
-    assert "1 identifier(s) redacted." in page.content()
+    assert "1 identifier redacted." in page.content()
     assert EMAIL_IN_BODY not in page.locator("#text-body").inner_text()
     assert "[redacted]" in page.locator("#text-body").inner_text()
     page.fill("#hq_note", "Concrete and replicable.")

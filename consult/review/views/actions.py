@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from consult.access import load_input, parse_uuid, requires
@@ -149,7 +150,9 @@ def redact_identifiers(input_id: str) -> Any:
         flash(error.message, "error")
         return redirect(url_for("review.input", input_id=item.id) + "#identifiers")
     db.session.commit()
-    flash(_("%(n)s identifier(s) redacted.", n=count), "success")
+    flash(
+        ngettext("%(num)d identifier redacted.", "%(num)d identifiers redacted.", count), "success"
+    )
     return redirect(url_for("review.input", input_id=item.id))
 
 

@@ -6,6 +6,7 @@ import uuid
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -86,7 +87,11 @@ def bulk_forward() -> Response:
     db.session.commit()
     if result.forwarded:
         flash(
-            _("%(n)s input(s) forwarded to HQ.", n=len(result.forwarded)),
+            ngettext(
+                "%(num)d input forwarded to HQ.",
+                "%(num)d inputs forwarded to HQ.",
+                len(result.forwarded),
+            ),
             "success",
         )
     for item, reason in result.skipped:
