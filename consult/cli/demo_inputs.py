@@ -31,7 +31,7 @@ FWD = Status.FORWARDED
 USED = Status.USED
 
 #: Demo inputs whose submitter asked for HQ-direct routing.
-HQ_DIRECT_KEYS = frozenset({"pending-ge-hq"})
+HQ_DIRECT_KEYS = frozenset({"pending-ua-hq"})
 
 #: More CSOs (name, countries, contact, member email, member name).
 EXTRA_ORGANISATIONS = [
@@ -694,10 +694,10 @@ DEMO_INPUTS: list[tuple] = [
         None,
     ),
     (
-        "pending-ge-hq",
-        "cyd",
+        "pending-ua-hq",
+        "kcon",
         "organised-crime",
-        ["GE"],
+        ["UA"],
         "risk-alert",
         "national",
         NA,
