@@ -38,6 +38,10 @@ class Config:
 
     ENV_NAME = "base"
     SECRET_KEY = os.environ.get("SECRET_KEY")
+    # Fernet keys, comma-separated, that encrypt two-factor secrets: the first
+    # encrypts, all decrypt (rotation). Required in production; development and
+    # testing derive one from SECRET_KEY when it is empty.
+    TOTP_ENCRYPTION_KEYS = os.environ.get("TOTP_ENCRYPTION_KEYS", "")
     SQLALCHEMY_DATABASE_URI = database_url(
         os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'consult.sqlite'}")
     )
@@ -74,12 +78,12 @@ class Config:
     LOGIN_ADDRESS_RATE_LIMIT = os.environ.get("CONSULT_LOGIN_ADDRESS_RATE_LIMIT", "30 per minute")
     SUBMIT_RATE_LIMIT = os.environ.get("CONSULT_SUBMIT_RATE_LIMIT", "30 per hour")
     API_RATE_LIMIT = os.environ.get("CONSULT_API_RATE_LIMIT", "300 per minute")
+    # A token stands in for a two-factor sign-in: EU staff tokens must expire within this.
+    API_STAFF_TOKEN_MAX_DAYS = _int("CONSULT_API_STAFF_TOKEN_MAX_DAYS", 90)
     MAIL_FROM = os.environ.get("CONSULT_MAIL_FROM", "consult@localhost")
     SMTP_HOST = os.environ.get("CONSULT_SMTP_HOST", "")
     SMTP_PORT = _int("CONSULT_SMTP_PORT", 25)
     PUBLIC_URL = os.environ.get("CONSULT_PUBLIC_URL", "http://127.0.0.1:5000")
-    # A token stands in for a two-factor sign-in: EU staff tokens must expire within this.
-    API_STAFF_TOKEN_MAX_DAYS = _int("CONSULT_API_STAFF_TOKEN_MAX_DAYS", 90)
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = False

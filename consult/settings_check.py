@@ -6,6 +6,8 @@ import os
 
 from flask import Flask
 
+from consult.auth.secretbox import invalid_keys, parse_keys
+
 #: Keys that ship in this repository and must never protect real sessions.
 KNOWN_INSECURE_KEYS = {
     "dev-only-insecure-key-change-me",
@@ -36,3 +38,21 @@ def check_settings(app: Flask) -> None:
     env_debug = os.environ.get("FLASK_DEBUG", "").strip().lower() in {"1", "true", "yes", "on"}
     if app.config.get("DEBUG") or env_debug:
         raise SystemExit("consult: DEBUG must be off in production (unset FLASK_DEBUG).")
+    _check_totp_keys(app)
+
+
+def _check_totp_keys(app: Flask) -> None:
+    """Two-factor secrets are encrypted at rest: production needs real keys."""
+    keys = parse_keys(app.config.get("TOTP_ENCRYPTION_KEYS"))
+    if not keys:
+        raise SystemExit(
+            "consult: TOTP_ENCRYPTION_KEYS is not set; production needs a Fernet key "
+            '(python -c "from cryptography.fernet import Fernet; '
+            'print(Fernet.generate_key().decode())").'
+        )
+    bad = invalid_keys(keys)
+    if bad:
+        raise SystemExit(
+            f"consult: TOTP_ENCRYPTION_KEYS key {', '.join(map(str, bad))} is not a valid "
+            "Fernet key (32 url-safe base64-encoded bytes); keys are comma-separated."
+        )

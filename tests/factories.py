@@ -174,8 +174,8 @@ def login(client: FlaskClient, user: User) -> FlaskClient:
     from consult.auth.roles import EU_STAFF
     from consult.auth.session import fresh_session_values
 
-    if user.role in EU_STAFF and not user.totp_secret:
-        user.totp_secret = STAFF_TOTP_SECRET
+    if user.role in EU_STAFF and not user.has_totp:
+        user.totp_secret = STAFF_TOTP_SECRET  # stored encrypted
         db.session.commit()
     with client.session_transaction() as session:
         session["_user_id"] = user.get_id()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from cryptography.fernet import Fernet
 from freezegun import freeze_time
 
 from consult.auth.models import User
@@ -173,6 +174,7 @@ def test_cookie_flags_in_production(make_app, app, cso_user):
     prod = make_app(
         ENV_NAME="production",
         SECRET_KEY="p" * 64,
+        TOTP_ENCRYPTION_KEYS=Fernet.generate_key().decode(),
         DEBUG=False,
         TESTING=True,
         WTF_CSRF_ENABLED=False,

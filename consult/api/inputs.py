@@ -1,4 +1,4 @@
-"""``/api/v1/inputs``: list, read, submit (or draft), resubmit, and attach files.
+"""``/api/v1/inputs``: list, read, submit (or draft), resubmit, attach and remove files.
 
 Submitting goes through ``consult.submissions.services`` exactly like the web
 form; this module only translates JSON to ``InputData`` and errors to JSON.
@@ -15,10 +15,11 @@ from typing import Any, TypeVar
 from flask import current_app, jsonify, request
 from flask_login import current_user
 from sqlalchemy import and_, or_, select
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Response
 
-from consult.access import input_scope, load_input, login_only, requires
+from consult.access import deny, input_scope, load_input, login_only, requires
 from consult.api.blueprint import bp
 from consult.api.requests import (
     ApiError,
@@ -309,6 +310,33 @@ def add_attachment(input_id: str) -> Response:
     response = jsonify(attachment_json(attachment))
     response.status_code = 201
     return response
+
+
+@bp.route("/inputs/<input_id>/attachments/<attachment_id>", methods=["DELETE"])
+@requires("submit_input")
+def remove_attachment(input_id: str, attachment_id: str) -> Response:
+    """Take a file off a draft or a returned input (the same rules as the web form's Remove)."""
+    user = current_user._get_current_object()
+    item = load_input(input_id, user)
+    try:
+        commit_or_raise(
+            lambda: services.remove_attachment(user, attachment_id, item=item),
+            (services.SubmissionError, _removal_refused),
+            (StaleDataError, _changed_meanwhile),
+        )
+    except services.AttachmentOutOfReach:
+        deny(user, "attachment out of reach", object_type="attachments", object_id=attachment_id)
+    return Response(status=204)
+
+
+def _removal_refused(exc: services.SubmissionError) -> ApiError:
+    return ApiError(422, "unprocessable", exc.message)
+
+
+def _changed_meanwhile(exc: StaleDataError) -> ApiError:
+    return ApiError(
+        409, "conflict", "The input changed meanwhile; the file was not removed. Read it again."
+    )
 
 
 def _attachment_refused(exc: AttachmentError) -> ApiError:

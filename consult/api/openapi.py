@@ -93,6 +93,13 @@ INPUT_ID = {
     "schema": UUID,
     "description": "The input's id.",
 }
+ATTACHMENT_ID = {
+    "name": "attachment_id",
+    "in": "path",
+    "required": True,
+    "schema": UUID,
+    "description": "The attachment's id (see the input's `attachments`).",
+}
 LIMIT = {
     "name": "limit",
     "in": "query",
@@ -457,6 +464,22 @@ PATHS: dict[str, Any] = {
             "responses": {
                 **ok("Attachment", "The attachment stored", 201),
                 **errors(400, 404, 413, 415, 422),
+            },
+        }
+    },
+    "/inputs/{input_id}/attachments/{attachment_id}": {
+        "delete": {
+            "operationId": "remove_attachment",
+            "summary": "Remove a file from a draft or returned input (CSO members)",
+            "description": (
+                "The row and the stored file are deleted. A returned input's kept earlier "
+                "version keeps only the file's name. 404 for a file that is not on this input "
+                "or not the caller's organisation's; 422 once the input is with EU staff."
+            ),
+            "parameters": [INPUT_ID, ATTACHMENT_ID],
+            "responses": {
+                "204": {"description": "The file is removed"},
+                **errors(404, 409, 422),
             },
         }
     },

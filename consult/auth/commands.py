@@ -1,11 +1,17 @@
-"""``flask --app consult invite EMAIL --role ...``: open an account by invitation."""
+"""Account commands.
+
+``flask --app consult invite EMAIL --role ...`` opens an account by invitation;
+``flask --app consult rotate-totp-key`` re-encrypts two-factor secrets.
+"""
 
 from __future__ import annotations
 
 import click
 
+from consult.auth import secretbox, totp
 from consult.auth.invitations import create_invitation
 from consult.cli.accounts import account_options, create_user_or_fail, membership_or_fail
+from consult.cli.errors import fail
 from consult.extensions import db
 
 
@@ -27,4 +33,21 @@ def invite_command(
     click.echo(f"  {link}")
 
 
-COMMANDS = [invite_command]
+@click.command("rotate-totp-key")
+def rotate_totp_key_command() -> None:
+    """Re-encrypt every two-factor secret with the first key of TOTP_ENCRYPTION_KEYS.
+
+    Run it after putting a new key first (keep the old ones after it until
+    this has run). Secrets still stored in plain text are encrypted too.
+    Nothing changes if any secret opens with none of the keys.
+    """
+    try:
+        count = totp.reseal_all_secrets()
+    except secretbox.SecretBoxError as exc:
+        db.session.rollback()
+        fail(f"{exc} Nothing was changed: put the old key back in the list (after the new one).")
+    db.session.commit()
+    click.echo(f"Re-encrypted {count} two-factor secret(s) with the first key.")
+
+
+COMMANDS = [invite_command, rotate_totp_key_command]

@@ -10,6 +10,7 @@ from flask_login import UserMixin
 from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, Uuid, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
+from consult.auth import secretbox
 from consult.auth.roles import EU_STAFF, Role
 from consult.extensions import db
 from consult.timeutil import utcnow
@@ -40,7 +41,9 @@ class User(UserMixin, db.Model):
     # Bumped whenever every session of the user must end (logout, password
     # change, deactivation); each session carries the value it started with.
     session_generation: Mapped[int] = mapped_column(Integer, default=0)
-    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    # The TOTP secret as a Fernet token (consult.auth.secretbox), never in plain
+    # text; read and write the plain secret through ``totp_secret``.
+    totp_secret_token: Mapped[str | None] = mapped_column("totp_secret", String(255))
     # The last TOTP time-step accepted, so a code cannot be used twice.
     totp_last_step: Mapped[int | None] = mapped_column(Integer)
     locale: Mapped[str | None] = mapped_column(String(8))
@@ -63,6 +66,22 @@ class User(UserMixin, db.Model):
         # Flask-Login stores this in the session: the generation makes a
         # cookie from before a logout or password change useless.
         return f"{self.id}:{self.session_generation}"
+
+    @property
+    def has_totp(self) -> bool:
+        """Whether a second factor is enrolled (without decrypting it)."""
+        return bool(self.totp_secret_token)
+
+    @property
+    def totp_secret(self) -> str | None:
+        """The plain base32 TOTP secret, decrypted from the stored token."""
+        if not self.totp_secret_token:
+            return None
+        return secretbox.open_token(self.totp_secret_token)
+
+    @totp_secret.setter
+    def totp_secret(self, value: str | None) -> None:
+        self.totp_secret_token = secretbox.seal(value) if value else None
 
     @property
     def role_enum(self) -> Role:

@@ -6,7 +6,8 @@ service ever sees the secret) and the secret as text. A code is accepted
 once: the time-step it belongs to is remembered in ``User.totp_last_step``
 and no code of that step or an earlier one is taken again. Ten one-time
 recovery codes, stored as salted SHA-256 hashes, let a person in who lost
-their phone.
+their phone. Secrets are kept encrypted, in the database and in the
+enrolment session alike (:mod:`consult.auth.secretbox`).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import segno
 from sqlalchemy import delete, select
 
 from consult.audit.services import record
+from consult.auth import secretbox
 from consult.auth.models import RecoveryCode, User
 from consult.auth.roles import EU_STAFF
 from consult.auth.session import end_all_sessions
@@ -42,12 +44,12 @@ class TwoFactorError(ValueError):
 
 def requires_two_factor(user: User) -> bool:
     """Whether signing in needs a second factor now (enrolled, or staff who must enrol)."""
-    return bool(user.totp_secret) or user.role in EU_STAFF
+    return user.has_totp or user.role in EU_STAFF
 
 
 def must_enrol(user: User) -> bool:
     """Staff without a secret: they may do nothing but enrol."""
-    return user.role in EU_STAFF and not user.totp_secret
+    return user.role in EU_STAFF and not user.has_totp
 
 
 def new_secret() -> str:
@@ -95,15 +97,55 @@ def matching_step(secret: str, code: str, last_step: int | None) -> int | None:
 
 
 def verify_code(user: User, code: str) -> bool:
-    """Check a code against the user's secret; a code is used once (the caller commits)."""
-    if not user.totp_secret:
+    """Check a code against the user's secret; a code is used once (the caller commits).
+
+    A secret stored in plain text (from before encryption) or under a key
+    that is no longer the first is stored anew, encrypted with the first key.
+    """
+    stored = user.totp_secret_token
+    if not stored:
         return False
-    step = matching_step(user.totp_secret, code, user.totp_last_step)
+    step = matching_step(secretbox.open_token(stored), code, user.totp_last_step)
     if step is None:
         return False
     user.totp_last_step = step
+    if secretbox.needs_reseal(stored):
+        user.totp_secret_token = secretbox.reseal(stored)
     db.session.flush()
     return True
+
+
+def reseal_all_secrets() -> int:
+    """Encrypt every stored secret with the first key; return how many were.
+
+    For after a new key is put first in ``TOTP_ENCRYPTION_KEYS``; plain-text
+    secrets from before encryption are encrypted too. Raises
+    :class:`~consult.auth.secretbox.SecretBoxError` (changing nothing, once
+    the caller rolls back) when a secret opens with none of the keys.
+    """
+    users = db.session.scalars(select(User).where(User.totp_secret_token.is_not(None))).all()
+    for user in users:
+        user.totp_secret_token = secretbox.reseal(user.totp_secret_token)
+    db.session.flush()
+    return len(users)
+
+
+# --- enrolment candidate in the session -------------------------------------------
+
+
+def seal_candidate(secret: str) -> str:
+    """The enrolment candidate as kept in the session cookie: encrypted, not just signed."""
+    return secretbox.seal(secret)
+
+
+def open_candidate(sealed: object) -> str | None:
+    """The candidate secret from the session, or None (missing, tampered, old key)."""
+    if not isinstance(sealed, str) or secretbox.is_legacy(sealed):
+        return None
+    try:
+        return secretbox.open_token(sealed)
+    except secretbox.SecretBoxError:
+        return None
 
 
 # --- recovery codes -----------------------------------------------------------------

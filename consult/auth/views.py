@@ -131,7 +131,7 @@ def login() -> Response | str:
 def two_factor() -> Response | str | tuple[str, int]:
     """The second step of signing in: a code from the app, or a recovery code."""
     user = pending_user()
-    if user is None or not user.totp_secret:
+    if user is None or not user.has_totp:
         clear_pending()
         flash(_("Please sign in to continue."), "info")
         return redirect(url_for("auth.login"))
@@ -171,16 +171,17 @@ def two_factor_setup() -> Response | str | tuple[str, int]:
     if user is None:
         flash(_("Please sign in to continue."), "info")
         return redirect(url_for("auth.login"))
-    if user.totp_secret:
+    if user.has_totp:
         flash(_("Two-factor login is already on for your account."), "info")
         return redirect(url_for("auth.profile"))
     form = EnrolForm()
     # The same secret until enrolment ends: a page reloaded after scanning
-    # still matches what the app holds.
-    secret = session.get(ENROL_SECRET)
-    if not isinstance(secret, str):
+    # still matches what the app holds. The session cookie is only signed
+    # (anyone holding it can read it), so it carries the secret encrypted.
+    secret = totp.open_candidate(session.get(ENROL_SECRET))
+    if secret is None:
         secret = totp.new_secret()
-        session[ENROL_SECRET] = secret
+        session[ENROL_SECRET] = totp.seal_candidate(secret)
     if form.validate_on_submit():
         try:
             codes = totp.enable(user, secret, form.code.data)
@@ -218,7 +219,7 @@ def two_factor_setup() -> Response | str | tuple[str, int]:
 def new_recovery_codes() -> Response | str | tuple[str, int]:
     user = current_user._get_current_object()
     form = RecoveryCodesForm()
-    if not user.totp_secret:
+    if not user.has_totp:
         return redirect(url_for("auth.profile"))
     if form.validate_on_submit() and totp.verify_code(user, form.code.data):
         codes = totp.generate_recovery_codes(user)
@@ -302,9 +303,9 @@ def profile() -> str:
     user = current_user._get_current_object()
     return render_template(
         "auth/profile.html",
-        two_factor_on=bool(user.totp_secret),
+        two_factor_on=user.has_totp,
         two_factor_required=user.role in EU_STAFF,
-        recovery_left=totp.remaining_recovery_codes(user) if user.totp_secret else 0,
+        recovery_left=totp.remaining_recovery_codes(user) if user.has_totp else 0,
         recovery_form=RecoveryCodesForm(),
         disable_form=DisableTwoFactorForm(),
     )

@@ -112,8 +112,8 @@ def seed_demo() -> list[tuple[str, str, str]]:
                 delegation=delegation,
                 full_name=full_name,
             )
-        if user.role in EU_STAFF and not user.totp_secret:
-            user.totp_secret = DEMO_TOTP_SECRET
+        if user.role in EU_STAFF and not user.has_totp:
+            user.totp_secret = DEMO_TOTP_SECRET  # stored encrypted
         accounts.append((user.email, user.role, _where(user)))
     _seed_consultation()
     db.session.flush()

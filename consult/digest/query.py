@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, distinct, exists, func, select
+from sqlalchemy import ColumnElement, distinct, exists, func, or_, select
 from sqlalchemy.orm import aliased
 
 from consult.digest.filters import DigestFilters
@@ -153,8 +153,23 @@ class Aggregates:
     non_attributable_orgs: set[uuid.UUID] = field(default_factory=set)
 
 
-def aggregate(filters: DigestFilters) -> Aggregates:
+def aggregate(
+    filters: DigestFilters, exclude_priorities: frozenset[str] = frozenset()
+) -> Aggregates:
+    """Count what the filters cover, leaving out the inputs of ``exclude_priorities``.
+
+    An external digest leaves out the inputs of a priority whose total it must
+    hide (see ``anonymise.suppress``); its counts are then taken again without
+    them, so that no count includes what the digest does not show.
+    """
     where = conditions(filters)
+    if exclude_priorities:
+        where.append(
+            or_(
+                Input.priority_slug.is_(None),
+                Input.priority_slug.not_in(sorted(exclude_priorities)),
+            )
+        )
     session = db.session
     inputs, organisations = session.execute(
         select(func.count(Input.id), func.count(distinct(Input.organisation_id))).where(*where)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -127,10 +127,17 @@ class MatrixCell:
     organisations: int
     heat: str
     text: str
+    #: Hidden to protect a small cell (secondary suppression): it may hold any number.
+    hidden: bool = False
 
     @property
     def suppressed(self) -> bool:
         return self.count is None
+
+    @property
+    def small(self) -> bool:
+        """Fewer than k organisations (primary suppression)."""
+        return self.suppressed and not self.hidden
 
 
 @dataclass
@@ -138,7 +145,15 @@ class MatrixRow:
     slug: str
     name: str
     cells: list[MatrixCell]
-    total: int
+    total: int | None  # None when hidden
+
+    @property
+    def total_hidden(self) -> bool:
+        return self.total is None
+
+    @property
+    def total_text(self) -> str:
+        return _("hidden") if self.total is None else str(self.total)
 
 
 @dataclass
@@ -151,6 +166,49 @@ class Matrix:
     @property
     def has_suppressed(self) -> bool:
         return any(cell.suppressed for row in self.rows for cell in row.cells)
+
+    @property
+    def has_small(self) -> bool:
+        return any(cell.small for row in self.rows for cell in row.cells)
+
+    @property
+    def has_hidden(self) -> bool:
+        """Whether a cell or a total is hidden to protect a small cell."""
+        return any(row.total_hidden or any(c.hidden for c in row.cells) for row in self.rows)
+
+    def legend(self) -> list[str]:
+        """What the suppressed cells and totals mean, one sentence each (no colour needed)."""
+        notes = []
+        if self.has_small:
+            notes.append(
+                _(
+                    "\u201cFewer than %(k)d\u201d: fewer than %(k)d organisations stand behind "
+                    "the cell, so its inputs are reported at region level.",
+                    k=self.k,
+                )
+            )
+        if any(c.hidden for row in self.rows for c in row.cells):
+            notes.append(
+                _(
+                    "\u201cHidden\u201d: the number is hidden so that a small group cannot be "
+                    "worked out from the totals and the other cells; it may be any number, "
+                    "and its inputs are reported at region level too."
+                )
+            )
+        if any(row.total_hidden for row in self.rows):
+            notes.append(
+                _(
+                    "A hidden total: all inputs of that priority come from one small group, "
+                    "so the total would give its number."
+                )
+            )
+        return notes
+
+    def short_text(self, cell: MatrixCell) -> str:
+        """A cell's text where space is short (compact tables, charts)."""
+        if cell.small:
+            return f"<{self.k}"
+        return cell.text
 
 
 def heat_class(count: int, highest: int) -> str:
@@ -171,28 +229,18 @@ class Digest:
     k: int
     #: A report written to a file (CLI) embeds its stylesheet; a served page links it.
     standalone: bool = False
+    #: Inputs left out of an external digest with a country filter: those of a priority
+    #: whose cell of that country is small ("a CSO in the region" would still say the
+    #: country). ``aggregates`` is counted without them, so no count includes them.
+    withheld: int = 0
 
     # -- counts ------------------------------------------------------------------
-    def _withheld(self, priority: str | None, codes: list[str]) -> bool:
-        # With a country filter, "a CSO in the Eastern Neighbourhood" would still
-        # say the country: inputs of a small cell are then left out altogether.
-        country = self.filters.country
-        return bool(country) and country in codes and self.anonymiser.is_small(priority, country)
-
-    @property
-    def withheld(self) -> int:
-        country = self.filters.country
-        if not country:
-            return 0
-        return sum(
-            cell.inputs
-            for (priority, code), cell in self.aggregates.cells.items()
-            if code == country and self.anonymiser.is_small(priority, code)
-        )
+    def _withheld(self, priority: str | None) -> bool:
+        return self.anonymiser.withholds(priority)
 
     @property
     def count(self) -> int:
-        return self.aggregates.inputs - self.withheld
+        return self.aggregates.inputs
 
     @property
     def audience_label(self) -> str:
@@ -214,39 +262,36 @@ class Digest:
                 item[1],
             ),
         )
-        shown = [
-            cell.inputs
-            for key, cell in agg.cells.items()
-            if not self.anonymiser.is_small(key[0], key[1])
-        ]
+        anon = self.anonymiser
+        shown = [cell.inputs for key, cell in agg.cells.items() if not anon.is_suppressed(*key)]
         highest = max(shown, default=0)
         rows = []
         for slug, name in ref.priorities.items():
             if self.filters.priority and slug != self.filters.priority:
                 continue
-            cells = []
-            for code, _name in countries:
-                cell = agg.cells.get((slug, code))
-                if cell is None:
-                    cells.append(MatrixCell(0, 0, "heat-0", "0"))
-                elif self.anonymiser.is_small(slug, code):
-                    cells.append(
-                        MatrixCell(
-                            None, 0, "heat-0 heat-suppressed", _("fewer than %(k)d", k=self.k)
-                        )
-                    )
-                else:
-                    cells.append(
-                        MatrixCell(
-                            cell.inputs,
-                            cell.organisations,
-                            heat_class(cell.inputs, highest),
-                            str(cell.inputs),
-                        )
-                    )
+            cells = [self._matrix_cell(slug, code, highest) for code, _name in countries]
             total = agg.by_priority.get(slug)
-            rows.append(MatrixRow(slug, name, cells, total.inputs if total else 0))
+            rows.append(
+                MatrixRow(
+                    slug,
+                    name,
+                    cells,
+                    None if anon.total_hidden(slug) else (total.inputs if total else 0),
+                )
+            )
         return Matrix(countries, rows, self.k, self.filters.external)
+
+    def _matrix_cell(self, priority: str, code: str, highest: int) -> MatrixCell:
+        cell = self.aggregates.cells.get((priority, code))
+        if cell is None:
+            return MatrixCell(0, 0, "heat-0", "0")
+        if self.anonymiser.is_small(priority, code):
+            return MatrixCell(None, 0, "heat-0 heat-suppressed", _("fewer than %(k)d", k=self.k))
+        if self.anonymiser.is_hidden(priority, code):
+            return MatrixCell(None, 0, "heat-0 heat-suppressed", _("hidden"), hidden=True)
+        return MatrixCell(
+            cell.inputs, cell.organisations, heat_class(cell.inputs, highest), str(cell.inputs)
+        )
 
     def type_counts(self) -> list[tuple[str, str, int]]:
         return [
@@ -332,11 +377,7 @@ class Digest:
     def batches(self) -> Iterator[list[DigestInput]]:
         """The inputs, presented, in batches; the order reveals neither time nor sender."""
         for rows in iter_batches(self.filters, list(self.reference.priorities)):
-            batch = [
-                self.present(row)
-                for row in rows
-                if not self._withheld(row.priority_slug, row.country_codes)
-            ]
+            batch = [self.present(row) for row in rows if not self._withheld(row.priority_slug)]
             if batch:
                 yield batch
 
@@ -345,8 +386,27 @@ class Digest:
             yield from batch
 
 
+def _scope(filters: DigestFilters, reference: Reference) -> frozenset[str] | None:
+    """The countries a priority's total counts: the filtered country or region, or all."""
+    if filters.country:
+        return frozenset({filters.country})
+    if filters.region:
+        return frozenset(
+            code
+            for code, (_name, region) in reference.countries.items()
+            if region == filters.region
+        )
+    return None
+
+
 def build_digest(filters: DigestFilters) -> Digest:
-    """Count what the filters cover and prepare the anonymiser (no input is read yet)."""
+    """Count what the filters cover and prepare the anonymiser (no input is read yet).
+
+    An external digest is counted twice when it must leave out the inputs of
+    some priorities (a country filter and a small cell): the matrix keeps the
+    first count's cells, every other number comes from the second, so that
+    the types, themes and totals cannot give the left-out cells by subtraction.
+    """
     reference = Reference.load()
     aggregates = aggregate(filters)
     k = int(current_app.config.get("DIGEST_MIN_GROUP_SIZE", 3))
@@ -357,7 +417,18 @@ def build_digest(filters: DigestFilters) -> Digest:
         aggregates=aggregates,
         known=known_identifiers() if filters.external else [],
         secret=str(current_app.config["SECRET_KEY"]).encode(),
+        scope=_scope(filters, reference),
+        withhold_hidden_totals=bool(filters.country),
     )
+    published = aggregates
+    left_out = anonymiser.withheld_priorities
+    if left_out:
+        published = replace(
+            aggregate(filters, left_out),
+            cells=aggregates.cells,
+            # Kept whole: an organisation with a left-out non-attributable input stays unnamed.
+            non_attributable_orgs=aggregates.non_attributable_orgs,
+        )
     consultation = None
     if filters.consultation:
         found = db.session.scalar(
@@ -368,10 +439,11 @@ def build_digest(filters: DigestFilters) -> Digest:
         filters=filters,
         generated_at=utcnow().replace(microsecond=0),
         reference=reference,
-        aggregates=aggregates,
+        aggregates=published,
         anonymiser=anonymiser,
         consultation=consultation,
         k=k,
+        withheld=aggregates.inputs - published.inputs,
     )
 
 

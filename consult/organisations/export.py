@@ -51,7 +51,7 @@ def _member(user: User) -> dict[str, Any]:
         "full_name": user.full_name,
         "is_org_admin": bool(user.is_org_admin),
         "active": bool(user.active),
-        "two_factor": user.totp_secret is not None,
+        "two_factor": user.has_totp,
         "created_at": _iso(user.created_at),
         "last_login_at": _iso(user.last_login_at),
     }

@@ -33,6 +33,7 @@ class EventKind(StrEnum):
     RETURNED = "returned"
     DECLINED = "declined"
     USED = "used"
+    FILE_REMOVED = "file_removed"
 
 
 class ReviewEvent(db.Model):

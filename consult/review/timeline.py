@@ -78,6 +78,7 @@ def describe_event(event: ReviewEvent) -> str:
         EventKind.RETURNED: _("returned it with a question"),
         EventKind.DECLINED: _("declined it"),
         EventKind.USED: _("recorded how HQ used it"),
+        EventKind.FILE_REMOVED: _("removed an attached file"),
     }
     return str(labels.get(kind, kind))  # type: ignore[call-overload]
 

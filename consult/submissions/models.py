@@ -320,7 +320,12 @@ class Attachment(db.Model):
 
 
 class InputRevision(db.Model):
-    """A snapshot of an input as it was submitted, kept when it is revised."""
+    """A snapshot of an input as it was submitted, kept when it is revised.
+
+    A returned input's snapshot is made at resubmission, or earlier when a file
+    is removed from it; a removed file stays in ``snapshot["attachments"]`` as
+    ``{"filename": ..., "removed": true}`` only (its bytes are gone).
+    """
 
     __tablename__ = "input_revisions"
     __table_args__ = (UniqueConstraint("input_id", "number"),)

@@ -5,7 +5,9 @@ it with every value and the files already accepted (kept under the form's
 ``upload_key``). A POST that arrives after the session ended, or with an
 expired CSRF token, re-renders the same form from the posted values and asks
 the person to sign in again (inline, on the form) or to confirm; nothing is
-saved from such a request until it is confirmed.
+saved from such a request until it is confirmed. Each listed file has a
+"Remove" button (a submit button of the same form, no JavaScript): it takes
+that file off and shows the form again as it was typed, saving nothing else.
 """
 
 from __future__ import annotations
@@ -34,7 +36,15 @@ from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import NotFound
 from werkzeug.wrappers import Response
 
-from consult.access import load_attachment, load_input, login_only, may, parse_uuid, requires
+from consult.access import (
+    deny,
+    load_attachment,
+    load_input,
+    login_only,
+    may,
+    parse_uuid,
+    requires,
+)
 from consult.audit.services import record
 from consult.extensions import db, limiter
 from consult.reference.data import INPUT_LANGUAGES
@@ -45,7 +55,6 @@ from consult.submissions.attachments import (
     AttachmentError,
     adopt_pending,
     attachment_path,
-    delete_attachment,
     pending_attachments,
     store_attachment,
 )
@@ -71,6 +80,10 @@ bp = Blueprint("submissions", __name__)
 #: The endpoints that show the input form; a POST to them never loses its text.
 FORM_ENDPOINTS = {"submissions.new_input", "submissions.edit_draft", "submissions.revise"}
 
+#: The buttons of the input form that save, send or add a row. A "Remove" button
+#: (``remove_attachment``) sent alone takes one file off and re-renders the form.
+ACTION_BUTTONS = ("submit", "save_draft", "resubmit", "add_recommendation")
+
 #: How the timeline names each event for the CSO (no staff names).
 EVENT_LABELS = {
     EventKind.CREATED: "Created",
@@ -87,6 +100,7 @@ EVENT_LABELS = {
     EventKind.RETURNED: "Returned to you with a question",
     EventKind.DECLINED: "Declined",
     EventKind.USED: "Used by HQ",
+    EventKind.FILE_REMOVED: "An attached file was removed",
 }
 
 MESSAGE_LABELS = {
@@ -113,6 +127,13 @@ def _user_key() -> str:
 
 def _not_submitting() -> bool:
     return "submit" not in request.form and "resubmit" not in request.form
+
+
+def _is_remove_click() -> bool:
+    """A "Remove" button of one file was pressed (and no other button)."""
+    return "remove_attachment" in request.form and not any(
+        name in request.form for name in ACTION_BUTTONS
+    )
 
 
 def _not_signing_in() -> bool:
@@ -156,6 +177,8 @@ def _render_form(
     messages: dict[str, list[str]] | None = None,
     rescue: str | None = None,
     signin_error: str | None = None,
+    removal_notice: str | None = None,
+    removal_refusal: str | None = None,
     status: int = 200,
 ) -> tuple[str, int]:
     messages = messages or {}
@@ -178,7 +201,11 @@ def _render_form(
         messages=messages,
         summary=error_items(form, messages),
         attachments=attachments,
-        removable={a.id for a in attachments if a.input_id is None or mode == "edit"},
+        removable={
+            a.id for a in attachments if a.input_id is None or services.files_removable(item)
+        },
+        removal_notice=removal_notice,
+        removal_refusal=removal_refusal,
         questions=_questions_by_priority(consultation),
         rescue=rescue,
         signin_error=signin_error,
@@ -213,17 +240,61 @@ def _store_uploads(form: InputForm, item: Input | None) -> list[str]:
     return errors
 
 
-def _remove_requested(form: InputForm, item: Input | None, mode: str) -> None:
-    wanted = set(request.form.getlist("remove_attachment"))
-    if not wanted:
-        return
-    candidates = list(pending_attachments(_org_id(), form.upload_key.data))
-    if item is not None and mode == "edit":
-        candidates.extend(item.attachments)
-    for attachment in candidates:
-        if str(attachment.id) in wanted:
-            delete_attachment(attachment)
-    db.session.commit()
+def _remove_clicked(
+    form: InputForm, consultation: Consultation, *, mode: str, item: Input | None
+) -> tuple[str, int]:
+    """One file's "Remove" button: take it off and show the form again, as it was typed.
+
+    Nothing else is saved (files chosen meanwhile are kept pending, like any
+    re-render) and nothing is validated. A file out of the person's reach is a 404.
+    """
+    attachment_id = request.form.get("remove_attachment", "")
+    notice = refusal = None
+    try:
+        name = services.remove_attachment(
+            current_user, attachment_id, item=item, upload_key=form.upload_key.data
+        )
+        db.session.commit()
+    except services.AttachmentOutOfReach:
+        deny(
+            current_user,
+            "attachment out of reach",
+            object_type="attachments",
+            object_id=attachment_id,
+        )
+    except services.SubmissionError as exc:
+        db.session.rollback()
+        refusal = exc.message
+    except StaleDataError:
+        db.session.rollback()
+        refusal = _("The input changed meanwhile, so the file was not removed. Try again.")
+    else:
+        notice = _("%(name)s is removed.") % {"name": name}
+    form.attachments.errors = _store_uploads(form, item)
+    return _render_form(
+        form,
+        consultation,
+        mode=mode,
+        item=item,
+        removal_notice=notice,
+        removal_refusal=refusal,
+    )
+
+
+def _remove_ticked(form: InputForm, item: Input | None) -> None:
+    """Files ticked for removal on a page that sent them with another button.
+
+    Pages served before the "Remove" buttons had a checkbox per file; each
+    ticked file goes through the same rules, and one out of reach is skipped.
+    """
+    for attachment_id in request.form.getlist("remove_attachment"):
+        try:
+            services.remove_attachment(
+                current_user, attachment_id, item=item, upload_key=form.upload_key.data
+            )
+            db.session.commit()
+        except (services.AttachmentOutOfReach, services.SubmissionError, StaleDataError):
+            db.session.rollback()
 
 
 def _after_saved(item: Input, form: InputForm) -> None:
@@ -240,7 +311,9 @@ def _handle_form(consultation: Consultation, *, mode: str, item: Input | None = 
 
     form = InputForm().setup(consultation)
     _ensure_tokens(form)
-    _remove_requested(form, item, mode)
+    if _is_remove_click():
+        return _remove_clicked(form, consultation, mode=mode, item=item)
+    _remove_ticked(form, item)
     valid = form.validate()
     form.attachments.errors = list(form.attachments.errors or [])
     form.attachments.errors.extend(_store_uploads(form, item))
@@ -489,6 +562,8 @@ def new_input(consultation_id: str) -> Any:
 def edit_draft(input_id: str) -> Any:
     item = load_input(input_id, current_user)
     if item.status != Status.DRAFT:
+        if request.method == "POST" and _is_remove_click() and not services.files_removable(item):
+            flash(services.removal_refusal(item), "error")
         return redirect(url_for("submissions.input_detail", input_id=item.id))
     if request.method == "GET" and not item.consultation.is_open:
         flash(
@@ -504,10 +579,13 @@ def edit_draft(input_id: str) -> Any:
 def revise(input_id: str) -> Any:
     item = load_input(input_id, current_user)
     if item.status != Status.RETURNED:
-        flash(
-            _("This input is not waiting for a revision (it may already be resubmitted)."),
-            "warning",
-        )
+        if request.method == "POST" and _is_remove_click() and not services.files_removable(item):
+            flash(services.removal_refusal(item), "error")
+        else:
+            flash(
+                _("This input is not waiting for a revision (it may already be resubmitted)."),
+                "warning",
+            )
         return redirect(url_for("submissions.input_detail", input_id=item.id))
     return _handle_form(item.consultation, mode="revise", item=item)
 

@@ -103,13 +103,17 @@ def _unused_totp_code(email: str) -> str:
     from sqlalchemy import select
 
     from consult.auth.models import User, normalise_email
+    from consult.auth.secretbox import open_token
     from consult.auth.totp import INTERVAL, current_step
     from consult.extensions import db
 
     db.session.commit()  # end the test's transaction: see what the server wrote
-    secret, last_step = db.session.execute(
-        select(User.totp_secret, User.totp_last_step).where(User.email == normalise_email(email))
+    stored, last_step = db.session.execute(
+        select(User.totp_secret_token, User.totp_last_step).where(
+            User.email == normalise_email(email)
+        )
     ).one()
+    secret = open_token(stored)  # the column holds the secret encrypted
     totp = pyotp.TOTP(secret, interval=INTERVAL)
     while True:
         now = current_step()

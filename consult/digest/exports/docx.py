@@ -16,7 +16,7 @@ from docx.shared import Cm, Pt, RGBColor
 from flask_babel import gettext as _
 
 from consult.digest import charts
-from consult.digest.exports.report import Report, build_report
+from consult.digest.exports.report import Report, build_report, report_charts
 
 if TYPE_CHECKING:
     from docx.document import Document as DocumentObject
@@ -120,17 +120,19 @@ def _matrix_table(doc: DocumentObject, matrix: Matrix) -> None:
         cells = table.add_row().cells
         _small(cells[0], row.name)
         for index, cell in enumerate(row.cells, start=1):
-            text = f"<{matrix.k}" if compact and cell.suppressed else cell.text
+            text = matrix.short_text(cell) if compact else cell.text
             _small(cells[index], text, centre=True)
             _shade(cells[index], HEAT_FILL.get(cell.heat.split()[0], "FFFFFF"))
-        _small(cells[-1], str(row.total), bold=True, centre=True)
+        _small(cells[-1], row.total_text, bold=True, centre=True)
     _set_widths(table, widths)
     if compact:
         key = "; ".join(f"{code} {name}" for code, name in matrix.countries)
-        if matrix.has_suppressed:
+        if matrix.has_small:
             key += "; " + _("<%(k)d: fewer than %(k)d organisations", k=matrix.k)
         paragraph = doc.add_paragraph()
         paragraph.add_run(key).font.size = Pt(8)
+    for note in matrix.legend():
+        doc.add_paragraph().add_run(note).font.size = Pt(8)
 
 
 def _set_widths(table, widths: list) -> None:
@@ -196,7 +198,7 @@ def build(digest: Digest) -> bytes:
     for text in report.overview:
         doc.add_paragraph(text)
     _matrix_table(doc, matrix)
-    figures = charts.digest_charts(digest)
+    figures = report_charts(digest)
     doc.add_picture(io.BytesIO(charts.png_bytes(figures["heatmap"])), width=Cm(16.5))
     doc.add_picture(io.BytesIO(charts.png_bytes(figures["types"])), width=Cm(14))
     doc.add_paragraph().add_run(_("Inputs by theme")).bold = True
@@ -204,10 +206,14 @@ def build(digest: Digest) -> bytes:
 
     for part in report.sections:
         doc.add_heading(f"{part.numeral}. {part.name}", level=1)
-        doc.add_paragraph(
-            f"{part.inputs} input{'s' if part.inputs != 1 else ''} from "
-            f"{part.organisations} organisation{'s' if part.organisations != 1 else ''}."
-        ).runs[0].italic = True
+        if part.inputs is None or part.organisations is None:
+            counts = _("Number of inputs and organisations hidden: they come from a small group.")
+        else:
+            counts = (
+                f"{part.inputs} input{'s' if part.inputs != 1 else ''} from "
+                f"{part.organisations} organisation{'s' if part.organisations != 1 else ''}."
+            )
+        doc.add_paragraph(counts).runs[0].italic = True
         if part.questions:
             doc.add_paragraph("The consultation asked:")
             for question in part.questions:

@@ -21,8 +21,10 @@ def head(digest: Digest) -> dict[str, Any]:
     for row in matrix.rows:
         for (code, _name), cell in zip(matrix.countries, row.cells, strict=True):
             entry: dict[str, Any] = {"priority": row.slug, "country": code, "inputs": cell.count}
-            if cell.suppressed:
+            if cell.small:
                 entry["fewer_than"] = digest.k
+            elif cell.hidden:
+                entry["hidden"] = True
             cells.append(entry)
     return {
         "generated_at": digest.generated_at.isoformat() + "Z",
@@ -39,8 +41,11 @@ def head(digest: Digest) -> dict[str, Any]:
             "priorities": [row.slug for row in matrix.rows],
             "countries": [code for code, _name in matrix.countries],
             "cells": cells,
+            # A hidden total is null; the inputs of its priority are left out.
             "priority_totals": {row.slug: row.total for row in matrix.rows},
         },
+        # Whether some inputs are left out (never how many: that could be a small cell).
+        "inputs_withheld": bool(digest.withheld),
         "by_type": {slug: n for slug, _name, n in digest.type_counts()},
         "by_theme": {slug: n for slug, _name, n in digest.theme_counts()},
         "by_addressee": {slug: n for slug, _name, n in digest.addressee_counts()},

@@ -14,8 +14,12 @@ from typing import TYPE_CHECKING
 
 from flask_babel import gettext as _
 
+from consult.digest import charts
+
 if TYPE_CHECKING:
-    from consult.digest.services import Digest, DigestInput
+    from matplotlib.figure import Figure
+
+    from consult.digest.services import Digest, DigestInput, Matrix
 
 ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"]
 
@@ -40,8 +44,9 @@ class Section:
     numeral: str
     slug: str
     name: str
-    inputs: int
-    organisations: int
+    #: None when the priority's total is hidden (its only cell is a small group).
+    inputs: int | None
+    organisations: int | None
     questions: list[str] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     recommendations: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
@@ -84,12 +89,13 @@ def _sections(digest: Digest) -> list[Section]:
         cell = digest.aggregates.by_priority.get(slug)
         if cell is None or (digest.filters.priority and slug != digest.filters.priority):
             continue
+        hidden = digest.anonymiser.total_hidden(slug)
         section = Section(
             numeral=ROMAN[len(ordered) % len(ROMAN)],
             slug=slug,
             name=name,
-            inputs=cell.inputs,
-            organisations=cell.organisations,
+            inputs=None if hidden else cell.inputs,
+            organisations=None if hidden else cell.organisations,
             questions=questions.get(slug, []),
             recommendations={addressee: [] for addressee in ref.addressees.values()},
         )
@@ -163,6 +169,7 @@ def build_report(digest: Digest) -> Report:
             (c.inputs, ref_name)
             for slug, c in agg.by_priority.items()
             if (ref_name := digest.reference.priorities.get(slug))
+            and not digest.anonymiser.total_hidden(slug)
         ),
         reverse=True,
     )[:3]
@@ -182,7 +189,8 @@ def build_report(digest: Digest) -> Report:
                 list="; ".join(f"{name} ({n})" for n, name in top_priorities),
             )
         )
-    if digest.filters.external and digest.matrix().has_suppressed:
+    matrix = digest.matrix()
+    if digest.filters.external and matrix.has_small:
         overview.append(
             _(
                 "Cells marked \u201cfewer than %(k)d\u201d stand for fewer than %(k)d "
@@ -191,11 +199,20 @@ def build_report(digest: Digest) -> Report:
                 k=digest.k,
             )
         )
+    if digest.filters.external and matrix.has_hidden:
+        overview.append(
+            _(
+                "Cells and totals marked \u201chidden\u201d are not given so that a small "
+                "group cannot be worked out by subtraction; a hidden cell may hold any "
+                "number, and its inputs are reported at region level too."
+            )
+        )
     if digest.withheld:
         overview.append(
             _(
                 "Some inputs from groups of fewer than %(k)d organisations are not listed, "
-                "because the country filter would identify them.",
+                "because the filters or the matrix would identify their country; they are "
+                "left out of every count.",
                 k=digest.k,
             )
         )
@@ -225,6 +242,14 @@ def build_report(digest: Digest) -> Report:
                 "region. The order of the inputs follows the priorities and says nothing "
                 "about when or by whom they were sent.",
                 k=digest.k,
+            ),
+            _(
+                "So that such a group cannot be worked out from the totals, at least one "
+                "more cell of the same priority is hidden, preferably in the same region, "
+                "and its inputs are attributed at region level as well. Where a region "
+                "holds only one such cell of a priority, the inputs of that priority are "
+                "attributed to a CSO in the European Neighbourhood; where a priority has no "
+                "other cell to hide, its total is hidden and its inputs are left out."
             ),
         ]
     else:
@@ -258,3 +283,28 @@ def build_report(digest: Digest) -> Report:
             CHATHAM_HOUSE_RULE,
         ],
     )
+
+
+def heatmap(matrix: Matrix) -> Figure:
+    """The matrix chart, with hidden cells labelled "hidden" rather than "< k".
+
+    ``charts.heatmap_figure`` writes "< k" in every suppressed cell; a hidden
+    cell may hold more, so its label is corrected here.
+    """
+    figure = charts.heatmap_figure(matrix)
+    for axes in figure.axes:
+        for text in axes.texts:
+            x, y = text.get_position()
+            row, column = round(y), round(x)
+            if 0 <= row < len(matrix.rows) and 0 <= column < len(matrix.rows[row].cells):
+                if matrix.rows[row].cells[column].hidden:
+                    text.set_text(_("hidden"))
+    return figure
+
+
+def report_charts(digest: Digest) -> dict[str, Figure]:
+    """The report's figures: the matrix (see :func:`heatmap`) and the types."""
+    return {
+        "heatmap": heatmap(digest.matrix()),
+        "types": charts.type_figure(digest.type_counts()),
+    }

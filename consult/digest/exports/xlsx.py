@@ -102,16 +102,17 @@ def _build(digest: Digest, path: str) -> None:
                 recs.append(_row(recs, row, wrap=True))
     for row in matrix.rows:
         matrix_ws.append(
-            [row.name, *[c.count if c.count is not None else c.text for c in row.cells], row.total]
-        )
-    if matrix.has_suppressed:
-        matrix_ws.append([])
-        matrix_ws.append(
             [
-                f"'fewer than {matrix.k}': fewer than {matrix.k} organisations; their inputs "
-                "are reported at region level."
+                row.name,
+                *[c.count if c.count is not None else c.text for c in row.cells],
+                row.total if row.total is not None else row.total_text,
             ]
         )
+    legend = matrix.legend()
+    if legend:
+        matrix_ws.append([])
+        for note in legend:
+            matrix_ws.append([_clean(note)])
     for _slug, name, count in digest.theme_counts():
         themes.append([name, count])
     for _slug, name, count in digest.type_counts():
