@@ -4,7 +4,8 @@ Our own log lines name events and ids only. Libraries are not so careful:
 Flask-Limiter logs the key of an exceeded limit (for the login limits, the
 client's address or the account's email), and the development server logs
 every client's address. A filter on those loggers replaces anything that
-looks like an IP address or an email address.
+looks like an IP address or an email address, and in request lines the
+one-time token of a reset or invitation link.
 """
 
 from __future__ import annotations
@@ -22,6 +23,11 @@ ADDRESS = re.compile(
 REDACTED_ADDRESS = "[address]"
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 REDACTED_EMAIL = "[email]"
+#: One-time link tokens in a request line (``?token=...``) of a server's access log.
+LINK_TOKEN = re.compile(r"(?<=[?&]token=)[^&\s\"]+")
+REDACTED_TOKEN = "[token]"
+#: Loggers that write request lines.
+ACCESS_LOGGERS = frozenset({"werkzeug", "gunicorn.access"})
 
 #: Loggers that may be handed a client address by code that is not ours.
 LOGGERS = ("flask-limiter", "werkzeug", "gunicorn.error", "gunicorn.access", "consult")
@@ -32,7 +38,10 @@ class RedactAddresses(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
-        if ADDRESS.search(message) or EMAIL.search(message):
+        token = record.name in ACCESS_LOGGERS and LINK_TOKEN.search(message)
+        if token or ADDRESS.search(message) or EMAIL.search(message):
+            if token:
+                message = LINK_TOKEN.sub(REDACTED_TOKEN, message)
             record.msg = EMAIL.sub(REDACTED_EMAIL, ADDRESS.sub(REDACTED_ADDRESS, message))
             record.args = ()
         return True

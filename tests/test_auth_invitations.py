@@ -40,7 +40,7 @@ def test_invitation_link_is_mailed_and_only_its_hash_stored(app):
     user, link = _invited()
     message = last_message(user.email)
     assert message.link == link and link in message.body
-    token = link.rsplit("/", 1)[1]
+    token = link.split("?token=", 1)[1]
     assert len(token) >= 40
     stored = db.session.scalars(db.select(AccountToken)).one()
     assert stored.purpose == "invite" and token not in stored.token_hash
@@ -60,7 +60,7 @@ def test_invitation_without_smtp_logs_only_the_link(app, caplog):
 
 def test_invitation_sets_the_first_password_once(client):
     user, link = _invited()
-    page = client.get(_path(link))
+    page = client.get(_path(link), follow_redirects=True)
     assert page.status_code == 200 and user.email in page.get_data(as_text=True)
     short = client.post(_path(link), data={"new_password": "short", "confirm": "short"})
     assert short.status_code == 400
@@ -68,7 +68,7 @@ def test_invitation_sets_the_first_password_once(client):
     done = client.post(_path(link), data={"new_password": NEW, "confirm": NEW})
     assert done.headers["Location"].endswith("/auth/login")
     assert db.session.get(User, user.id).password_hash.startswith("$argon2id$")
-    again = client.get(_path(link))
+    again = client.get(_path(link), follow_redirects=True)
     assert again.status_code == 404
     assert "does not work any more" in again.get_data(as_text=True)
     # staff then sign in and are asked to enrol a second factor
@@ -80,15 +80,15 @@ def test_invitation_expires(client, app):
     with freeze_time(utcnow()):
         _user, link = _invited()
     with freeze_time(utcnow() + timedelta(days=8)):
-        assert client.get(_path(link)).status_code == 404
+        assert client.get(_path(link), follow_redirects=True).status_code == 404
 
 
 def test_a_new_invitation_voids_the_previous_one(client, app):
     user, first = _invited()
     second = create_invitation(user, None)
     db.session.commit()
-    assert client.get(_path(first)).status_code == 404
-    assert client.get(_path(second)).status_code == 200
+    assert client.get(_path(first), follow_redirects=True).status_code == 404
+    assert client.get(_path(second), follow_redirects=True).status_code == 200
 
 
 def test_invite_command_creates_account_and_prints_link(runner, app, organisation):
@@ -138,7 +138,7 @@ def test_reset_link_works_once_and_ends_every_session(client, app, cso_user, log
     path = _path(last_message(cso_user.email).link)
     assert client.post(path, data={"new_password": NEW, "confirm": NEW}).status_code == 302
     assert other_device.get("/auth/account").status_code == 302
-    assert client.get(path).status_code == 404
+    assert client.get(path, follow_redirects=True).status_code == 404
     assert "do not match" in client.post(
         "/auth/login", data={"email": cso_user.email, "password": PASSWORD}
     ).get_data(as_text=True)
@@ -165,7 +165,7 @@ def test_reset_refuses_weak_password_and_keeps_link(client, cso_user):
     weak = client.post(path, data={"new_password": "qwertyuiop123", "confirm": "qwertyuiop123"})
     assert weak.status_code == 400
     assert "most common" in weak.get_data(as_text=True)
-    assert client.get(path).status_code == 200
+    assert client.get(path, follow_redirects=True).status_code == 200
 
 
 def test_smtp_delivery_when_configured(make_app, monkeypatch):
@@ -203,3 +203,31 @@ def test_smtp_delivery_when_configured(make_app, monkeypatch):
     assert sent[0] == ("mail.example.org", 2525)
     assert sent[1]["To"] == "x@example.org" and "Body" in sent[1].get_content()
     assert len(OUTBOX) == 0
+
+
+def test_link_token_leaves_the_url_after_the_first_request(client, caplog):
+    """Browser history and request lines hold the bare path, never the one-time token."""
+    import logging
+
+    user, link = _invited()
+    token = link.split("?token=", 1)[1]
+    first = client.get(_path(link))
+    assert first.status_code == 302 and first.headers["Location"] == "/auth/invite"
+    page = client.get("/auth/invite")
+    assert page.status_code == 200 and user.email in page.get_data(as_text=True)
+    done = client.post("/auth/invite", data={"new_password": NEW, "confirm": NEW})
+    assert done.headers["Location"].endswith("/auth/login")
+    assert db.session.get(User, user.id).password_hash.startswith("$argon2id$")
+
+    # A server's request line with the token is logged without it.
+    with caplog.at_level(logging.INFO, logger="werkzeug"):
+        logging.getLogger("werkzeug").info('"GET %s HTTP/1.1" 302 -', _path(link))
+    logged = caplog.records[-1].getMessage()
+    assert token not in logged and "/auth/invite?token=[token]" in logged
+
+
+def test_a_link_without_token_is_refused(client):
+    for path in ("/auth/invite", "/auth/reset", "/auth/reset?token=", "/auth/invite?token=nope"):
+        response = client.get(path, follow_redirects=True)
+        assert response.status_code == 404, path
+        assert "does not work any more" in response.get_data(as_text=True)

@@ -18,7 +18,8 @@ from consult.auth.tokens import Purpose
 from consult.extensions import db
 from consult.timeutil import utcnow
 
-INVITE_PATH = "/auth/invite/"
+#: The token goes in the query string: access logs record paths, not queries.
+INVITE_PATH = "/auth/invite?token="
 
 
 class InvitationError(ValueError):

@@ -150,7 +150,8 @@ def link_owner(token: str, purpose: Purpose) -> tuple[AccountToken, User] | None
 
 # --- forgotten passwords ------------------------------------------------------------
 
-RESET_PATH = "/auth/reset/"
+#: The token goes in the query string: access logs record paths, not queries.
+RESET_PATH = "/auth/reset?token="
 
 
 def request_password_reset(email: str) -> None:

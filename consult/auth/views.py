@@ -330,11 +330,29 @@ def forgot_password() -> str | tuple[str, int]:
     return render_template("auth/forgot.html", form=form), status
 
 
-@bp.route("/reset/<token>", methods=["GET", "POST"])
+def _link_token(purpose: str) -> str | Response:
+    """The one-time token of a reset or invitation link, kept out of URLs after the first hop.
+
+    The emailed link carries it as ``?token=``; the first GET moves it into the
+    session and redirects to the bare path, so it stays out of the browser's
+    history and of any later request line.
+    """
+    key = f"link_token_{purpose}"
+    token = request.args.get("token", "")
+    if token and request.method == "GET":
+        session[key] = token
+        return redirect(request.path)
+    return token or session.get(key, "")
+
+
+@bp.route("/reset", methods=["GET", "POST"])
 @public
 @limiter.limit(_address_limit, methods=["POST"], key_func=_address_key)
-def reset_password(token: str) -> Response | str | tuple[str, int]:
-    user = services.reset_user(token)
+def reset_password() -> Response | str | tuple[str, int]:
+    token = _link_token("reset")
+    if isinstance(token, Response):
+        return token
+    user = services.reset_user(token) if token else None
     if user is None:
         return render_template("auth/link_invalid.html", purpose="reset"), 404
     form = SetPasswordForm()
@@ -358,11 +376,14 @@ def reset_password(token: str) -> Response | str | tuple[str, int]:
     ), status
 
 
-@bp.route("/invite/<token>", methods=["GET", "POST"])
+@bp.route("/invite", methods=["GET", "POST"])
 @public
 @limiter.limit(_address_limit, methods=["POST"], key_func=_address_key)
-def accept_invite(token: str) -> Response | str | tuple[str, int]:
-    found = invitation_user(token)
+def accept_invite() -> Response | str | tuple[str, int]:
+    token = _link_token("invite")
+    if isinstance(token, Response):
+        return token
+    found = invitation_user(token) if token else None
     if found is None:
         return render_template("auth/link_invalid.html", purpose="invite"), 404
     _row, user = found
