@@ -29,6 +29,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import select
@@ -86,27 +87,27 @@ ACTION_BUTTONS = ("submit", "save_draft", "resubmit", "add_recommendation")
 
 #: How the timeline names each event for the CSO (no staff names).
 EVENT_LABELS = {
-    EventKind.CREATED: "Created",
-    EventKind.SUBMITTED: "Submitted",
-    EventKind.RESUBMITTED: "Resubmitted after revision",
-    EventKind.WITHDRAWN: "Withdrawn by your organisation",
-    EventKind.CLAIMED: "A moderator started reviewing it",
-    EventKind.RELEASED: "Back in the review queue",
-    EventKind.TAKEN_OVER: "Another moderator continued the review",
-    EventKind.CORRECTED: "Details corrected during review",
-    EventKind.REDACTED: "Passages redacted to protect people",
-    EventKind.MERGED: "Combined with a similar input",
-    EventKind.FORWARDED: "Forwarded to EU headquarters",
-    EventKind.RETURNED: "Returned to you with a question",
-    EventKind.DECLINED: "Declined",
-    EventKind.USED: "Used by HQ",
-    EventKind.FILE_REMOVED: "An attached file was removed",
+    EventKind.CREATED: _l("Created"),
+    EventKind.SUBMITTED: _l("Submitted"),
+    EventKind.RESUBMITTED: _l("Resubmitted after revision"),
+    EventKind.WITHDRAWN: _l("Withdrawn by your organisation"),
+    EventKind.CLAIMED: _l("A moderator started reviewing it"),
+    EventKind.RELEASED: _l("Back in the review queue"),
+    EventKind.TAKEN_OVER: _l("Another moderator continued the review"),
+    EventKind.CORRECTED: _l("Details corrected during review"),
+    EventKind.REDACTED: _l("Passages redacted to protect people"),
+    EventKind.MERGED: _l("Combined with a similar input"),
+    EventKind.FORWARDED: _l("Forwarded to EU headquarters"),
+    EventKind.RETURNED: _l("Returned to you with a question"),
+    EventKind.DECLINED: _l("Declined"),
+    EventKind.USED: _l("Used by HQ"),
+    EventKind.FILE_REMOVED: _l("An attached file was removed"),
 }
 
 MESSAGE_LABELS = {
-    EventKind.RETURNED: "The moderator asks",
-    EventKind.DECLINED: "Reason",
-    EventKind.USED: "How HQ used it",
+    EventKind.RETURNED: _l("The moderator asks"),
+    EventKind.DECLINED: _l("Reason"),
+    EventKind.USED: _l("How HQ used it"),
 }
 
 
