@@ -25,7 +25,7 @@ EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 REDACTED_EMAIL = "[email]"
 #: One-time link tokens in a request line (``?token=...``) of a server's access log.
 LINK_TOKEN = re.compile(r"(?<=[?&]token=)[^&\s\"]+")
-REDACTED_TOKEN = "[token]"
+REDACTED_TOKEN = "[token]"  # noqa: S105 - a placeholder, not a secret
 #: Loggers that write request lines.
 ACCESS_LOGGERS = frozenset({"werkzeug", "gunicorn.access"})
 

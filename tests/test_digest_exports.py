@@ -10,6 +10,7 @@ import zipfile
 
 import pytest
 from docx import Document
+from docx.oxml.ns import qn
 from openpyxl import load_workbook
 
 from consult.digest.services import parse_filters, render_digest
@@ -103,9 +104,11 @@ def test_xlsx_sheets_headers_frozen_rows_widths_and_properties(data, hq_user):
     assert any(isinstance(v, str) and v.startswith("'=HYPERLINK") for v in values)
     matrix = workbook["Matrix"]
     header = [c.value for c in matrix[1]]
-    assert header[:3] == ["Priority", "Tunisia", "Armenia"]
-    ssr = [c.value for c in matrix[2]]
-    assert ssr[1] == "hidden" and ssr[2] == "fewer than 3"  # TN hidden to protect AM
+    # Every country of the scope, by region then name (external: not only those with inputs).
+    assert header[:3] == ["Priority", "Algeria", "Egypt"] and len(header) == 16 + 2
+    ssr = dict(zip(header, [c.value for c in matrix[2]], strict=True))
+    assert ssr["Tunisia"] == 3 and ssr["Algeria"] == 0
+    assert ssr["Armenia"] == ssr["Georgia"] == "fewer than 3"  # AM small, GE masked
     themes = {row[0].value: row[1].value for row in workbook["Themes"].iter_rows(min_row=2)}
     assert themes["Community security"] == 3
     assert workbook.properties.creator == "consult"
@@ -117,7 +120,10 @@ def test_json_document(data, hq_user):
     assert document["filters"] == {"priority": "ssr", "audience": "external"}
     assert re.match(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$", document["generated_at"])
     assert document["totals"]["inputs"] == 4
-    assert document["matrix"]["countries"] == ["TN", "AM"]
+    assert document["matrix"]["countries"] == [
+        *["DZ", "EG", "IL", "JO", "LB", "LY", "MA", "PS", "SY", "TN"],
+        *["AM", "AZ", "BY", "GE", "MD", "UA"],
+    ]
     assert len(document["inputs"]) == 4
     assert all("recommendations" in i for i in document["inputs"])
 
@@ -130,8 +136,8 @@ def test_docx_reads_like_the_meeting_report_and_names_the_platform(data, hq_user
     assert "I. Security sector reform (incl. community security)" in headings
     assert "Context findings" in headings and "Recommendations" in headings
     assert "Addressed to: EU" in headings and "Good practices" in headings
-    # Good practices by place: here the region, as (ssr, TN) is hidden to protect (ssr, AM).
-    assert "The European Neighbourhood" in headings
+    # Good practices by place: (ssr, TN) has three organisations, so its country.
+    assert "Tunisia" in headings
     assert headings[-2:] == ["Note on method", "The Chatham House Rule"]
     text = "\n".join(p.text for p in document.paragraphs)
     assert "The consultation took place under the Chatham House Rule." in text
@@ -184,6 +190,13 @@ def test_docx_matrix_gives_the_priority_column_room_in_its_grid(data, hq_user):
     header = [cell.text for cell in document.tables[0].rows[0].cells]
     assert header[0] == "Priority" and header[-1] == "Total"
     assert "Tunisia" in header  # few countries: named in full
+    # A row never splits across pages, and the header row repeats on each page.
+    for table in document.tables:
+        rows = [row._tr for row in table.rows]
+        assert all(
+            tr.trPr is not None and tr.trPr.find(qn("w:cantSplit")) is not None for tr in rows
+        )
+        assert rows[0].trPr.find(qn("w:tblHeader")) is not None
 
 
 def test_docx_matrix_of_many_countries_uses_codes_and_a_key(data, hq_user):
@@ -198,6 +211,7 @@ def test_docx_matrix_of_many_countries_uses_codes_and_a_key(data, hq_user):
     header = [cell.text for cell in document.tables[0].rows[0].cells]
     assert "DZ" in header and "Algeria" not in header
     text = "\n".join(p.text for p in document.paragraphs)
-    assert "DZ Algeria" in text and "<3: fewer than 3 organisations" in text
+    assert "DZ Algeria" in text
+    assert "“<3”, fewer than 3: fewer than 3 organisations, perhaps none" in text
     widths = _grid_widths(content)
     assert sum(widths) <= 16.7 / 2.54 * 1440

@@ -1,13 +1,33 @@
-"""Complementary suppression in external digests: no small group can be worked out.
+"""Suppression in external digests: no small group can be placed in its country.
 
-The data (external digest, k = 3):
+A reader learns nothing from the matrix that points at the country of fewer
+than k organisations (k = 3 here):
+
+* Fixed columns: the columns are every country in the digest's scope (here
+  the consultation covers all 16), by region then name, whether or not it
+  has inputs; adding or removing one small input never adds or removes one.
+* Masked zeros: in a region of a priority row that holds a small cell, every
+  empty cell reads "fewer than 3" too, exactly like the small cell (same
+  text, same class, same JSON object), so the small cell is one of several.
+* A partner cell is "hidden" only where the small cell has no masked cell
+  beside it: every other country of the region in that row has at least k.
+* A region with a single country in the matrix (a consultation's scope)
+  cannot hide its small cell: the row's region-level inputs are placed in
+  "the European Neighbourhood" and the empty cells of the whole row are
+  masked. A total is hidden only when the row holds one suppressed cell
+  and nothing else (a matrix of one country: its inputs are then left out).
+
+The main data (one consultation covering every country):
 
 * ssr: EG 3 inputs / 3 organisations, MA 5 / 4, LB 1 / 1 (small), UA 3 / 3.
-  LB's partner is EG, the smallest visible cell of the same region (South).
-* crisis: TN 3 / 3, MA 4 / 3, AM 1 / 1 (small, the only non-zero cell of the row
-  in the East). No partner in its region: TN (smallest of the row) is hidden and
-  the row's region-level inputs are placed in the whole European Neighbourhood.
-* cbrn: GE 1 / 1 (small, the only non-zero cell of its row): its total is hidden.
+  The seven empty South cells read "fewer than 3" like LB; nothing is hidden.
+* crisis: TN 3 / 3, MA 4 / 3, AM 1 / 1 (small). The five empty East cells read
+  "fewer than 3" like AM; its input is "a CSO in the Eastern Neighbourhood".
+* cbrn: JO 1 / 1, the only input of its row (the lone row). All ten South
+  cells read "fewer than 3", the East shows 0, the total (1) is shown: the
+  inputs in the Southern Neighbourhood could be about any of ten countries.
+
+Smaller consultations show the partner and the single-country region.
 """
 
 from __future__ import annotations
@@ -16,35 +36,42 @@ import csv
 import io
 import json
 import re
+from collections.abc import Callable
 
 import pytest
 from docx import Document
+from lxml import etree
 from lxml import html as lxml_html
 from openpyxl import load_workbook
 
 from consult.digest.services import parse_filters, render_digest
+from consult.reference.data import COUNTRIES
 from tests import factories
 
 SOUTH = "the Southern Neighbourhood"
 EAST = "the Eastern Neighbourhood"
 WIDE = "the European Neighbourhood"
-REGION = {"EG": SOUTH, "MA": SOUTH, "LB": SOUTH, "TN": SOUTH, "UA": EAST, "AM": EAST, "GE": EAST}
-NAMES = {
-    "EG": "Egypt",
-    "MA": "Morocco",
-    "LB": "Lebanon",
-    "TN": "Tunisia",
-    "UA": "Ukraine",
-    "AM": "Armenia",
-    "GE": "Georgia",
-}
+FEWER = "fewer than 3"
+NAMES = {code: name for code, name, _region in COUNTRIES}
+REGION = {code: SOUTH if region == "south" else EAST for code, _name, region in COUNTRIES}
+#: Every reference country, by region then name: the columns of an external matrix.
+ALL_COLUMNS = [
+    *["DZ", "EG", "IL", "JO", "LB", "LY", "MA", "PS", "SY", "TN"],
+    *["AM", "AZ", "BY", "GE", "MD", "UA"],
+]
 PRIORITY_NAMES = {
     "ssr": "Security sector reform (incl. community security)",
-    "crisis": "Crisis management and response (incl. conflict prevention)",
+    "terrorism": "Tackling terrorism and preventing radicalisation",
+    "organised-crime": "Disrupting organised crime",
+    "cybercrime": "Fighting cybercrime",
     "cbrn": "CBRN risk mitigation",
+    "csdp": "Common Security and Defence Policy (CSDP)",
+    "crisis": "Crisis management and response (incl. conflict prevention)",
 }
+SSR, CRISIS, CBRN = PRIORITY_NAMES["ssr"], PRIORITY_NAMES["crisis"], PRIORITY_NAMES["cbrn"]
+Plan = dict[tuple[str, str], list[int]]
 #: (priority, country) -> inputs per organisation (one entry per organisation).
-PLAN = {
+BASE: Plan = {
     ("ssr", "EG"): [1, 1, 1],
     ("ssr", "MA"): [2, 1, 1, 1],
     ("ssr", "LB"): [1],
@@ -52,20 +79,20 @@ PLAN = {
     ("crisis", "TN"): [1, 1, 1],
     ("crisis", "MA"): [2, 1, 1],
     ("crisis", "AM"): [1],
-    ("cbrn", "GE"): [1],
 }
+LONE: Plan = {("cbrn", "JO"): [1]}  # one CBRN input about Jordan
+PLAN: Plan = {**BASE, **LONE}
 
 
-@pytest.fixture
-def data(app):
-    consultation = factories.make_consultation("enp-suppression", title="ENP suppression")
+def _build(consultation, plan: Plan, tag: str = "") -> None:
+    """Forwarded inputs, one organisation per entry; titles say priority-country-org-n."""
     authors: dict[tuple[str, int], object] = {}
-    for (priority, code), per_org in PLAN.items():
+    for (priority, code), per_org in plan.items():
         for n, count in enumerate(per_org):
             if (code, n) not in authors:
-                org = factories.make_organisation(f"Org {code} {n}", [code])
+                org = factories.make_organisation(f"Org {tag}{code} {n}", [code])
                 authors[code, n] = factories.make_user(
-                    f"cso{n}@{code.lower()}.example.org", "cso", organisation=org
+                    f"cso{n}@{tag}{code.lower()}.example.org", "cso", organisation=org
                 )
             for i in range(count):
                 factories.make_input(
@@ -78,6 +105,16 @@ def data(app):
                     body="Body.",
                     recommendations=(),
                 )
+
+
+@pytest.fixture
+def consultation(app):
+    return factories.make_consultation("enp-suppression", title="ENP suppression")
+
+
+@pytest.fixture
+def data(consultation):
+    _build(consultation, PLAN)
     return consultation
 
 
@@ -89,67 +126,121 @@ def _value(text) -> int | str:
     if isinstance(text, int):
         return text
     text = str(text).strip()
+    if text == "<3":  # the compact table's short text
+        return FEWER
     return int(text) if text.isdigit() else text
 
 
-# -- the matrix as each format shows it: {priority name: ({country: value}, total)} ----------
-Matrix = dict[str, tuple[dict[str, int | str], int | str]]
+# -- the matrix as each format shows it ------------------------------------------------------
+Cells = dict[str, int | str]
+Matrix = dict[str, tuple[Cells, int | str]]  # priority name -> ({country: value}, total)
 
 
-def _html_matrix(page: str) -> Matrix:
-    table = lxml_html.fromstring(page).xpath('//table[@class="matrix"]')[0]
-    codes = [th.text_content().strip() for th in table.xpath("./thead/tr/th")[1:-1]]
-    result: Matrix = {}
+class Shown:
+    """A format's matrix: its columns, its values, and each cell as written (markup, object)."""
+
+    def __init__(self, columns: list[str]) -> None:
+        self.columns = columns
+        self.matrix: Matrix = {}
+        self.raw: dict[str, dict[str, str]] = {}
+
+    def add(self, name: str, values: list, raws: list[str], total) -> None:
+        self.matrix[name] = (dict(zip(self.columns, values, strict=True)), total)
+        self.raw[name] = dict(zip(self.columns, raws, strict=True))
+
+
+def _from_html(page: str) -> Shown:
+    table = lxml_html.fromstring(page).xpath(
+        '//table[contains(concat(" ", @class, " "), " matrix ")]'
+    )[0]
+    shown = Shown([th.text_content().strip() for th in table.xpath("./thead/tr/th")[1:-1]])
     for tr in table.xpath("./tbody/tr"):
-        values = [_value(td.text_content()) for td in tr.xpath("./td")]
-        result[tr.xpath("./th")[0].text_content().strip()] = (
-            dict(zip(codes, values[:-1], strict=True)),
-            values[-1],
+        tds = tr.xpath("./td")
+        shown.add(
+            tr.xpath("./th")[0].text_content().strip(),
+            [_value(td.text_content()) for td in tds[:-1]],
+            [lxml_html.tostring(td, encoding="unicode", with_tail=False) for td in tds[:-1]],
+            _value(tds[-1].text_content()),
         )
-    return result
+    return shown
 
 
-def _json_matrix(document: dict) -> Matrix:
-    matrix = document["matrix"]
-    result: Matrix = {}
+def _from_json(content: bytes) -> Shown:
+    matrix = json.loads(content)["matrix"]
+    shown = Shown(matrix["countries"])
     for slug in matrix["priorities"]:
-        cells = {
-            c["country"]: (
-                c["inputs"]
-                if c["inputs"] is not None
-                else ("hidden" if c.get("hidden") else f"fewer than {c['fewer_than']}")
-            )
-            for c in matrix["cells"]
-            if c["priority"] == slug
-        }
+        entries = [c for c in matrix["cells"] if c["priority"] == slug]
+        assert [c["country"] for c in entries] == shown.columns  # same order in every row
+        values = [
+            c["inputs"]
+            if c["inputs"] is not None
+            else ("hidden" if c.get("hidden") else f"fewer than {c['fewer_than']}")
+            for c in entries
+        ]
+        # Everything but the country, keys in their order: what tells two cells apart.
+        raws = [json.dumps([(k, v) for k, v in c.items() if k != "country"]) for c in entries]
         total = matrix["priority_totals"][slug]
-        result[PRIORITY_NAMES.get(slug, slug)] = (cells, "hidden" if total is None else total)
-    return result
+        shown.add(PRIORITY_NAMES[slug], values, raws, "hidden" if total is None else total)
+    return shown
 
 
-def _xlsx_matrix(content: bytes) -> Matrix:
+def _from_xlsx(content: bytes) -> Shown:
     sheet = load_workbook(io.BytesIO(content))["Matrix"]
-    rows = list(sheet.iter_rows(values_only=True))
+    rows = list(sheet.iter_rows())
     by_name = {name: code for code, name in NAMES.items()}
-    codes = [by_name[name] for name in rows[0][1:-1]]
-    result: Matrix = {}
+    header = [c.value for c in rows[0]]
+    shown = Shown([by_name[name] for name in header[1:-1]])
     for row in rows[1:]:
-        if not row or row[0] is None or len(row) < len(codes) + 2 or row[-1] is None:
+        if not row or row[0].value is None or row[-1].value is None:
             break
-        values = [_value(v) for v in row[1:]]
-        result[row[0]] = (dict(zip(codes, values[:-1], strict=True)), values[-1])
-    return result
+        cells = row[1 : len(header) - 1]
+        shown.add(
+            row[0].value,
+            [_value(c.value) for c in cells],
+            [repr((c.value, c.data_type, c.style_id)) for c in cells],
+            _value(row[len(header) - 1].value),
+        )
+    return shown
 
 
-def _docx_matrix(content: bytes) -> Matrix:
+def _from_docx(content: bytes) -> Shown:
     table = Document(io.BytesIO(content)).tables[0]
     by_name = {name: code for code, name in NAMES.items()}
-    codes = [by_name.get(c.text, c.text) for c in table.rows[0].cells[1:-1]]
-    result: Matrix = {}
+    shown = Shown([by_name.get(c.text, c.text) for c in table.rows[0].cells[1:-1]])
     for row in table.rows[1:]:
-        values = [_value(c.text) for c in row.cells]
-        result[row.cells[0].text] = (dict(zip(codes, values[1:-1], strict=True)), values[-1])
-    return result
+        cells = row.cells[1:-1]
+        shown.add(
+            row.cells[0].text,
+            [_value(c.text) for c in cells],
+            [etree.tostring(c._tc, encoding="unicode") for c in cells],
+            _value(row.cells[-1].text),
+        )
+    return shown
+
+
+FORMATS = ["page", "json", "xlsx", "html", "docx"]
+Reader = Callable[..., Shown]
+
+
+@pytest.fixture
+def read(client, login, hq_user) -> Reader:
+    """``read(fmt, **filters)``: the matrix of the page or of a download."""
+    login(client, hq_user)
+
+    def _read(fmt: str, **filters) -> Shown:
+        if fmt == "page":
+            response = client.get("/digest/", query_string=filters)
+            assert response.status_code == 200
+            return _from_html(response.get_data(as_text=True))
+        content = _download(fmt, hq_user, **filters)
+        return {
+            "json": _from_json,
+            "xlsx": _from_xlsx,
+            "html": lambda c: _from_html(c.decode()),
+            "docx": _from_docx,
+        }[fmt](content)
+
+    return _read
 
 
 def computable_cells(matrix: Matrix) -> list[tuple[str, str, int]]:
@@ -168,97 +259,124 @@ def computable_cells(matrix: Matrix) -> list[tuple[str, str, int]]:
 
 
 def test_the_checker_finds_a_lone_suppressed_cell():
-    leaky: Matrix = {"ssr": ({"TN": 3, "AM": "fewer than 3"}, 4)}
+    leaky: Matrix = {"ssr": ({"TN": 3, "AM": FEWER}, 4)}
     assert computable_cells(leaky) == [("ssr", "AM", 1)]
-    assert computable_cells({"ssr": ({"TN": "hidden", "AM": "fewer than 3"}, 4)}) == []
-    assert computable_cells({"cbrn": ({"GE": "fewer than 3"}, "hidden")}) == []
+    assert computable_cells({"ssr": ({"TN": "hidden", "AM": FEWER}, 4)}) == []
+    assert computable_cells({"ssr": ({"TN": 3, "AM": FEWER, "GE": FEWER}, 4)}) == []
+    assert computable_cells({"cbrn": ({"GE": FEWER}, "hidden")}) == []
 
 
-def _assert_protected(matrix: Matrix) -> None:
-    ssr, ssr_total = matrix[PRIORITY_NAMES["ssr"]]
-    assert ssr == {
-        "EG": "hidden",
+def _row_of(shown: Shown, name: str, region: str) -> dict[str, int | str]:
+    return {code: v for code, v in shown.matrix[name][0].items() if REGION[code] == region}
+
+
+def _assert_alike(shown: Shown, name: str, codes: list[str]) -> None:
+    """The cells read "fewer than 3" and are written alike, byte for byte."""
+    cells, _total = shown.matrix[name]
+    assert {cells[code] for code in codes} == {FEWER}, (name, cells)
+    written = {shown.raw[name][code] for code in codes}
+    assert len(written) == 1, (name, written)
+
+
+def _assert_protected(shown: Shown) -> None:
+    assert shown.columns == ALL_COLUMNS
+    south = [c for c in ALL_COLUMNS if REGION[c] == SOUTH]
+    east = [c for c in ALL_COLUMNS if REGION[c] == EAST]
+    ssr, ssr_total = shown.matrix[SSR]
+    assert {c: ssr[c] for c in ("EG", "MA", "UA", "AM", "GE")} == {
+        "EG": 3,
         "MA": 5,
-        "LB": "fewer than 3",
-        "TN": 0,
         "UA": 3,
         "AM": 0,
         "GE": 0,
     }
+    _assert_alike(shown, SSR, [c for c in south if c not in ("EG", "MA")])  # LB and 7 zeros
     assert ssr_total == 12
-    crisis, crisis_total = matrix[PRIORITY_NAMES["crisis"]]
-    assert crisis["AM"] == "fewer than 3" and crisis["TN"] == "hidden" and crisis["MA"] == 4
+    crisis, crisis_total = shown.matrix[CRISIS]
+    assert crisis["TN"] == 3 and crisis["MA"] == 4 and crisis["EG"] == 0
+    _assert_alike(shown, CRISIS, east)  # AM and 5 zeros
     assert crisis_total == 8
-    cbrn, cbrn_total = matrix[PRIORITY_NAMES["cbrn"]]
-    assert cbrn["GE"] == "fewer than 3" and cbrn_total == "hidden"
-    assert computable_cells(matrix) == []
+    # The lone row: one input about Jordan, and nothing points at Jordan.
+    _assert_alike(shown, CBRN, south)
+    assert _row_of(shown, CBRN, EAST) == dict.fromkeys(east, 0)
+    assert shown.matrix[CBRN][1] == 1
+    # A partner is hidden only where a small cell has no masked cell beside it: never here.
+    assert "hidden" not in {v for cells, _t in shown.matrix.values() for v in cells.values()}
+    assert computable_cells(shown.matrix) == []
 
 
-def _assert_every_count_shown(matrix: Matrix) -> None:
-    ssr, _total = matrix[PRIORITY_NAMES["ssr"]]
+def _assert_every_count_shown(shown: Shown) -> None:
+    ssr, _total = shown.matrix[SSR]
     assert ssr["EG"] == 3 and ssr["LB"] == 1
-    assert matrix[PRIORITY_NAMES["crisis"]][0]["AM"] == 1
-    assert matrix[PRIORITY_NAMES["cbrn"]] == ({**dict.fromkeys(REGION, 0), "GE": 1}, 1)
-    for cells, total in matrix.values():
+    assert shown.matrix[CRISIS][0]["AM"] == 1
+    codes = {code for _priority, code in PLAN}
+    assert set(shown.columns) == codes  # internal: the countries that have inputs
+    assert shown.matrix[CBRN] == ({**dict.fromkeys(codes, 0), "JO": 1}, 1)
+    for cells, total in shown.matrix.values():
         assert isinstance(total, int) and all(isinstance(v, int) for v in cells.values())
 
 
 # -- the matrix in every format -------------------------------------------------------------
 
 
-def test_page(data, client, login, hq_user):
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_masked_zeros_read_like_small_cells(data, read, fmt):
+    _assert_protected(read(fmt))
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_internal_digests_show_every_count_and_zero(data, read, fmt):
+    _assert_every_count_shown(read(fmt, audience="internal"))
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_one_small_input_in_a_new_country_changes_no_column(consultation, read, fmt):
+    _build(consultation, BASE)
+    before = read(fmt)
+    assert before.columns == ALL_COLUMNS  # a country with no input is a column (DZ, JO, BY...)
+    assert before.matrix[CBRN] == (dict.fromkeys(ALL_COLUMNS, 0), 0)
+    _build(consultation, LONE)  # one CBRN input about Jordan, which had none
+    after = read(fmt)
+    assert after.columns == before.columns
+    for name in before.matrix:
+        if name != CBRN:  # the affected row
+            assert after.matrix[name] == before.matrix[name]
+            assert after.raw[name] == before.raw[name]
+    # In the affected row, only its region changes, every cell of it alike.
+    assert _row_of(after, CBRN, EAST) == _row_of(before, CBRN, EAST)
+    assert set(_row_of(after, CBRN, SOUTH).values()) == {FEWER}
+    assert computable_cells(after.matrix) == []
+
+
+def test_legends_and_notes(data, client, login, hq_user):
+    legend = "fewer than 3 organisations, perhaps none, stand behind the cell"
     login(client, hq_user)
     page = client.get("/digest/").get_data(as_text=True)
-    _assert_protected(_html_matrix(page))
-    assert "“Hidden”: the number is hidden so that a small group cannot be worked out" in page
-    assert "A hidden total" in page
-    internal = client.get("/digest/?audience=internal").get_data(as_text=True)
-    _assert_every_count_shown(_html_matrix(internal))
-    assert "hidden" not in internal.lower().replace('type="hidden"', "")
-
-
-def test_json(data, hq_user):
-    document = json.loads(_download("json", hq_user))
-    _assert_protected(_json_matrix(document))
-    cells = {(c["priority"], c["country"]): c for c in document["matrix"]["cells"]}
-    assert cells["ssr", "EG"] == {
-        "priority": "ssr",
-        "country": "EG",
-        "inputs": None,
-        "hidden": True,
-    }
-    assert "fewer_than" not in cells["ssr", "EG"]  # it holds three organisations
-    _assert_every_count_shown(
-        _json_matrix(json.loads(_download("json", hq_user, audience="internal")))
+    assert legend in page and "“Hidden”" not in page and "A hidden total" not in page
+    assert "hidden" not in client.get("/digest/?audience=internal").get_data(as_text=True).replace(
+        'type="hidden"', ""
     )
+    notes = [
+        r[0]
+        for r in load_workbook(io.BytesIO(_download("xlsx", hq_user)))["Matrix"].iter_rows(
+            values_only=True
+        )
+    ]
+    assert any(n and legend in n for n in notes)
+    text = "\n".join(p.text for p in Document(io.BytesIO(_download("docx", hq_user))).paragraphs)
+    assert legend in text and "“<3”, fewer than 3: " in text
+    assert "Number of inputs and organisations hidden" not in text
 
 
-def test_xlsx(data, hq_user):
-    content = _download("xlsx", hq_user)
-    _assert_protected(_xlsx_matrix(content))
-    notes = [r[0] for r in load_workbook(io.BytesIO(content))["Matrix"].iter_rows(values_only=True)]
-    assert any(n and n.startswith("“Hidden”") for n in notes)
-    _assert_every_count_shown(_xlsx_matrix(_download("xlsx", hq_user, audience="internal")))
-
-
-def test_report_html(data, hq_user):
+def test_the_report_chart_writes_what_the_table_writes(data, hq_user):
     page = _download("html", hq_user).decode()
-    _assert_protected(_html_matrix(page))
-    # The chart says "hidden" too, never "<3", for a cell that may hold more.
     svg = page[page.index("<svg") : page.index("</svg>")]
-    assert ">hidden<" in svg
-    assert svg.count("&lt;3") == 3  # LB, AM and GE
-    internal = _download("html", hq_user, audience="internal").decode()
-    _assert_every_count_shown(_html_matrix(internal))
-
-
-def test_docx(data, hq_user):
-    content = _download("docx", hq_user)
-    _assert_protected(_docx_matrix(content))
-    text = "\n".join(p.text for p in Document(io.BytesIO(content)).paragraphs)
-    assert "“Hidden”: the number is hidden" in text
-    assert "Number of inputs and organisations hidden" in text  # the cbrn section
-    _assert_every_count_shown(_docx_matrix(_download("docx", hq_user, audience="internal")))
+    small = sum(
+        value == FEWER for cells, _t in _from_html(page).matrix.values() for value in cells.values()
+    )
+    assert small == 8 + 6 + 10  # ssr South, crisis East, cbrn South
+    assert svg.count("&lt;3") == small
+    assert ">hidden<" not in svg
 
 
 # -- where the inputs are placed ------------------------------------------------------------
@@ -283,23 +401,21 @@ def _places(fmt: str, actor, **filters) -> dict[str, str]:
         texts = [p.text for p in Document(io.BytesIO(content)).paragraphs]
     places = {}
     for text in texts:
-        match = re.match(r"(\w+-\w\w-\d-\d)\. .*— (.*) \(", text)
+        match = re.match(r"([\w-]+-\w\w-\d-\d)\. .*— (.*) \(", text)
         if match:
             places[match.group(1)] = match.group(2)
     return places
 
 
 @pytest.mark.parametrize("fmt", ["json", "csv", "xlsx", "html", "docx"])
-def test_partner_inputs_are_placed_at_region_level(data, hq_user, fmt):
+def test_small_cells_are_placed_in_their_region(data, hq_user, fmt):
     places = _places(fmt, hq_user)
     assert len(places) == sum(sum(v) for v in PLAN.values())  # every input is listed
     for title, place in places.items():
         priority, code = title.split("-")[:2]
-        if (priority, code) in {("ssr", "LB"), ("ssr", "EG")}:
-            assert place.endswith(SOUTH), (title, place)  # partners in the same region
-        elif (priority, code) in {("crisis", "AM"), ("crisis", "TN")}:
-            assert place.endswith(WIDE), (title, place)  # the East would name Armenia
-        elif (priority, code) == ("cbrn", "GE"):
+        if (priority, code) in {("ssr", "LB"), ("cbrn", "JO")}:
+            assert place.endswith(SOUTH), (title, place)
+        elif (priority, code) == ("crisis", "AM"):
             assert place.endswith(EAST), (title, place)
         else:
             assert place.endswith(NAMES[code]), (title, place)
@@ -311,7 +427,7 @@ def test_partner_inputs_are_placed_at_region_level(data, hq_user, fmt):
     for title, place in places.items():
         priority = title.split("-")[0]
         region = next((r for r in (SOUTH, EAST, WIDE) if place.endswith(r)), None)
-        if region is None or priority == "cbrn":  # cbrn: the lone row, see its own test
+        if region is None:
             continue
         candidates = [
             code for p, code in suppressed if p == priority and region in (WIDE, REGION[code])
@@ -321,31 +437,136 @@ def test_partner_inputs_are_placed_at_region_level(data, hq_user, fmt):
 
 def test_internal_digests_name_every_country(data, hq_user):
     places = _places("json", hq_user, audience="internal")
-    assert places["ssr-EG-0-0"] == "Egypt" and places["crisis-AM-0-0"] == "Armenia"
+    assert places["cbrn-JO-0-0"] == "Jordan" and places["crisis-AM-0-0"] == "Armenia"
 
 
-def test_a_lone_small_row_hides_its_total_and_a_country_filter_leaves_it_out(data, hq_user):
+def test_the_lone_row_keeps_its_total_and_a_country_filter_leaves_it_out(data, hq_user):
     document = json.loads(_download("json", hq_user))
-    assert document["matrix"]["priority_totals"]["cbrn"] is None
+    assert document["matrix"]["priority_totals"]["cbrn"] == 1
     lone = [i for i in document["inputs"] if i["priority"] == "cbrn"]
-    assert [i["countries"] for i in lone] == [EAST]
-    # The report does not count the inputs of that priority either.
-    page = _download("html", hq_user).decode()
-    assert "Number of inputs and organisations hidden" in page
-    assert "CBRN risk mitigation (1)" not in page
-    # With the country filter the region would still say Georgia: the input is left out,
-    # and out of every count, so that no table gives it by subtraction.
-    filtered = render_digest("json", parse_filters({"country": "GE"}), hq_user)
+    assert [i["countries"] for i in lone] == [SOUTH]
+    assert "Jordan" not in json.dumps(lone)
+    # With the country filter the matrix has one column: the region would still say
+    # Jordan. The total is hidden and the input left out of every count.
+    filtered = render_digest("json", parse_filters({"country": "JO"}), hq_user)
     document = json.loads(b"".join(filtered.chunks))
+    assert document["matrix"]["countries"] == ["JO"]
     assert filtered.count == 0 and document["inputs"] == []
     assert document["totals"]["inputs"] == 0 and sum(document["by_type"].values()) == 0
     assert document["inputs_withheld"] is True
     assert document["matrix"]["priority_totals"]["cbrn"] is None
 
 
-def test_a_lone_small_cell_with_a_partner_in_its_region_keeps_the_region(data, hq_user):
-    document = json.loads(_download("json", hq_user, priority="ssr"))
-    _cells, total = _json_matrix(document)[PRIORITY_NAMES["ssr"]]
-    assert total == 12 and computable_cells(_json_matrix(document)) == []
+def test_a_region_filter_narrows_the_columns(data, read):
+    shown = read("json", region="east")
+    assert shown.columns == ["AM", "AZ", "BY", "GE", "MD", "UA"]
+    _assert_alike(shown, CRISIS, shown.columns)
+    assert shown.matrix[SSR] == (
+        {"AM": 0, "AZ": 0, "BY": 0, "GE": 0, "MD": 0, "UA": 3},
+        3,
+    )
+
+
+# -- partners and regions of a single country (consultations of a few countries) --------------
+
+#: A consultation about EG, TN, GE and MD.
+NARROW: Plan = {
+    # East: GE small, MD has three organisations and no empty cell beside GE: MD is hidden.
+    ("terrorism", "GE"): [1],
+    ("terrorism", "MD"): [1, 1, 1],
+    ("terrorism", "TN"): [1, 1, 1],
+    # East: GE small, MD empty and masked: nothing is hidden.
+    ("organised-crime", "GE"): [1],
+    ("organised-crime", "TN"): [1, 1, 1],
+}
+#: A consultation about EG, TN and UA: the East is one country.
+ONE_EAST: Plan = {
+    # UA small: placed in the whole Neighbourhood; EG (empty) is masked with it.
+    ("cybercrime", "UA"): [1],
+    ("cybercrime", "TN"): [1, 1, 1],
+    # UA small, no empty cell in the row: the smallest cell of the row (EG) is hidden.
+    ("csdp", "UA"): [1],
+    ("csdp", "TN"): [1, 1, 1, 1],
+    ("csdp", "EG"): [1, 1, 1],
+}
+
+
+@pytest.fixture
+def narrow(app):
+    consultation = factories.make_consultation(
+        "enp-narrow", countries=["EG", "TN", "GE", "MD"], title="Narrow"
+    )
+    _build(consultation, NARROW, tag="n")
+    consultation = factories.make_consultation(
+        "enp-one-east", countries=["EG", "TN", "UA"], title="One East"
+    )
+    _build(consultation, ONE_EAST, tag="o")
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_a_partner_is_hidden_only_without_a_masked_cell(narrow, read, fmt):
+    shown = read(fmt, consultation="enp-narrow")
+    assert shown.columns == ["EG", "TN", "GE", "MD"]  # the consultation's scope
+    terrorism = PRIORITY_NAMES["terrorism"]
+    assert shown.matrix[terrorism] == ({"EG": 0, "TN": 3, "GE": FEWER, "MD": "hidden"}, 7)
+    crime = PRIORITY_NAMES["organised-crime"]
+    assert shown.matrix[crime] == ({"EG": 0, "TN": 3, "GE": FEWER, "MD": FEWER}, 4)
+    _assert_alike(shown, crime, ["GE", "MD"])
+    assert shown.matrix[SSR] == ({"EG": 0, "TN": 0, "GE": 0, "MD": 0}, 0)
+    assert computable_cells(shown.matrix) == []
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_a_region_of_one_country_places_its_inputs_in_the_neighbourhood(narrow, read, fmt):
+    shown = read(fmt, consultation="enp-one-east")
+    assert shown.columns == ["EG", "TN", "UA"]
+    cyber = PRIORITY_NAMES["cybercrime"]
+    assert shown.matrix[cyber] == ({"EG": FEWER, "TN": 3, "UA": FEWER}, 4)
+    _assert_alike(shown, cyber, ["EG", "UA"])
+    csdp = PRIORITY_NAMES["csdp"]
+    assert shown.matrix[csdp] == ({"EG": "hidden", "TN": 4, "UA": FEWER}, 8)
+    assert computable_cells(shown.matrix) == []
+
+
+def test_partner_and_neighbourhood_placement(narrow, hq_user):
+    places = _places("json", hq_user, consultation="enp-narrow")
+    assert places["terrorism-GE-0-0"] == EAST and places["terrorism-MD-2-0"] == EAST
+    assert places["terrorism-TN-0-0"] == "Tunisia"
+    assert places["organised-crime-GE-0-0"] == EAST
+    places = _places("json", hq_user, consultation="enp-one-east")
+    assert places["cybercrime-UA-0-0"] == WIDE and places["cybercrime-TN-0-0"] == "Tunisia"
+    assert places["csdp-UA-0-0"] == WIDE and places["csdp-EG-1-0"] == WIDE
+    assert places["csdp-TN-0-0"] == "Tunisia"
+    # Without the consultation filter every country is a column; the East has six again.
+    document = json.loads(_download("json", hq_user))
+    assert document["matrix"]["countries"] == ALL_COLUMNS
     places = {i["title"]: i["countries"] for i in document["inputs"]}
-    assert places["ssr-LB-0-0"] == SOUTH and places["ssr-UA-0-0"] == "Ukraine"
+    assert places["cybercrime-UA-0-0"] == EAST and places["csdp-EG-1-0"] == "Egypt"
+
+
+def test_a_scope_narrowed_after_inputs_were_sent_falls_back_to_every_country(narrow, hq_user):
+    from sqlalchemy import select
+
+    from consult.extensions import db
+    from consult.submissions.models import Consultation
+
+    consultation = db.session.scalar(select(Consultation).where(Consultation.slug == "enp-narrow"))
+    consultation.countries = [c for c in consultation.countries if c.code != "MD"]
+    db.session.commit()
+    document = json.loads(_download("json", hq_user, consultation="enp-narrow"))
+    assert document["matrix"]["countries"] == ALL_COLUMNS  # no count is dropped
+
+
+def test_external_country_count_names_only_visible_countries(data, hq_user):
+    """The "Countries" figure must not betray a country whose only cells are masked."""
+    external = json.loads(_download("json", hq_user, audience="external"))
+    internal = json.loads(_download("json", hq_user, audience="internal"))
+    visible = {
+        cell["country"]
+        for cell in external["matrix"]["cells"]
+        if isinstance(cell["inputs"], int) and cell["inputs"] > 0
+    }
+    assert external["totals"]["countries"] == len(visible)
+    assert internal["totals"]["countries"] > external["totals"]["countries"]
+    page = _download("html", hq_user, audience="external").decode()
+    assert f"about {len(visible)} countries" in page

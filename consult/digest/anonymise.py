@@ -12,10 +12,13 @@
     with fewer than k organisations is placed at region level ("a CSO in the
     Eastern Neighbourhood") and the cell shows "fewer than k" (primary
     suppression);
-  - no small cell can be worked out by subtraction: further cells are hidden
-    (complementary suppression, see :func:`suppress`), their inputs are
-    placed at region level too, and a priority whose lone small cell cannot
-    be covered has its total hidden;
+  - neither the matrix's columns nor its zeros point at a small cell: the
+    columns are every country in the digest's scope, and the empty cells of
+    a region holding a small cell read "fewer than k" too (masked zeros);
+  - no small cell can be worked out by subtraction: where masked zeros are
+    not enough, further cells are hidden (complementary suppression, see
+    :func:`suppress`), their inputs are placed at region level too, and a
+    priority whose lone small cell cannot be covered has its total hidden;
   - inputs are identified by a keyed reference, not by their database id.
 """
 
@@ -24,7 +27,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
@@ -49,24 +52,33 @@ class Suppression:
     """Which counts of an external digest are not shown, and what follows for its inputs.
 
     * ``primary``: cells with fewer than k organisations ("fewer than k");
+    * ``masked``: empty cells shown as "fewer than k" too (0 is fewer than k), so
+      that a small cell is never the only non-zero cell of its region in its row;
     * ``secondary``: cells hidden so that no primary cell can be worked out
       by subtraction ("hidden"; they may hold any number);
-    * ``hidden_totals``: priorities whose total is hidden because their only
-      non-zero cell (in the filtered country or region) is small; with a
-      country filter their inputs are left out, as the filter names the country;
+    * ``hidden_totals``: priorities whose total is hidden because the row holds a
+      single suppressed cell and nothing to hide with it (one country in the
+      matrix); with a country filter their inputs are left out, as the filter
+      names the country;
     * ``wide``: priorities whose region-level inputs are placed in the whole
-      European Neighbourhood, because one region of the row holds a single
-      suppressed cell, so the region's name would point at its country.
+      European Neighbourhood, because a region with a single country in the
+      matrix holds a small cell of the row, so the region's name would name it.
     """
 
     primary: frozenset[CellKey] = frozenset()
+    masked: frozenset[CellKey] = frozenset()
     secondary: frozenset[CellKey] = frozenset()
     hidden_totals: frozenset[str] = frozenset()
     wide: frozenset[str] = frozenset()
 
     @property
+    def fewer(self) -> frozenset[CellKey]:
+        """The cells that read "fewer than k": small ones and masked empty ones."""
+        return self.primary | self.masked
+
+    @property
     def cells(self) -> frozenset[CellKey]:
-        return self.primary | self.secondary
+        return self.primary | self.masked | self.secondary
 
 
 def _smallest(candidates: list[CellKey], cells: Mapping[CellKey, Cell]) -> CellKey:
@@ -78,9 +90,13 @@ def suppress(
     cells: Mapping[CellKey, Cell],
     k: int,
     area: Callable[[str], str],
-    in_scope: Callable[[str], bool],
+    columns: Sequence[str],
 ) -> Suppression:
-    """Primary and complementary (secondary) suppression of the priority x country matrix.
+    """Primary and complementary suppression of the priority x country matrix.
+
+    ``columns`` are the countries the matrix shows, fixed by the digest's
+    scope (not by the data), so that a column never exists because of one
+    small cell. A row's total counts only these countries.
 
     What a reader of an external digest can add up, for each priority row:
     the row's total (printed, and again by counting the listed inputs of the
@@ -89,48 +105,55 @@ def suppress(
     row in that region). No column or region total is printed, and counting
     the inputs that name a country gives only visible cells, as those of
     suppressed cells are placed at region level. So the lines to protect are,
-    per row, the row and the row within each region (``area`` of a country:
-    the name its inputs are placed under); rows share no line.
+    per row, the row within each region (``area`` of a country: the name its
+    inputs are placed under) and the row; rows share no line.
 
-    ``in_scope`` tells the countries the row total counts: with a country or
-    region filter the total counts the inputs about that country or region,
-    not the other countries their multi-country inputs bring into the matrix.
+    Rule, per row:
 
-    Rule, per row, repeated until nothing changes: a line that holds exactly
-    one suppressed cell gets a partner, the smallest non-zero visible cell of
-    the same region first, then of the row. A region holding a single
-    non-zero cell, a small one, cannot be covered: the row's region-level
-    inputs are then placed in the whole Neighbourhood (``wide``) and only the
-    row needs a partner. A row whose only non-zero cell is small gets its
-    total hidden.
+    1. Masked zeros: in a region of the row that holds a small cell, every
+       empty cell reads "fewer than k" too, so the small cell is one of
+       several identical cells (a visible 0 would rule its country out).
+    2. A region with a single country in the matrix cannot hide its small
+       cell among others: the row's region-level inputs are then placed in the
+       whole Neighbourhood (``wide``), the row is one region, and every empty
+       cell of the row is masked.
+    3. Partners, repeated until nothing changes: a line (a region of the row,
+       then the row) that holds exactly one suppressed cell, small or masked,
+       gets a partner: the smallest non-zero visible cell of the same region
+       first, then of the row. With masked zeros this happens only where every
+       other country of the region has at least k organisations.
+    4. A row still holding a single suppressed cell gets its total hidden.
     """
     primary = frozenset(key for key, cell in cells.items() if cell.organisations < k)
-    rows: dict[str, list[CellKey]] = {}
-    for key, cell in sorted(cells.items()):
-        if cell.inputs > 0 and in_scope(key[1]):
-            rows.setdefault(key[0], []).append(key)
-    suppressed = set(primary)
+    regions: dict[str, list[str]] = {}
+    for code in columns:
+        regions.setdefault(area(code), []).append(code)
+    suppressed: set[CellKey] = set(primary)
+    masked: set[CellKey] = set()
     hidden: set[str] = set()
     wide: set[str] = set()
-    for priority, line in rows.items():
-        regions: dict[str, list[CellKey]] = {}
-        for key in line:
-            regions.setdefault(area(key[1]), []).append(key)
-        # A region whose only non-zero cell is suppressed: its name would point at it.
-        lonely = any(len(part) == 1 and part[0] in suppressed for part in regions.values())
-        if lonely and len(line) > 1:
+    for priority in sorted({p for p, code in primary if code in columns}):
+        row = [(priority, code) for code in columns]
+        groups = [[(priority, code) for code in codes] for codes in regions.values()]
+        if len(row) > 1 and any(len(g) == 1 and g[0] in primary for g in groups):
             wide.add(priority)
-        lines = [line] if lonely else [*regions.values(), line]
+            groups = [row]
+        for group in groups:
+            if any(key in primary for key in group):
+                masked.update(key for key in group if key not in cells)
+        suppressed |= masked
+        lines = groups if len(groups) == 1 else [*groups, row]
         changed = True
         while changed:
             changed = False
-            for part in lines:
-                changed |= _cover(part, suppressed, cells, area)
-        if sum(key in suppressed for key in line) == 1:
+            for line in lines:
+                changed |= _cover(line, suppressed, cells, area)
+        if sum(key in suppressed for key in row) == 1:
             hidden.add(priority)
     return Suppression(
         primary=primary,
-        secondary=frozenset(suppressed - primary),
+        masked=frozenset(masked),
+        secondary=frozenset(suppressed - primary - masked),
         hidden_totals=frozenset(hidden),
         wide=frozenset(wide),
     )
@@ -144,13 +167,13 @@ def _cover(
 ) -> bool:
     """Hide a partner if ``line`` holds exactly one suppressed cell; whether one was hidden.
 
-    The partner is the smallest visible cell of the line in the suppressed
-    cell's region if there is one, else the smallest of the line.
+    The partner is the smallest non-zero visible cell of the line in the
+    suppressed cell's region if there is one, else the smallest of the line.
     """
     alone = [key for key in line if key in suppressed]
     if len(alone) != 1:
         return False
-    candidates = [key for key in line if key not in suppressed]
+    candidates = [key for key in line if key not in suppressed and key in cells]
     if not candidates:
         return False
     same_region = [key for key in candidates if area(key[1]) == area(alone[0][1])]
@@ -166,8 +189,9 @@ class Anonymiser:
     aggregates: Aggregates
     known: list[str] = field(default_factory=list)
     secret: bytes = b""
-    #: Country codes the filters are about (a country, or a region's countries); None: all.
-    scope: frozenset[str] | None = None
+    #: The countries the matrix shows, in order (see ``suppress``); external digests
+    #: fix them by the digest's scope, so that a column never points at a small cell.
+    columns: tuple[str, ...] = ()
     #: Leave out the inputs of a priority whose total is hidden. Set with a country
     #: filter: "a CSO in the Eastern Neighbourhood" would still say the filtered country.
     withhold_hidden_totals: bool = False
@@ -175,23 +199,19 @@ class Anonymiser:
     def __post_init__(self) -> None:
         self._known_lower = sorted({k.strip().lower() for k in self.known if k and k.strip()})
         self.suppression = (
-            suppress(self.aggregates.cells, self.k, self.area, self.in_scope)
+            suppress(self.aggregates.cells, self.k, self.area, self.columns)
             if self.external
             else Suppression()
         )
-        self.small_cells: frozenset[CellKey] = self.suppression.primary
 
     # -- cells ---------------------------------------------------------------
     def area(self, code: str) -> str:
         """The region a country's inputs are placed under at region level."""
         return self.neighbourhoods([code])[0]
 
-    def in_scope(self, code: str) -> bool:
-        return self.scope is None or code in self.scope
-
-    def is_small(self, priority: str | None, country: str) -> bool:
-        """Whether the cell has fewer than k organisations (primary suppression)."""
-        return (priority or "", country) in self.suppression.primary
+    def reads_fewer(self, priority: str | None, country: str) -> bool:
+        """Whether the cell reads "fewer than k": a small cell, or an empty one masked."""
+        return (priority or "", country) in self.suppression.fewer
 
     def is_hidden(self, priority: str | None, country: str) -> bool:
         """Whether the cell is hidden to protect a small one (secondary suppression)."""

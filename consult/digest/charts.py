@@ -33,6 +33,8 @@ FONT_FAMILY = "DejaVu Sans, Arial, Helvetica, sans-serif"
 # The same five blues as the heat-0..heat-4 classes of the page.
 HEAT_COLOURS = ["#ffffff", "#e6eefb", "#c3d5f4", "#94b4ea", "#5f8ddc"]
 BAR_COLOUR = "#003399"
+#: Behind the text of a hatched (suppressed) cell.
+LABEL_GROUND = {"boxstyle": "square,pad=0.15", "facecolor": "#ffffff", "edgecolor": "none"}
 
 
 def _wrapped(name: str, width: int = 32) -> str:
@@ -41,10 +43,16 @@ def _wrapped(name: str, width: int = 32) -> str:
 
 
 def heatmap_figure(matrix: Matrix) -> Figure:
-    """The priority x country matrix; suppressed cells are hatched and say "< k"."""
+    """The priority x country matrix; suppressed cells are hatched and say what the table says.
+
+    A compact matrix (many countries) names its columns by ISO code, as its
+    table does, so that 16 countries fit a page at a readable size.
+    """
     n_rows = max(1, len(matrix.rows))
     n_cols = max(1, len(matrix.countries))
-    fig = Figure(figsize=(max(6.0, 3.2 + 0.62 * n_cols), 1.2 + 0.55 * n_rows), dpi=100)
+    compact = matrix.compact
+    width = 2.6 + 0.33 * n_cols if compact else 3.2 + 0.62 * n_cols
+    fig = Figure(figsize=(max(6.0, width), 1.2 + 0.55 * n_rows), dpi=100)
     ax = fig.add_subplot()
     shown = [c.count for row in matrix.rows for c in row.cells if c.count]
     highest = max(shown, default=0)
@@ -65,21 +73,36 @@ def heatmap_figure(matrix: Matrix) -> Figure:
     )
     for i, row in enumerate(matrix.rows):
         for j, cell in enumerate(row.cells):
+            colour = "#ffffff" if cell.heat.startswith("heat-4") else "#1b1f24"
             if cell.suppressed:
                 ax.add_patch(
                     Rectangle(
                         (j - 0.5, i - 0.5), 1, 1, fill=False, hatch="///", edgecolor="#8a929e"
                     )
                 )
-                text, colour = f"<{matrix.k}", "#1b1f24"
-            else:
-                text = str(cell.count)
-                colour = "#ffffff" if cell.heat.startswith("heat-4") else "#1b1f24"
-            ax.text(j, i, text, ha="center", va="center", fontsize=8, color=colour)
+            # The cell's own words ("<3", "hidden", its number), as in the table; on a
+            # white ground over the hatching, so that they stay readable.
+            ax.text(
+                j,
+                i,
+                matrix.short_text(cell),
+                ha="center",
+                va="center",
+                fontsize=7 if compact else 8,
+                color=colour,
+                bbox=LABEL_GROUND if cell.suppressed else None,
+            )
     ax.set_xticks(range(len(matrix.countries)))
-    ax.set_xticklabels([name for _c, name in matrix.countries], rotation=45, ha="right", fontsize=8)
+    if compact:
+        ax.set_xticklabels([code for code, _name in matrix.countries], fontsize=8)
+    else:
+        ax.set_xticklabels(
+            [name for _c, name in matrix.countries], rotation=45, ha="right", fontsize=8
+        )
     ax.set_yticks(range(len(matrix.rows)))
-    ax.set_yticklabels([_wrapped(row.name) for row in matrix.rows], fontsize=8)
+    ax.set_yticklabels(
+        [_wrapped(row.name, 26 if compact else 32) for row in matrix.rows], fontsize=8
+    )
     ax.set_xticks([x - 0.5 for x in range(1, n_cols)], minor=True)
     ax.set_yticks([y - 0.5 for y in range(1, n_rows)], minor=True)
     ax.grid(which="minor", color="#d6dae0", linewidth=0.8)

@@ -30,7 +30,7 @@ from consult.digest.filters import (
 from consult.digest.query import Aggregates, InputRow, Reference, aggregate, iter_batches
 from consult.extensions import db
 from consult.identifiers import known_identifiers
-from consult.submissions.models import Consultation
+from consult.submissions.models import Consultation, consultation_countries
 from consult.submissions.states import Attribution
 from consult.timeutil import utcnow
 
@@ -123,6 +123,12 @@ class ConsultationInfo:
 
 @dataclass
 class MatrixCell:
+    """A cell as every format shows it.
+
+    A masked empty cell and a small cell are built alike ("fewer than k"):
+    nothing here, and so nothing in any format, tells them apart.
+    """
+
     count: int | None  # None when suppressed
     organisations: int
     heat: str
@@ -136,7 +142,7 @@ class MatrixCell:
 
     @property
     def small(self) -> bool:
-        """Fewer than k organisations (primary suppression)."""
+        """Reads "fewer than k": fewer than k organisations, perhaps none."""
         return self.suppressed and not self.hidden
 
 
@@ -156,12 +162,22 @@ class MatrixRow:
         return _("hidden") if self.total is None else str(self.total)
 
 
+#: Above this many countries a matrix is compact: its tables head their columns with
+#: ISO codes and write "<k" for "fewer than k", and its chart names columns by code.
+NAMED_COLUMNS_MAX = 8
+
+
 @dataclass
 class Matrix:
     countries: list[tuple[str, str]]
     rows: list[MatrixRow]
     k: int
     external: bool
+
+    @property
+    def compact(self) -> bool:
+        """Whether the matrix is too wide for words in its cells (16 countries fit)."""
+        return len(self.countries) > NAMED_COLUMNS_MAX
 
     @property
     def has_suppressed(self) -> bool:
@@ -179,11 +195,19 @@ class Matrix:
     def legend(self) -> list[str]:
         """What the suppressed cells and totals mean, one sentence each (no colour needed)."""
         notes = []
-        if self.has_small:
+        if self.has_small and self.compact:
             notes.append(
                 _(
-                    "\u201cFewer than %(k)d\u201d: fewer than %(k)d organisations stand behind "
-                    "the cell, so its inputs are reported at region level.",
+                    "\u201c<%(k)d\u201d, fewer than %(k)d: fewer than %(k)d organisations, "
+                    "perhaps none, stand behind the cell; its inputs are reported at region level.",
+                    k=self.k,
+                )
+            )
+        elif self.has_small:
+            notes.append(
+                _(
+                    "\u201cFewer than %(k)d\u201d: fewer than %(k)d organisations, perhaps none, "
+                    "stand behind the cell; its inputs are reported at region level.",
                     k=self.k,
                 )
             )
@@ -198,11 +222,16 @@ class Matrix:
         if any(row.total_hidden for row in self.rows):
             notes.append(
                 _(
-                    "A hidden total: all inputs of that priority come from one small group, "
-                    "so the total would give its number."
+                    "A hidden total: all inputs of that priority come from one small group "
+                    "in a single country, so the total would give its number."
                 )
             )
         return notes
+
+    @property
+    def empty(self) -> bool:
+        """Whether no cell holds or may hold an input (nothing to draw)."""
+        return all(cell.count == 0 for row in self.rows for cell in row.cells)
 
     def short_text(self, cell: MatrixCell) -> str:
         """A cell's text where space is short (compact tables, charts)."""
@@ -233,6 +262,9 @@ class Digest:
     #: whose cell of that country is small ("a CSO in the region" would still say the
     #: country). ``aggregates`` is counted without them, so no count includes them.
     withheld: int = 0
+    #: The matrix's columns, in order: for an external digest every country of its
+    #: scope (see :func:`matrix_columns`); None: the countries that have inputs.
+    columns: tuple[str, ...] | None = None
 
     # -- counts ------------------------------------------------------------------
     def _withheld(self, priority: str | None) -> bool:
@@ -243,6 +275,28 @@ class Digest:
         return self.aggregates.inputs
 
     @property
+    def countries_count(self) -> int:
+        """How many countries the digest is about, as far as it may say.
+
+        External digests count only the countries they name: those with a
+        visible cell. Counting the countries of suppressed cells too would let a
+        reader compare the figure with the visible columns and find the country
+        behind a masked cell.
+        """
+        if not self.filters.external:
+            return self.aggregates.countries
+        anon = self.anonymiser
+        return len(
+            {
+                code
+                for (priority, code), cell in self.aggregates.cells.items()
+                if cell.inputs
+                and not anon.is_suppressed(priority, code)
+                and (self.columns is None or code in self.columns)
+            }
+        )
+
+    @property
     def audience_label(self) -> str:
         if self.filters.external:
             return _("External: may be shared outside the EU institutions")
@@ -251,25 +305,22 @@ class Digest:
     def matrix(self) -> Matrix:
         ref = self.reference
         agg = self.aggregates
-        codes = {code for _p, code in agg.cells}
-        region_order = list(ref.regions)
-        countries = sorted(
-            ((c, ref.countries.get(c, (c, ""))[0]) for c in codes),
-            key=lambda item: (
-                region_order.index(ref.countries.get(item[0], ("", ""))[1])
-                if ref.countries.get(item[0], ("", ""))[1] in region_order
-                else 99,
-                item[1],
-            ),
-        )
+        codes = self.columns
+        if codes is None:
+            codes = tuple(order_countries({code for _p, code in agg.cells}, ref))
+        countries = [(code, ref.countries.get(code, (code, ""))[0]) for code in codes]
         anon = self.anonymiser
-        shown = [cell.inputs for key, cell in agg.cells.items() if not anon.is_suppressed(*key)]
+        shown = [
+            cell.inputs
+            for (priority, code), cell in agg.cells.items()
+            if code in codes and not anon.is_suppressed(priority, code)
+        ]
         highest = max(shown, default=0)
         rows = []
         for slug, name in ref.priorities.items():
             if self.filters.priority and slug != self.filters.priority:
                 continue
-            cells = [self._matrix_cell(slug, code, highest) for code, _name in countries]
+            cells = [self._matrix_cell(slug, code, highest) for code in codes]
             total = agg.by_priority.get(slug)
             rows.append(
                 MatrixRow(
@@ -282,13 +333,14 @@ class Digest:
         return Matrix(countries, rows, self.k, self.filters.external)
 
     def _matrix_cell(self, priority: str, code: str, highest: int) -> MatrixCell:
-        cell = self.aggregates.cells.get((priority, code))
-        if cell is None:
-            return MatrixCell(0, 0, "heat-0", "0")
-        if self.anonymiser.is_small(priority, code):
+        if self.anonymiser.reads_fewer(priority, code):
+            # Small or masked empty: the same cell either way.
             return MatrixCell(None, 0, "heat-0 heat-suppressed", _("fewer than %(k)d", k=self.k))
         if self.anonymiser.is_hidden(priority, code):
             return MatrixCell(None, 0, "heat-0 heat-suppressed", _("hidden"), hidden=True)
+        cell = self.aggregates.cells.get((priority, code))
+        if cell is None:
+            return MatrixCell(0, 0, "heat-0", "0")
         return MatrixCell(
             cell.inputs, cell.organisations, heat_class(cell.inputs, highest), str(cell.inputs)
         )
@@ -386,17 +438,53 @@ class Digest:
             yield from batch
 
 
-def _scope(filters: DigestFilters, reference: Reference) -> frozenset[str] | None:
-    """The countries a priority's total counts: the filtered country or region, or all."""
-    if filters.country:
-        return frozenset({filters.country})
-    if filters.region:
-        return frozenset(
+def order_countries(codes: Iterable[str], reference: Reference) -> list[str]:
+    """Country codes by region (in the regions' order), then by name."""
+    regions = list(reference.regions)
+
+    def key(code: str) -> tuple[int, str]:
+        name, region = reference.countries.get(code, (code, ""))
+        return (regions.index(region) if region in regions else len(regions), name)
+
+    return sorted(codes, key=key)
+
+
+def matrix_columns(
+    filters: DigestFilters, reference: Reference, aggregates: Aggregates
+) -> tuple[str, ...]:
+    """The columns of an external matrix: every country of the digest's scope.
+
+    They must not depend on the inputs, or a column that exists because of one
+    small cell would name its country. The scope is the consultation's
+    countries with a consultation filter, else every reference country (the
+    union of the consultations' scopes would still depend on which of them
+    have inputs), narrowed by the country or region filter. A consultation
+    whose scope was narrowed after inputs about a removed country were sent
+    falls back to every reference country, so that no count is dropped.
+    """
+
+    def narrowed(codes: Iterable[str]) -> set[str]:
+        return {
             code
-            for code, (_name, region) in reference.countries.items()
-            if region == filters.region
-        )
-    return None
+            for code in codes
+            if code in reference.countries
+            and (not filters.region or reference.countries[code][1] == filters.region)
+            and (not filters.country or code == filters.country)
+        }
+
+    everywhere = narrowed(reference.countries)
+    codes = everywhere
+    if filters.consultation:
+        scope = db.session.scalars(
+            select(consultation_countries.c.country_code)
+            .join(Consultation, Consultation.id == consultation_countries.c.consultation_id)
+            .where(Consultation.slug == filters.consultation)
+        ).all()
+        if scope:
+            codes = narrowed(scope)
+            if any(code in everywhere and code not in codes for _p, code in aggregates.cells):
+                codes = everywhere
+    return tuple(order_countries(codes, reference))
 
 
 def build_digest(filters: DigestFilters) -> Digest:
@@ -410,6 +498,7 @@ def build_digest(filters: DigestFilters) -> Digest:
     reference = Reference.load()
     aggregates = aggregate(filters)
     k = int(current_app.config.get("DIGEST_MIN_GROUP_SIZE", 3))
+    columns = matrix_columns(filters, reference, aggregates) if filters.external else None
     anonymiser = Anonymiser(
         external=filters.external,
         k=k,
@@ -417,8 +506,9 @@ def build_digest(filters: DigestFilters) -> Digest:
         aggregates=aggregates,
         known=known_identifiers() if filters.external else [],
         secret=str(current_app.config["SECRET_KEY"]).encode(),
-        scope=_scope(filters, reference),
-        withhold_hidden_totals=bool(filters.country),
+        columns=columns or (),
+        # The filter, or a scope of one country, names the country of every input.
+        withhold_hidden_totals=bool(filters.country) or len(columns or ()) == 1,
     )
     published = aggregates
     left_out = anonymiser.withheld_priorities
@@ -444,6 +534,7 @@ def build_digest(filters: DigestFilters) -> Digest:
         consultation=consultation,
         k=k,
         withheld=aggregates.inputs - published.inputs,
+        columns=columns,
     )
 
 

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from flask import current_app, has_request_context, render_template
 
 from consult.digest import charts
-from consult.digest.exports.report import build_report, report_charts
+from consult.digest.exports.report import build_report
 
 if TYPE_CHECKING:
     from consult.digest.services import Digest
@@ -21,7 +21,7 @@ def stylesheet_text() -> str:
 
 
 def render(digest: Digest, *, standalone: bool = False) -> str:
-    figures = report_charts(digest)
+    figures = charts.digest_charts(digest)
     return render_template(
         "digest/report.html",
         digest=digest,

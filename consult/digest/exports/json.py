@@ -34,7 +34,7 @@ def head(digest: Digest) -> dict[str, Any]:
         "totals": {
             "inputs": digest.count,
             "organisations": agg.organisations,
-            "countries": agg.countries,
+            "countries": digest.countries_count,
             "recommendations": agg.recommendations,
         },
         "matrix": {

@@ -14,12 +14,8 @@ from typing import TYPE_CHECKING
 
 from flask_babel import gettext as _
 
-from consult.digest import charts
-
 if TYPE_CHECKING:
-    from matplotlib.figure import Figure
-
-    from consult.digest.services import Digest, DigestInput, Matrix
+    from consult.digest.services import Digest, DigestInput
 
 ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"]
 
@@ -160,7 +156,7 @@ def build_report(digest: Digest) -> Report:
             "institutions.",
             inputs=digest.count,
             orgs=agg.organisations,
-            countries=agg.countries,
+            countries=digest.countries_count,
         ),
         _("The consultation took place under the Chatham House Rule."),
     ]
@@ -193,9 +189,10 @@ def build_report(digest: Digest) -> Report:
     if digest.filters.external and matrix.has_small:
         overview.append(
             _(
-                "Cells marked \u201cfewer than %(k)d\u201d stand for fewer than %(k)d "
-                "organisations; to keep them anonymous, their inputs are reported at "
-                "region level.",
+                "Cells marked \u201c%(mark)s\u201d stand for fewer than %(k)d "
+                "organisations, perhaps none; to keep them anonymous, their inputs are "
+                "reported at region level.",
+                mark=f"<{digest.k}" if matrix.compact else _("fewer than %(k)d", k=digest.k),
                 k=digest.k,
             )
         )
@@ -244,12 +241,16 @@ def build_report(digest: Digest) -> Report:
                 k=digest.k,
             ),
             _(
-                "So that such a group cannot be worked out from the totals, at least one "
-                "more cell of the same priority is hidden, preferably in the same region, "
-                "and its inputs are attributed at region level as well. Where a region "
-                "holds only one such cell of a priority, the inputs of that priority are "
-                "attributed to a CSO in the European Neighbourhood; where a priority has no "
-                "other cell to hide, its total is hidden and its inputs are left out."
+                "The matrix shows every country the report covers, whether or not it has "
+                "inputs. So that a small group cannot be told from the empty cells around "
+                "it, every empty cell of its priority in its region also reads "
+                "\u201cfewer than %(k)d\u201d. Where every other country of the region "
+                "has at least %(k)d organisations, one of them is hidden as well, and its "
+                "inputs are attributed at region level too. Where a region holds a single "
+                "country of the report, the inputs of that priority are attributed to a CSO "
+                "in the European Neighbourhood; where a priority has no other cell to hide, "
+                "its total is hidden and its inputs are left out.",
+                k=digest.k,
             ),
         ]
     else:
@@ -283,28 +284,3 @@ def build_report(digest: Digest) -> Report:
             CHATHAM_HOUSE_RULE,
         ],
     )
-
-
-def heatmap(matrix: Matrix) -> Figure:
-    """The matrix chart, with hidden cells labelled "hidden" rather than "< k".
-
-    ``charts.heatmap_figure`` writes "< k" in every suppressed cell; a hidden
-    cell may hold more, so its label is corrected here.
-    """
-    figure = charts.heatmap_figure(matrix)
-    for axes in figure.axes:
-        for text in axes.texts:
-            x, y = text.get_position()
-            row, column = round(y), round(x)
-            if 0 <= row < len(matrix.rows) and 0 <= column < len(matrix.rows[row].cells):
-                if matrix.rows[row].cells[column].hidden:
-                    text.set_text(_("hidden"))
-    return figure
-
-
-def report_charts(digest: Digest) -> dict[str, Figure]:
-    """The report's figures: the matrix (see :func:`heatmap`) and the types."""
-    return {
-        "heatmap": heatmap(digest.matrix()),
-        "types": charts.type_figure(digest.type_counts()),
-    }
