@@ -569,4 +569,4 @@ def test_external_country_count_names_only_visible_countries(data, hq_user):
     assert external["totals"]["countries"] == len(visible)
     assert internal["totals"]["countries"] > external["totals"]["countries"]
     page = _download("html", hq_user, audience="external").decode()
-    assert f"about {len(visible)} countries" in page
+    assert f"It names {len(visible)} countries" in page

@@ -113,6 +113,35 @@ def _sections(digest: Digest) -> list[Section]:
     return ordered
 
 
+def _summary_sentence(digest: Digest) -> str:
+    """What the report sums up; externally, only the countries it names are counted."""
+    if digest.filters.external:
+        return _(
+            "This report is a summary of the %(inputs)d inputs forwarded to headquarters "
+            "from %(orgs)d organisations that match the filters listed below. It names "
+            "%(countries)d countries; inputs from fewer than %(k)d organisations in a country "
+            "are reported by region. The views expressed may not be attributed to any "
+            "participating individual or organisation, unless the organisation chose to be "
+            "named, nor do they necessarily represent the views of all contributors or of the "
+            "EU institutions.",
+            inputs=digest.count,
+            orgs=digest.aggregates.organisations,
+            countries=digest.countries_count,
+            k=digest.k,
+        )
+    return _(
+        "This report is a summary of the %(inputs)d inputs forwarded to headquarters "
+        "from %(orgs)d organisations about %(countries)d countries that match the filters "
+        "listed below. The views expressed may not be attributed to any participating "
+        "individual or organisation, unless the organisation chose to be named, nor do "
+        "they necessarily represent the views of all contributors or of the EU "
+        "institutions.",
+        inputs=digest.count,
+        orgs=digest.aggregates.organisations,
+        countries=digest.countries_count,
+    )
+
+
 def build_report(digest: Digest) -> Report:
     agg = digest.aggregates
     consultation = digest.consultation
@@ -147,17 +176,7 @@ def build_report(digest: Digest) -> Report:
             "headquarters; inputs from countries without a reachable Delegation, or from "
             "organisations at risk, went to headquarters directly."
         ),
-        _(
-            "This report is a summary of the %(inputs)d inputs forwarded to headquarters "
-            "from %(orgs)d organisations about %(countries)d countries that match the filters "
-            "listed below. The views expressed may not be attributed to any participating "
-            "individual or organisation, unless the organisation chose to be named, nor do "
-            "they necessarily represent the views of all contributors or of the EU "
-            "institutions.",
-            inputs=digest.count,
-            orgs=agg.organisations,
-            countries=digest.countries_count,
-        ),
+        _summary_sentence(digest),
         _("The consultation took place under the Chatham House Rule."),
     ]
     top_priorities = sorted(
