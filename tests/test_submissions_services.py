@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from consult.extensions import db
-from consult.submissions import services
+from consult.submissions import drafts, services
 from consult.submissions.models import Input
 from consult.submissions.services import InputData, SubmissionError
 from consult.submissions.states import RoutedTo, Status
@@ -53,14 +53,14 @@ def test_a_repeated_key_returns_the_first_input(consultation, cso_user):
 def test_a_lost_race_on_the_key_returns_the_winner(consultation, cso_user, monkeypatch):
     winner = services.submit_input(cso_user, complete(consultation), idempotency_key="r" * 20)
     db.session.commit()
-    real = services._by_key
+    real = drafts.input_by_key
     calls = []
 
     def not_yet_seen(key):  # the other request commits between check and insert
         calls.append(key)
         return None if len(calls) == 1 else real(key)
 
-    monkeypatch.setattr(services, "_by_key", not_yet_seen)
+    monkeypatch.setattr(drafts, "input_by_key", not_yet_seen)
     result = services.submit_input(cso_user, complete(consultation), idempotency_key="r" * 20)
     db.session.commit()
     assert result.id == winner.id

@@ -1,0 +1,84 @@
+"""The consultation form, with one textarea of guiding questions per priority."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateTimeLocalField, Field, StringField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+
+from consult.admin.forms.fields import MultiCheckboxField, country_choices, with_fields
+
+DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
+
+
+def question_field_name(priority_slug: str) -> str:
+    return "questions__" + priority_slug.replace("-", "_")
+
+
+class ConsultationBaseForm(FlaskForm):
+    slug = StringField(
+        _l("Slug"),
+        description=_l(
+            "Lower-case letters, digits and hyphens, at most 80 characters; used in links."
+        ),
+        validators=[DataRequired(_l("Give the consultation a slug.")), Length(max=80)],
+    )
+    title = StringField(
+        _l("Title"),
+        description=_l("At most 200 characters."),
+        validators=[DataRequired(_l("Give the consultation a title.")), Length(max=200)],
+    )
+    description = TextAreaField(
+        _l("Description"),
+        description=_l("What the consultation is about; at most 10,000 characters."),
+        validators=[Optional(), Length(max=10_000)],
+    )
+    opens_at = DateTimeLocalField(
+        _l("Opens at (UTC)"),
+        format=DATETIME_FORMATS,
+        description=_l("Date and time in UTC, e.g. 2026-03-01T09:00."),
+        invalid_value_message=_l("Give a date and time like 2026-03-01T09:00."),
+        validators=[InputRequired(_l("Give the opening date and time."))],
+    )
+    closes_at = DateTimeLocalField(
+        _l("Closes at (UTC)"),
+        format=DATETIME_FORMATS,
+        description=_l("Date and time in UTC, after the opening."),
+        invalid_value_message=_l("Give a date and time like 2026-04-30T17:00."),
+        validators=[InputRequired(_l("Give the closing date and time."))],
+    )
+    countries = MultiCheckboxField(
+        _l("Countries in scope"),
+        validators=[DataRequired(_l("Choose at least one country in scope."))],
+    )
+    submit = SubmitField(_l("Save consultation"))
+
+    question_fields: list[tuple[Any, Field]]
+
+    def validate_closes_at(self, field: Field) -> None:
+        if self.opens_at.data and field.data and field.data <= self.opens_at.data:
+            raise ValidationError(_l("The consultation must close after it opens."))
+
+
+def consultation_form(priorities: list[Any], **kwargs: Any) -> ConsultationBaseForm:
+    """The consultation form with one textarea of guiding questions per priority."""
+
+    form_class = with_fields(
+        "ConsultationForm",
+        ConsultationBaseForm,
+        {
+            question_field_name(priority.slug): TextAreaField(
+                priority.name,
+                description=_l("One question per line; leave empty for none."),
+                validators=[Optional(), Length(max=10_000)],
+            )
+            for priority in priorities
+        },
+    )
+    form = form_class(**kwargs)
+    form.countries.choices = country_choices()
+    form.question_fields = [(p, form[question_field_name(p.slug)]) for p in priorities]
+    return form

@@ -1,0 +1,101 @@
+"""Revising an input a moderator returned: the returned version is kept, the new one sent."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import gettext as _
+
+from consult.audit.services import record
+from consult.extensions import db
+from consult.review.models import EventKind
+from consult.submissions.input_data import InputData, apply_data
+from consult.submissions.models import Input, InputRevision
+from consult.submissions.routing import route_input
+from consult.submissions.rules import (
+    SubmissionError,
+    fail_if_errors,
+    require_cso,
+    require_own,
+    require_verified,
+)
+from consult.submissions.states import Status
+from consult.submissions.submitting import keep_ip
+from consult.submissions.timeline import record_event
+from consult.submissions.validation import validate
+from consult.timeutil import utcnow
+
+
+def snapshot(item: Input) -> dict[str, Any]:
+    """The input as it stands, as plain JSON (kept when a revision replaces it)."""
+    return {
+        "title": item.title,
+        "body": item.body,
+        "reviewed_title": item.reviewed_title,
+        "reviewed_body": item.reviewed_body,
+        "priority": item.priority_slug,
+        "countries": item.country_codes,
+        "level": item.level_slug,
+        "type": item.type_slug,
+        "themes": [t.slug for t in item.themes],
+        "language": item.language,
+        "attribution": item.attribution,
+        "is_hq_direct": item.is_hq_direct,
+        "recommendations": [
+            {"addressee": r.addressee_slug, "text": r.text, "reviewed_text": r.reviewed_text}
+            for r in item.recommendations
+        ],
+        "attachments": [{"id": str(a.id), "filename": a.filename} for a in item.attachments],
+        "routed_to": item.routed_to,
+        "delegation": item.delegation_slug,
+        "submitted_at": item.submitted_at.isoformat() if item.submitted_at else None,
+        "revision": item.revision,
+    }
+
+
+def returned_version(item: Input) -> InputRevision:
+    """The kept snapshot of the version a moderator returned, made now if not yet.
+
+    Usually made at resubmission; removing a file from the returned input makes
+    it earlier, so that the snapshot shows the version the moderator saw.
+    """
+    number = max(item.revision, 1)
+    for revision in item.revisions:
+        if revision.number == number:
+            return revision
+    revision = InputRevision(number=number, snapshot=snapshot(item))
+    item.revisions.append(revision)
+    return revision
+
+
+def resubmit(user: Any, item: Input, data: InputData) -> Input:
+    """Send a returned input again, revised; the returned version is kept as a revision."""
+    require_cso(user)
+    require_own(user, item)
+    if item.status != Status.RETURNED:
+        raise SubmissionError(_("Only an input returned to you can be revised and resubmitted."))
+    require_verified(user)
+    data = data.cleaned()
+    data.consultation = item.consultation
+    fail_if_errors(validate(data, complete=True))
+    returned_version(item)
+    apply_data(item, data)
+    # The reviewed text belonged to the earlier version: the new one is reviewed afresh.
+    item.reviewed_title = None
+    item.reviewed_body = None
+    item.moderator_summary = None
+    item.claimed_by_id = None
+    item.claimed_at = None
+    item.decided_at = None
+    item.status = Status.SUBMITTED
+    item.revision = max(item.revision, 1) + 1
+    item.submitted_at = utcnow()
+    keep_ip(item)
+    db.session.flush()
+    route_input(item)
+    record_event(
+        item, user, EventKind.RESUBMITTED, revision=item.revision, routed_to=item.routed_to
+    )
+    db.session.flush()
+    record("input_resubmitted", user, item, revision=item.revision, routed_to=item.routed_to)
+    return item

@@ -1,0 +1,48 @@
+"""Where a submitted input goes (a delegation or HQ), and how that reads to the CSO."""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+
+from consult.extensions import db
+from consult.reference.models import Country
+from consult.submissions.models import Input
+from consult.submissions.states import RoutedTo
+
+
+def route_input(item: Input) -> None:
+    """Send the input to the delegation of its main country, or to HQ.
+
+    HQ receives it when the submitter asked for HQ-direct routing or when no
+    delegation covers the main (first) country.
+    """
+    main = item.main_country
+    if main is None and item.country_links:
+        main = db.session.get(Country, item.country_links[0].country_code)
+    if item.is_hq_direct or main is None or main.delegation_slug is None:
+        item.routed_to = RoutedTo.HQ
+        item.delegation_slug = None
+    else:
+        item.routed_to = RoutedTo.DELEGATION
+        item.delegation_slug = main.delegation_slug
+
+
+def routing_sentence(item: Input) -> str:
+    """Where the input went, in plain words, without naming anyone."""
+    if item.routed_to == RoutedTo.HQ:
+        if item.is_hq_direct:
+            return _(
+                "Sent directly to EU headquarters (EEAS and DG NEAR), as you asked: "
+                "no EU Delegation sees it or your organisation's name."
+            )
+        country = item.main_country.name if item.main_country else ""
+        return _(
+            "Sent to EU headquarters (EEAS and DG NEAR), because no EU Delegation "
+            "covers %(country)s."
+        ) % {"country": country}
+    if item.routed_to == RoutedTo.DELEGATION and item.delegation is not None:
+        return _("Sent to the %(delegation)s, which covers %(country)s.") % {
+            "delegation": item.delegation.name,
+            "country": item.main_country.name if item.main_country else "",
+        }
+    return _("Not sent yet.")

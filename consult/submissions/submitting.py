@@ -1,0 +1,88 @@
+"""Submitting an input: validated, routed, recorded; idempotent per one-time key."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app, has_request_context, request
+from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
+
+from consult.audit.services import record
+from consult.extensions import db
+from consult.review.models import EventKind
+from consult.submissions.drafts import draft_to_work_on, input_by_key
+from consult.submissions.input_data import InputData, apply_data
+from consult.submissions.models import Input
+from consult.submissions.routing import route_input
+from consult.submissions.rules import (
+    fail_if_errors,
+    require_cso,
+    require_open,
+    require_verified,
+)
+from consult.submissions.states import Status
+from consult.submissions.timeline import record_event
+from consult.submissions.validation import validate
+from consult.timeutil import utcnow
+
+
+def keep_ip(item: Input) -> None:
+    if current_app.config.get("KEEP_CSO_IP") and has_request_context():
+        item.submitter_ip = (request.remote_addr or "")[:45] or None
+    else:
+        item.submitter_ip = None
+
+
+def submit_input(
+    user: Any, data: InputData, item: Input | None = None, *, idempotency_key: str | None = None
+) -> Input:
+    """Submit a new input (or a draft): validate, route, record. Idempotent per key.
+
+    A second call with the same ``idempotency_key`` returns the input the
+    first call created instead of creating another one.
+    """
+    require_cso(user)
+    finished, item = draft_to_work_on(
+        user, item, idempotency_key, _("This input was already submitted."), retry_wins=True
+    )
+    if finished is not None:
+        return finished
+    data = data.cleaned()
+    require_open(data.consultation)
+    require_verified(user)
+    fail_if_errors(validate(data, complete=True))
+    created = item is None
+    savepoint = db.session.begin_nested()
+    try:
+        if item is None:
+            item = Input(organisation_id=user.organisation_id, author_id=user.id)
+            db.session.add(item)
+        if idempotency_key:
+            item.idempotency_key = idempotency_key
+        apply_data(item, data)
+        item.status = Status.SUBMITTED
+        item.submitted_at = utcnow()
+        item.revision = 1
+        keep_ip(item)
+        db.session.flush()
+        route_input(item)
+        record_event(item, user, EventKind.SUBMITTED, routed_to=item.routed_to)
+        db.session.flush()
+        savepoint.commit()
+    except IntegrityError:
+        # Another request with the same one-time token won the race.
+        savepoint.rollback()
+        existing = input_by_key(idempotency_key) if idempotency_key else None
+        if existing is None:
+            raise
+        return existing
+    record(
+        "input_submitted",
+        user,
+        item,
+        routed_to=item.routed_to,
+        delegation=item.delegation_slug,
+        from_draft=not created,
+    )
+    return item

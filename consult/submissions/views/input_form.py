@@ -1,0 +1,159 @@
+"""The input form: a new input, a draft edited, a returned input revised.
+
+The form never loses what was typed. A failed validation re-renders it with
+every value and the files already accepted (kept under the form's
+``upload_key``); "Add a recommendation" adds a row and saves nothing but the
+files. A POST after the session ended, with an expired CSRF token or over the
+limit is handled in :mod:`.input_form_rescue`; the files and their "Remove"
+buttons in :mod:`.input_form_files`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import flash, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
+
+from consult.access import load_input
+from consult.extensions import db
+from consult.submissions import services
+from consult.submissions.attachments import adopt_pending
+from consult.submissions.forms import InputForm, add_errors, form_data
+from consult.submissions.models import Consultation, Input
+from consult.submissions.states import Status
+from consult.submissions.views.blueprint import bp, load_consultation
+from consult.submissions.views.input_form_files import (
+    is_remove_click,
+    remove_clicked,
+    remove_ticked,
+    store_uploads,
+)
+from consult.submissions.views.input_form_page import ensure_tokens, render_form
+from consult.submissions.views.input_form_rescue import input_form_view
+
+
+def _after_saved(item: Input, form: InputForm) -> None:
+    adopt_pending(item, form.upload_key.data)
+
+
+def _handle_form(consultation: Consultation, *, mode: str, item: Input | None = None) -> Any:
+    """Show and process the input form (new input, draft, revision of a returned input)."""
+    if request.method == "GET":
+        initial = form_data(services.data_from_input(item)) if item is not None else None
+        form = InputForm(formdata=None, data=initial).setup(consultation)
+        ensure_tokens(form)
+        return render_form(form, consultation, mode=mode, item=item)
+
+    form = InputForm().setup(consultation)
+    ensure_tokens(form)
+    if is_remove_click():
+        return remove_clicked(form, consultation, mode=mode, item=item)
+    remove_ticked(form, item)
+    valid = form.validate()
+    form.attachments.errors = list(form.attachments.errors or [])
+    form.attachments.errors.extend(store_uploads(form, item))
+
+    if form.add_recommendation.data:
+        if not form.add_recommendation_row():
+            flash(_("An input can have at most 20 recommendations."), "warning")
+        # Only the extra row was asked for: no errors yet, nothing saved but the files.
+        for field in form:
+            if field.name != "attachments" and isinstance(field.errors, list):
+                field.errors = []
+        return render_form(form, consultation, mode=mode, item=item)
+
+    if mode == "revise":
+        action = "resubmit"
+    elif form.submit.data:
+        action = "submit"
+    else:
+        action = "draft"
+    data = form.to_data(consultation)
+    problems = services.validate(data.cleaned(), complete=action != "draft")
+    messages = add_errors(form, problems)
+    if not valid or problems or form.attachments.errors:
+        db.session.rollback()
+        return render_form(form, consultation, mode=mode, item=item, messages=messages, status=400)
+
+    key = form.form_token.data
+    try:
+        if action == "draft":
+            saved = services.save_draft(current_user, data, item, idempotency_key=key)
+        elif action == "submit":
+            saved = services.submit_input(current_user, data, item, idempotency_key=key)
+        else:
+            saved = services.resubmit(current_user, item, data)
+        _after_saved(saved, form)
+        db.session.commit()
+    except services.SubmissionError as exc:
+        db.session.rollback()
+        messages = add_errors(form, exc.fields)
+        if not exc.fields:
+            messages.setdefault("__all__", []).append(exc.message)
+        return render_form(form, consultation, mode=mode, item=item, messages=messages, status=400)
+    except StaleDataError:
+        # The same form was sent twice at once: the other request saved it.
+        db.session.rollback()
+        saved = db.session.scalar(select(Input).where(Input.idempotency_key == key))
+        if saved is None:
+            raise
+    if action == "draft":
+        flash(_("Draft saved. Only your organisation can see it; it is not sent yet."), "success")
+        return redirect(url_for("submissions.edit_draft", input_id=saved.id))
+    flash(
+        (_("Your input is submitted.") if action == "submit" else _("Your revision is sent."))
+        + " "
+        + services.routing_sentence(saved),
+        "success",
+    )
+    return redirect(url_for("submissions.input_detail", input_id=saved.id))
+
+
+@bp.route("/consultations/<consultation_id>/inputs/new", methods=["GET", "POST"])
+@input_form_view
+def new_input(consultation_id: str) -> Any:
+    consultation = load_consultation(consultation_id)
+    if request.method == "GET" and not consultation.is_open:
+        flash(
+            _("This consultation is not open, so it accepts no new inputs."),
+            "warning",
+        )
+        return redirect(url_for("submissions.consultation", consultation_id=consultation.id))
+    return _handle_form(consultation, mode="new")
+
+
+@bp.route("/inputs/<input_id>/edit", methods=["GET", "POST"])
+@input_form_view
+def edit_draft(input_id: str) -> Any:
+    item = load_input(input_id, current_user)
+    if item.status != Status.DRAFT:
+        if request.method == "POST" and is_remove_click() and not services.files_removable(item):
+            flash(services.removal_refusal(item), "error")
+        return redirect(url_for("submissions.input_detail", input_id=item.id))
+    if request.method == "GET" and not item.consultation.is_open:
+        flash(
+            _("This consultation is closed: your draft stays readable here but cannot be sent."),
+            "warning",
+        )
+        return redirect(url_for("submissions.input_detail", input_id=item.id))
+    return _handle_form(item.consultation, mode="edit", item=item)
+
+
+@bp.route("/inputs/<input_id>/revise", methods=["GET", "POST"])
+@input_form_view
+def revise(input_id: str) -> Any:
+    item = load_input(input_id, current_user)
+    if item.status != Status.RETURNED:
+        if request.method == "POST" and is_remove_click() and not services.files_removable(item):
+            flash(services.removal_refusal(item), "error")
+        else:
+            flash(
+                _("This input is not waiting for a revision (it may already be resubmitted)."),
+                "warning",
+            )
+        return redirect(url_for("submissions.input_detail", input_id=item.id))
+    return _handle_form(item.consultation, mode="revise", item=item)

@@ -1,0 +1,35 @@
+"""Withdrawing a submitted input, possible until a moderator claims it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import gettext as _
+
+from consult.audit.services import record
+from consult.extensions import db
+from consult.review.models import EventKind
+from consult.submissions.models import Input
+from consult.submissions.rules import SubmissionError, require_cso, require_own
+from consult.submissions.states import Status
+from consult.submissions.timeline import record_event
+
+
+def withdraw(user: Any, item: Input) -> None:
+    """Take back a submitted input, as long as no moderator has claimed it."""
+    require_cso(user)
+    require_own(user, item)
+    if item.status != Status.SUBMITTED or item.claimed_by_id is not None:
+        raise SubmissionError(
+            _("A moderator is already reviewing this input, so it can no longer be withdrawn.")
+            if item.status in (Status.SUBMITTED, Status.IN_REVIEW)
+            else _("Only a submitted input can be withdrawn.")
+        )
+    item.status = Status.WITHDRAWN
+    record_event(item, user, EventKind.WITHDRAWN)
+    db.session.flush()
+    record("input_withdrawn", user, item)
+
+
+def can_withdraw(item: Input) -> bool:
+    return item.status == Status.SUBMITTED and item.claimed_by_id is None
