@@ -66,7 +66,7 @@ serve-prod: $(STAMP) ## Serve with gunicorn (set CONSULT_ENV=production, SECRET_
 
 messages: $(STAMP) ## Extract every user-facing string to consult/translations/messages.pot
 	mkdir -p consult/translations
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o consult/translations/messages.pot consult templates
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k N_ -o consult/translations/messages.pot consult templates
 
 clean: ## Remove the virtualenv and caches (keeps instance/)
 	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info

@@ -20,3 +20,13 @@ def select_locale() -> str | None:
     if user_locale in languages:
         return user_locale
     return request.accept_languages.best_match(languages) or "en"
+
+
+def N_(message: str) -> str:  # noqa: N802 - the conventional gettext_noop name
+    """Mark ``message`` for translation where it is defined, translate it where it is shown.
+
+    For labels kept in module-level tables (statuses, attribution choices) that the
+    API also serves as plain strings: ``make messages`` extracts them, and templates
+    translate them with ``_(label)``.
+    """
+    return message

@@ -8,7 +8,7 @@ from datetime import datetime
 from functools import lru_cache
 
 from flask import Flask, current_app, url_for
-from flask_babel import get_locale
+from flask_babel import get_locale, gettext
 from flask_login import current_user
 
 from consult.access import may
@@ -59,4 +59,4 @@ def register_template_helpers(app: Flask) -> None:
 
     @app.template_filter("status_label")
     def _status_label(value: str) -> str:
-        return STATUS_LABELS.get(value, value)  # type: ignore[call-overload]
+        return gettext(STATUS_LABELS.get(value, value))  # type: ignore[call-overload]

@@ -6,6 +6,7 @@ import re
 import secrets
 from typing import Any
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -148,7 +149,7 @@ class InputForm(FlaskForm):
             (t.slug, t.name) for t in db.session.scalars(select(Theme).order_by(Theme.position))
         ]
         self.language.choices = list(INPUT_LANGUAGES)
-        self.attribution.choices = [(a.value, ATTRIBUTION_LABELS[a]) for a in Attribution]
+        self.attribution.choices = [(a.value, _(ATTRIBUTION_LABELS[a])) for a in Attribution]
         self._addressees = [
             (a.slug, a.name)
             for a in db.session.scalars(select(Addressee).order_by(Addressee.position))

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from consult.i18n import N_
+
 
 class Status(StrEnum):
     DRAFT = "draft"
@@ -17,14 +19,14 @@ class Status(StrEnum):
 
 
 STATUS_LABELS = {
-    Status.DRAFT: "Draft",
-    Status.SUBMITTED: "Submitted",
-    Status.IN_REVIEW: "In review",
-    Status.RETURNED: "Returned to you",
-    Status.FORWARDED: "Forwarded to HQ",
-    Status.DECLINED: "Declined",
-    Status.WITHDRAWN: "Withdrawn",
-    Status.USED: "Used by HQ",
+    Status.DRAFT: N_("Draft"),
+    Status.SUBMITTED: N_("Submitted"),
+    Status.IN_REVIEW: N_("In review"),
+    Status.RETURNED: N_("Returned to you"),
+    Status.FORWARDED: N_("Forwarded to HQ"),
+    Status.DECLINED: N_("Declined"),
+    Status.WITHDRAWN: N_("Withdrawn"),
+    Status.USED: N_("Used by HQ"),
 }
 
 #: Statuses a reviewer works on.
@@ -40,18 +42,18 @@ class Attribution(StrEnum):
 
 
 ATTRIBUTION_LABELS = {
-    Attribution.NON_ATTRIBUTABLE: "Non-attributable (Chatham House Rule)",
-    Attribution.ATTRIBUTABLE: "Attributable",
-    Attribution.EU_ONLY: "EU staff only",
+    Attribution.NON_ATTRIBUTABLE: N_("Non-attributable (Chatham House Rule)"),
+    Attribution.ATTRIBUTABLE: N_("Attributable"),
+    Attribution.EU_ONLY: N_("EU staff only"),
 }
 
 ATTRIBUTION_EXPLANATIONS = {
-    Attribution.NON_ATTRIBUTABLE: (
+    Attribution.NON_ATTRIBUTABLE: N_(
         "Reports say only \u201ca CSO working in\u201d your countries; your organisation "
         "is never named."
     ),
-    Attribution.ATTRIBUTABLE: "Reports may name your organisation as the source of this input.",
-    Attribution.EU_ONLY: (
+    Attribution.ATTRIBUTABLE: N_("Reports may name your organisation as the source of this input."),
+    Attribution.EU_ONLY: N_(
         "Only EU staff read it; it never appears in a report meant to leave the EU institutions."
     ),
 }
