@@ -26,7 +26,8 @@ from matplotlib.patches import Rectangle  # noqa: E402
 from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 if TYPE_CHECKING:
-    from consult.digest.services import Digest, Matrix
+    from consult.digest.contents import Digest
+    from consult.digest.matrix import Matrix
 
 SVG_NS = "http://www.w3.org/2000/svg"
 FONT_FAMILY = "DejaVu Sans, Arial, Helvetica, sans-serif"

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from consult.digest.exports import safe_cell
 
 if TYPE_CHECKING:
-    from consult.digest.services import Digest, DigestInput
+    from consult.digest.contents import Digest, DigestInput
 
 INPUT_COLUMNS = [
     "reference",

@@ -22,7 +22,8 @@ if TYPE_CHECKING:
     from docx.document import Document as DocumentObject
     from docx.table import _Cell
 
-    from consult.digest.services import Digest, Matrix
+    from consult.digest.contents import Digest
+    from consult.digest.matrix import Matrix
 
 PLATFORM = "consult"
 HEAT_FILL = {

@@ -12,7 +12,7 @@ from consult.digest import charts
 from consult.digest.exports.report import build_report
 
 if TYPE_CHECKING:
-    from consult.digest.services import Digest
+    from consult.digest.contents import Digest
 
 
 def stylesheet_text() -> str:

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from consult.digest.services import Digest, DigestInput
+    from consult.digest.contents import Digest, DigestInput
 
 
 def _dump(value: Any) -> str:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from flask_babel import gettext as _
 
 if TYPE_CHECKING:
-    from consult.digest.services import Digest, DigestInput
+    from consult.digest.contents import Digest, DigestInput
 
 ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"]
 

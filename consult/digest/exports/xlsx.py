@@ -27,7 +27,7 @@ from consult.digest.exports.csv import (
 if TYPE_CHECKING:
     from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
-    from consult.digest.services import Digest
+    from consult.digest.contents import Digest
 
 PLATFORM = "consult"
 HEADER_FONT = Font(bold=True, color="FFFFFF")

@@ -1,0 +1,62 @@
+"""The auth blueprint and what its views share.
+
+The rate limits and their keys, the same-site path to return to after
+signing in, and the sign-in finished (by password alone or after the code).
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, current_app, redirect, request, session, url_for
+from flask_limiter.util import get_remote_address
+from werkzeug.wrappers import Response
+
+from consult.auth import services
+from consult.auth.session import begin_session
+from consult.extensions import db
+
+bp = Blueprint("auth", __name__, url_prefix="/auth")
+
+
+def login_limit() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+def address_limit() -> str:
+    return current_app.config["LOGIN_ADDRESS_RATE_LIMIT"]
+
+
+def login_email_key() -> str:
+    """Count attempts per account (the email typed), whatever address they come from."""
+    return "login:" + (request.form.get("email") or "").strip().lower()[:254]
+
+
+def address_key() -> str:
+    return "addr:" + (get_remote_address() or "")
+
+
+def pending_key() -> str:
+    """Count code attempts per account halfway through signing in."""
+    pending = session.get("consult_pending")
+    user = pending.get("user", "") if isinstance(pending, dict) else ""
+    return "2fa:" + str(user).split(":", 1)[0]
+
+
+def safe_next(target: str | None) -> str | None:
+    """A same-site path to return to after login, or None for anything else."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    if "\\" in target:
+        return None
+    return target
+
+
+def finish_login(user, next_path: str | None) -> Response:  # noqa: ANN001
+    begin_session(user)
+    services.mark_logged_in(user)
+    db.session.commit()
+    return redirect(safe_next(next_path) or url_for("main.home"))

@@ -1,0 +1,115 @@
+"""Emailed links: a forgotten password asked for, the password reset, an invitation accepted."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from werkzeug.wrappers import Response
+
+from consult.access import public
+from consult.auth import services
+from consult.auth.forms import EmailOnlyForm, SetPasswordForm
+from consult.auth.invitations import InvitationError, accept_invitation, invitation_user
+from consult.auth.roles import EU_STAFF
+from consult.auth.views.blueprint import (
+    address_key,
+    address_limit,
+    bp,
+    login_email_key,
+    login_limit,
+)
+from consult.extensions import db, limiter
+
+
+@bp.route("/forgot", methods=["GET", "POST"])
+@public
+@limiter.limit(address_limit, methods=["POST"], key_func=address_key)
+@limiter.limit(login_limit, methods=["POST"], key_func=login_email_key)
+def forgot_password() -> str | tuple[str, int]:
+    form = EmailOnlyForm()
+    form.submit.label.text = _("Send me a link")
+    if form.validate_on_submit():
+        services.request_password_reset(form.email.data)
+        db.session.commit()
+        # The same answer whether or not the address has an account.
+        return render_template("auth/forgot_sent.html")
+    status = 400 if form.errors else 200
+    return render_template("auth/forgot.html", form=form), status
+
+
+def _link_token(purpose: str) -> str | Response:
+    """The one-time token of a reset or invitation link, kept out of URLs after the first hop.
+
+    The emailed link carries it as ``?token=``; the first GET moves it into the
+    session and redirects to the bare path, so it stays out of the browser's
+    history and of any later request line.
+    """
+    key = f"link_token_{purpose}"
+    token = request.args.get("token", "")
+    if token and request.method == "GET":
+        session[key] = token
+        return redirect(request.path)
+    return token or session.get(key, "")
+
+
+@bp.route("/reset", methods=["GET", "POST"])
+@public
+@limiter.limit(address_limit, methods=["POST"], key_func=address_key)
+def reset_password() -> Response | str | tuple[str, int]:
+    token = _link_token("reset")
+    if isinstance(token, Response):
+        return token
+    user = services.reset_user(token) if token else None
+    if user is None:
+        return render_template("auth/link_invalid.html", purpose="reset"), 404
+    form = SetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.reset_password(token, form.new_password.data)
+        except services.AccountError as exc:
+            db.session.rollback()
+            form.new_password.errors.append(str(exc))
+        else:
+            db.session.commit()
+            session.clear()
+            flash(
+                _("Your password is changed. Sign in with it (and your code, if you use one)."),
+                "success",
+            )
+            return redirect(url_for("auth.login"))
+    status = 400 if form.errors else 200
+    return render_template(
+        "auth/set_password.html", form=form, purpose="reset", account_email=user.email
+    ), status
+
+
+@bp.route("/invite", methods=["GET", "POST"])
+@public
+@limiter.limit(address_limit, methods=["POST"], key_func=address_key)
+def accept_invite() -> Response | str | tuple[str, int]:
+    token = _link_token("invite")
+    if isinstance(token, Response):
+        return token
+    found = invitation_user(token) if token else None
+    if found is None:
+        return render_template("auth/link_invalid.html", purpose="invite"), 404
+    _row, user = found
+    form = SetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            accept_invitation(token, form.new_password.data)
+        except InvitationError as exc:
+            db.session.rollback()
+            form.new_password.errors.append(str(exc))
+        else:
+            db.session.commit()
+            session.clear()
+            message = _("Your password is set. Sign in now.")
+            if user.role in EU_STAFF:
+                message += " " + _("You will then set up two-factor login with an app.")
+            flash(message, "success")
+            return redirect(url_for("auth.login"))
+    status = 400 if form.errors else 200
+    return render_template(
+        "auth/set_password.html", form=form, purpose="invite", account_email=user.email
+    ), status

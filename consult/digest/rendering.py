@@ -1,0 +1,99 @@
+"""Rendering a digest for download: the formats, their writers, and the audit record.
+
+``render_digest(fmt, filters, actor)`` is the one entry point of the views,
+the CLI and the API: it counts in SQL, records the download in the audit
+log and returns a :class:`DigestFile` whose ``chunks`` stream the file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from consult.audit.services import record
+from consult.digest.building import build_digest
+from consult.digest.contents import Digest
+from consult.digest.filters import DigestFilters, FilterError
+from consult.extensions import db
+
+FORMATS = ("csv", "xlsx", "json", "docx", "html")
+PARTS = ("inputs", "recommendations")
+
+
+@dataclass
+class DigestFile:
+    """A generated digest: ``chunks`` yields the bytes (read it once)."""
+
+    chunks: Iterable[bytes]
+    mimetype: str
+    filename: str
+    count: int
+
+
+def _exporter(fmt: str, part: str) -> tuple[Callable[[Digest], Iterable[bytes]], str, str]:
+    """The writer, the media type and the file name's ending of a format."""
+    if fmt == "csv":
+        from consult.digest.exports import csv as csv_export
+
+        if part == "recommendations":
+            return csv_export.recommendations_csv, "text/csv; charset=utf-8", "-recommendations.csv"
+        return csv_export.inputs_csv, "text/csv; charset=utf-8", "-inputs.csv"
+    if fmt == "xlsx":
+        from consult.digest.exports import xlsx
+
+        return (
+            xlsx.workbook,
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            ".xlsx",
+        )
+    if fmt == "json":
+        from consult.digest.exports import json as json_export
+
+        return json_export.document, "application/json", ".json"
+    if fmt == "docx":
+        from consult.digest.exports import docx
+
+        return (
+            docx.report,
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            "-report.docx",
+        )
+    from consult.digest.exports import html
+
+    return html.report, "text/html; charset=utf-8", "-report.html"
+
+
+def render_digest(
+    fmt: str, filters: DigestFilters, actor: Any, *, part: str = "inputs", via: str = "web"
+) -> DigestFile:
+    """Generate a digest in ``fmt`` and record the download in the audit log.
+
+    The caller commits (the audit row) before streaming ``chunks``.
+    """
+    if fmt not in FORMATS:
+        raise FilterError(f"Unknown format {fmt!r}; valid values: {', '.join(FORMATS)}.", "format")
+    if part not in PARTS:
+        raise FilterError(f"Unknown part {part!r}; valid values: {', '.join(PARTS)}.", "part")
+    if part != "inputs" and fmt != "csv":
+        raise FilterError("Only the CSV format has a separate recommendations part.", "part")
+    digest = build_digest(filters)
+    digest.standalone = via == "cli"
+    write, mimetype, suffix = _exporter(fmt, part)
+    stamp = digest.generated_at.strftime("%Y%m%d-%H%M")
+    filename = f"consult-digest-{filters.audience}-{stamp}{suffix}"
+    record(
+        "digest.downloaded",
+        actor,
+        object_type="digest",
+        format=fmt,
+        part=part,
+        audience=filters.audience,
+        filters=filters.as_dict(),
+        count=digest.count,
+        via=via,
+    )
+    db.session.flush()
+    return DigestFile(
+        chunks=write(digest), mimetype=mimetype, filename=filename, count=digest.count
+    )
