@@ -150,3 +150,39 @@ def test_a_shared_address_allows_more_sign_ins_than_one_account(make_app, app):
     statuses = [_attempt(client, f"colleague{n}@example.org").status_code for n in range(9)]
     assert statuses == [200] * 8 + [429]
     limiter.reset()
+
+
+def test_signing_in_again_on_the_input_form_shares_the_accounts_budget(
+    limited_app, cso_user, consultation
+):
+    """The input form's sign-in box is a second door: it must not be a second allowance."""
+    from tests.test_submissions_form import count_inputs, new_url, payload
+
+    client = limited_app.test_client()
+    for n in range(3):
+        assert _attempt(client, cso_user.email, address=f"198.51.100.{n}").status_code == 200
+    typed = "Three pages on community security in Kasserine. " * 5
+    data = payload(body=typed, reauth_email=cso_user.email, reauth_password=PASSWORD)
+    refused = client.post(
+        new_url(consultation), data=data, environ_base={"REMOTE_ADDR": "198.51.100.77"}
+    )
+    assert refused.status_code == 429
+    assert typed.strip() in refused.get_data(as_text=True)  # nothing typed is lost
+    assert count_inputs() == 0
+
+
+def test_the_input_forms_sign_in_box_counts_against_the_sign_in_page(
+    limited_app, cso_user, consultation
+):
+    from tests.test_submissions_form import new_url, payload
+
+    client = limited_app.test_client()
+    wrong = payload(reauth_email=cso_user.email, reauth_password="wrong-password-123")
+    for n in range(3):
+        response = client.post(
+            new_url(consultation), data=wrong, environ_base={"REMOTE_ADDR": f"192.0.2.{n}"}
+        )
+        assert response.status_code == 401
+    assert (
+        _attempt(client, cso_user.email, address="192.0.2.99", password=PASSWORD).status_code == 429
+    )

@@ -1,15 +1,15 @@
 """The auth blueprint and what its views share.
 
-The rate limits and their keys, the same-site path to return to after
-signing in, and the sign-in finished (by password alone or after the code).
+The rate limits and their keys (the sign-in ones come from consult.auth.limits),
+the same-site path to return to after signing in, and the sign-in finished (by
+password alone or after the code).
 """
 
 from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, redirect, request, session, url_for
-from flask_limiter.util import get_remote_address
+from flask import Blueprint, redirect, session, url_for
 from werkzeug.wrappers import Response
 
 from consult.auth import services
@@ -17,23 +17,6 @@ from consult.auth.session import begin_session
 from consult.extensions import db
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
-
-
-def login_limit() -> str:
-    return current_app.config["LOGIN_RATE_LIMIT"]
-
-
-def address_limit() -> str:
-    return current_app.config["LOGIN_ADDRESS_RATE_LIMIT"]
-
-
-def login_email_key() -> str:
-    """Count attempts per account (the email typed), whatever address they come from."""
-    return "login:" + (request.form.get("email") or "").strip().lower()[:254]
-
-
-def address_key() -> str:
-    return "addr:" + (get_remote_address() or "")
 
 
 def pending_key() -> str:

@@ -10,14 +10,9 @@ from consult.access import public
 from consult.auth import services
 from consult.auth.forms import EmailOnlyForm, SetPasswordForm
 from consult.auth.invitations import InvitationError, accept_invitation, invitation_user
+from consult.auth.limits import address_key, address_limit, login_email_key, login_limit
 from consult.auth.roles import EU_STAFF
-from consult.auth.views.blueprint import (
-    address_key,
-    address_limit,
-    bp,
-    login_email_key,
-    login_limit,
-)
+from consult.auth.views.blueprint import bp
 from consult.extensions import db, limiter
 
 

@@ -11,23 +11,15 @@ from consult.access import login_only, public
 from consult.audit.services import record
 from consult.auth import services, totp
 from consult.auth.forms import LoginForm
+from consult.auth.limits import password_limits
 from consult.auth.session import end_all_sessions, set_pending
-from consult.auth.views.blueprint import (
-    address_key,
-    address_limit,
-    bp,
-    finish_login,
-    login_email_key,
-    login_limit,
-    safe_next,
-)
-from consult.extensions import db, limiter
+from consult.auth.views.blueprint import bp, finish_login, safe_next
+from consult.extensions import db
 
 
 @bp.route("/login", methods=["GET", "POST"])
 @public
-@limiter.limit(address_limit, methods=["POST"], key_func=address_key)
-@limiter.limit(login_limit, methods=["POST"], key_func=login_email_key)
+@password_limits()
 def login() -> Response | str:
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))

@@ -11,6 +11,7 @@ from consult.access import login_only, public
 from consult.audit.services import record
 from consult.auth import services, totp
 from consult.auth.forms import DisableTwoFactorForm, EnrolForm, RecoveryCodesForm, TwoFactorForm
+from consult.auth.limits import address_key, address_limit, login_limit
 from consult.auth.passwords import verify_password
 from consult.auth.roles import EU_STAFF
 from consult.auth.session import (
@@ -20,15 +21,7 @@ from consult.auth.session import (
     pending_next,
     pending_user,
 )
-from consult.auth.views.blueprint import (
-    address_key,
-    address_limit,
-    bp,
-    finish_login,
-    login_limit,
-    pending_key,
-    safe_next,
-)
+from consult.auth.views.blueprint import bp, finish_login, pending_key, safe_next
 from consult.extensions import db, limiter
 
 

@@ -20,6 +20,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import NotFound
 
 from consult.access import load_input, may, parse_uuid, requires
+from consult.auth.limits import password_limits
 from consult.extensions import db, limiter
 from consult.submissions.forms import InputForm
 from consult.submissions.models import Consultation, Input
@@ -34,16 +35,17 @@ def _submit_limit() -> str:
     return current_app.config["SUBMIT_RATE_LIMIT"]
 
 
-def _login_limit() -> str:
-    return current_app.config["LOGIN_RATE_LIMIT"]
-
-
 def _user_key() -> str:
     return "submit:" + (str(current_user.get_id()) if current_user.is_authenticated else "anon")
 
 
 def _not_submitting() -> bool:
     return "submit" not in request.form and "resubmit" not in request.form
+
+
+def _not_counted_submit() -> bool:
+    """Sends count per signed-in member (one signing in again on the form is not yet)."""
+    return _not_submitting() or not current_user.is_authenticated
 
 
 def _not_signing_in() -> bool:
@@ -132,13 +134,15 @@ def input_form_view(view: Callable[..., Any]) -> Callable[..., Any]:
 
     CSO members only; a post after the session ended keeps its text; sending
     counts against the submission limit, signing in again on the form against
-    the login limit.
+    the sign-in limits. The limits wrap everything else: Flask-Limiter checks
+    all of a view's limits in its innermost limit decorator, and a wrong password
+    in the form's sign-in box never reaches the view, yet must count.
     """
-    view = limiter.limit(_login_limit, methods=["POST"], exempt_when=_not_signing_in)(view)
+    view = keeps_text_when_signed_out(requires("submit_input")(view))
     view = limiter.limit(
-        _submit_limit, key_func=_user_key, methods=["POST"], exempt_when=_not_submitting
+        _submit_limit, key_func=_user_key, methods=["POST"], exempt_when=_not_counted_submit
     )(view)
-    return keeps_text_when_signed_out(requires("submit_input")(view))
+    return password_limits(exempt_when=_not_signing_in)(view)
 
 
 @bp.errorhandler(CSRFError)
