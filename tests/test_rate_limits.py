@@ -186,3 +186,23 @@ def test_the_input_forms_sign_in_box_counts_against_the_sign_in_page(
     assert (
         _attempt(client, cso_user.email, address="192.0.2.99", password=PASSWORD).status_code == 429
     )
+
+
+def test_changing_the_password_is_limited_per_account(limited_app, cso_user):
+    """A stolen session must not become a way to guess the current password."""
+    from tests.factories import login
+
+    client = login(limited_app.test_client(), cso_user)
+    wrong = {
+        "current_password": "not-the-password-1",
+        "new_password": "a brand new passphrase 2026",
+        "confirm": "a brand new passphrase 2026",
+    }
+    for n in range(3):
+        response = client.post(
+            "/auth/password", data=wrong, environ_base={"REMOTE_ADDR": f"198.51.100.{n}"}
+        )
+        assert response.status_code == 400
+    blocked = client.post("/auth/password", data=wrong)
+    assert blocked.status_code == 429
+    assert "Too many attempts" in blocked.get_data(as_text=True)

@@ -14,6 +14,7 @@ from typing import Any
 
 from flask import current_app, request
 from flask_limiter.util import get_remote_address
+from flask_login import current_user
 
 from consult.extensions import limiter
 
@@ -37,6 +38,11 @@ def login_email_key() -> str:
 
 def address_key() -> str:
     return "addr:" + (get_remote_address() or "")
+
+
+def account_key() -> str:
+    """Count attempts per signed-in account (the current password typed again)."""
+    return "account:" + str(current_user.get_id() or "")
 
 
 def password_limits(

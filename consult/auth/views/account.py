@@ -10,14 +10,17 @@ from werkzeug.wrappers import Response
 from consult.access import login_only
 from consult.auth import services, totp
 from consult.auth.forms import DisableTwoFactorForm, PasswordChangeForm, RecoveryCodesForm
+from consult.auth.limits import account_key, login_limit
 from consult.auth.roles import EU_STAFF
 from consult.auth.session import begin_session
 from consult.auth.views.blueprint import bp
-from consult.extensions import db
+from consult.extensions import db, limiter
 
 
 @bp.route("/password", methods=["GET", "POST"])
 @login_only
+# The current password is typed again: a stolen session must not become a way to guess it.
+@limiter.limit(login_limit, methods=["POST"], key_func=account_key)
 def change_password() -> Response | str | tuple[str, int]:
     form = PasswordChangeForm()
     if form.validate_on_submit():
