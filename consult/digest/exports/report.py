@@ -115,30 +115,35 @@ def _sections(digest: Digest) -> list[Section]:
 
 def _summary_sentence(digest: Digest) -> str:
     """What the report sums up; externally, only the countries it names are counted."""
+    counts = {
+        "inputs": digest.count,
+        "orgs": digest.aggregates.organisations,
+        "countries": digest.countries_count,
+    }
     if digest.filters.external:
-        return _(
+        lead = _(
             "This report is a summary of the %(inputs)d inputs forwarded to headquarters "
             "from %(orgs)d organisations that match the filters listed below. It names "
             "%(countries)d countries; inputs from fewer than %(k)d organisations in a country "
-            "are reported by region. The views expressed may not be attributed to any "
-            "participating individual or organisation, unless the organisation chose to be "
-            "named, nor do they necessarily represent the views of all contributors or of the "
-            "EU institutions.",
-            inputs=digest.count,
-            orgs=digest.aggregates.organisations,
-            countries=digest.countries_count,
+            "are reported by region.",
             k=digest.k,
+            **counts,
         )
-    return _(
-        "This report is a summary of the %(inputs)d inputs forwarded to headquarters "
-        "from %(orgs)d organisations about %(countries)d countries that match the filters "
-        "listed below. The views expressed may not be attributed to any participating "
-        "individual or organisation, unless the organisation chose to be named, nor do "
-        "they necessarily represent the views of all contributors or of the EU "
-        "institutions.",
-        inputs=digest.count,
-        orgs=digest.aggregates.organisations,
-        countries=digest.countries_count,
+    else:
+        lead = _(
+            "This report is a summary of the %(inputs)d inputs forwarded to headquarters "
+            "from %(orgs)d organisations about %(countries)d countries that match the filters "
+            "listed below.",
+            **counts,
+        )
+    return (
+        lead
+        + " "
+        + _(
+            "The views expressed may not be attributed to any participating individual or "
+            "organisation, unless the organisation chose to be named, nor do they necessarily "
+            "represent the views of all contributors or of the EU institutions."
+        )
     )
 
 
