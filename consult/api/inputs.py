@@ -22,6 +22,7 @@ from werkzeug.wrappers import Response
 from consult.access import deny, input_scope, load_input, login_only, requires
 from consult.api.blueprint import bp
 from consult.api.requests import (
+    PAGE_MAX,
     ApiError,
     commit_or_raise,
     decode_cursor,
@@ -40,7 +41,6 @@ from consult.submissions.attachments import AttachmentError, detect_kind, store_
 from consult.submissions.models import Consultation, Input
 from consult.submissions.states import Attribution, Status
 
-PAGE_MAX = 100
 T = TypeVar("T")
 IDEMPOTENCY_KEY_RE = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
 

@@ -19,6 +19,8 @@ from werkzeug.wrappers import Response
 from consult.extensions import db
 
 T = TypeVar("T")
+#: The most items one page of an API list holds (``?limit=``).
+PAGE_MAX = 100
 
 
 class ApiError(Exception):

@@ -16,6 +16,7 @@ from werkzeug.wrappers import Response
 from consult.access import load_input, requires
 from consult.api.blueprint import bp
 from consult.api.requests import (
+    PAGE_MAX,
     ApiError,
     commit_or_raise,
     json_body,
@@ -29,7 +30,6 @@ from consult.api.serializers import input_json, input_summary_json
 from consult.review import services
 from consult.review.queue import KINDS, QueueFilterError
 
-PAGE_MAX = 100
 QUEUE_FILTERS = ("consultation", "priority", "country", "type", "theme", "status", "q")
 
 #: ``update_review`` error keys as the API names the fields.

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from consult.audit.services import record
 from consult.extensions import db
 from consult.review.models import EventKind
+from consult.submissions.attachments import delete_attachment
 from consult.submissions.models import Attachment, Input
 from consult.submissions.revising import returned_version
 from consult.submissions.rules import SubmissionError, require_cso
@@ -104,7 +105,6 @@ def remove_attachment(
     kept earlier version keeps the file's name only. The audit row carries no
     name and no content. Returns the file's name; the caller commits.
     """
-    from consult.submissions.attachments import delete_attachment
 
     require_cso(user)
     attachment = _reachable_attachment(user, attachment_id, item=item, upload_key=upload_key)

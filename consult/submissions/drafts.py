@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from consult.audit.services import record
 from consult.extensions import db
+from consult.submissions.attachments import delete_attachment
 from consult.submissions.input_data import InputData, apply_data
 from consult.submissions.models import Input
 from consult.submissions.rules import (
@@ -88,7 +89,6 @@ def save_draft(
 
 def delete_draft(user: Any, item: Input) -> None:
     """Delete a draft of the user's organisation (and its attachments)."""
-    from consult.submissions.attachments import delete_attachment
 
     require_cso(user)
     require_own(user, item)

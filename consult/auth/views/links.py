@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
 from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
@@ -32,28 +36,32 @@ def forgot_password() -> str | tuple[str, int]:
     return render_template("auth/forgot.html", form=form), status
 
 
-def _link_token(purpose: str) -> str | Response:
-    """The one-time token of a reset or invitation link, kept out of URLs after the first hop.
+def takes_link_token(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Hand the view the one-time token of its emailed link, kept out of URLs after the first hop.
 
     The emailed link carries it as ``?token=``; the first GET moves it into the
     session and redirects to the bare path, so it stays out of the browser's
-    history and of any later request line.
+    history and of any later request line. The view gets it as ``token``
+    (empty when there is none).
     """
-    key = f"link_token_{purpose}"
-    token = request.args.get("token", "")
-    if token and request.method == "GET":
-        session[key] = token
-        return redirect(request.path)
-    return token or session.get(key, "")
+
+    @wraps(view)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        key = f"link_token:{request.endpoint}"
+        token = request.args.get("token", "")
+        if token and request.method == "GET":
+            session[key] = token
+            return redirect(request.path)
+        return view(*args, token=token or session.get(key, ""), **kwargs)
+
+    return wrapped
 
 
 @bp.route("/reset", methods=["GET", "POST"])
 @public
 @limiter.limit(address_limit, methods=["POST"], key_func=address_key)
-def reset_password() -> Response | str | tuple[str, int]:
-    token = _link_token("reset")
-    if isinstance(token, Response):
-        return token
+@takes_link_token
+def reset_password(token: str) -> Response | str | tuple[str, int]:
     user = services.reset_user(token) if token else None
     if user is None:
         return render_template("auth/link_invalid.html", purpose="reset"), 404
@@ -81,10 +89,8 @@ def reset_password() -> Response | str | tuple[str, int]:
 @bp.route("/invite", methods=["GET", "POST"])
 @public
 @limiter.limit(address_limit, methods=["POST"], key_func=address_key)
-def accept_invite() -> Response | str | tuple[str, int]:
-    token = _link_token("invite")
-    if isinstance(token, Response):
-        return token
+@takes_link_token
+def accept_invite(token: str) -> Response | str | tuple[str, int]:
     found = invitation_user(token) if token else None
     if found is None:
         return render_template("auth/link_invalid.html", purpose="invite"), 404

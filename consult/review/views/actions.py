@@ -167,28 +167,23 @@ def decide(input_id: str) -> Any:
         abort(400)
     if not form.validate():
         return render_input_page(item, decision_form=form, decision_action=action, status=400)
-    message = {
-        "forward": form.hq_note.data,
-        "return": form.question.data,
-        "decline": form.explanation.data,
+    message_field = {
+        "forward": form.hq_note,
+        "return": form.question,
+        "decline": form.explanation,
     }[action]
     try:
         services.decide(
             current_user,
             item,
             action,
-            message,
+            message_field.data,
             version=form.version.data,
             reason=form.reason.data or None,
         )
     except ConflictError as conflict:
         return conflict_response(item, conflict, decision_form=form, decision_action=action)
     except ReviewError as error:
-        message_field = {
-            "forward": form.hq_note,
-            "return": form.question,
-            "decline": form.explanation,
-        }[action]
         # A missing reason is the first thing to fix; the message waits for it.
         fields = {"reason": form.reason} if "reason" in error.fields else {"message": message_field}
         return _refused(item, error, fields, decision_form=form, decision_action=action)
