@@ -208,3 +208,16 @@ def text_parts(content: bytes) -> dict[str, str]:
                 for name in archive.namelist()
             }
     return {"(file)": content.decode("utf-8")}
+
+
+def publish(slug: str = "enp-2026", actor=None, period: str | None = None, now=None):
+    """Publish the next external release of a consultation (as HQ would) and commit it.
+
+    The inputs of :func:`make_digest_data` are forwarded in March-May 2026, so
+    the default period (up to the last month that is over) covers them.
+    """
+    from consult.digest.releases.publishing import create_release
+
+    release = create_release(slug, actor, period=period, now=now)
+    db.session.commit()
+    return release
