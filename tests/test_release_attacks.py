@@ -106,7 +106,7 @@ def build_world(seed: int) -> World:
     # Some organisations send only attributable inputs: they are named.
     for index in rng.sample(range(len(orgs)), 2):
         plan.append((index, "crisis", [orgs[index][2][0]], Attribution.ATTRIBUTABLE, 1))
-    only_named = {i for i in range(len(orgs))} - {
+    only_named = set(range(len(orgs))) - {
         i for i, _p, _c, a, _m in plan if a == Attribution.NON_ATTRIBUTABLE
     }
     for number, (org_index, priority, countries, attribution, month) in enumerate(plan):
