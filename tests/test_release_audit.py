@@ -109,3 +109,27 @@ def test_decoys_and_other_countries_survive():
     text = "UNSCR 1325, Law 58 of 2017, the Ministry of Interior and the EU Delegation in Kyiv."
     assert replace_places(text, ["SY", "LB"]) == text
     assert [r.text for r in preview("Talks in Beirut, then Tunis", ["LB"])] == ["Beirut"]
+
+
+def test_the_review_page_shows_which_place_names_a_release_would_replace(app, consultation):
+    from flask import g
+
+    from tests import factories
+
+    app.before_request_funcs.setdefault(None, []).insert(0, lambda: g.pop("_login_user", None))
+    org = factories.make_organisation("Kasserine Youth", ["TN"])
+    member = factories.make_user("k@ky.example.org", "cso", organisation=org)
+    item = factories.make_input(
+        consultation,
+        member,
+        title="Community policing in Kasserine",
+        body="Tunisian police rarely meet youth in Sfax; the Ministry of Interior agrees.",
+    )
+    moderator = factories.make_user("mod.tn@eeas.example.org", "moderator", delegation="eud-tn")
+    client = factories.login(app.test_client(), moderator)
+    page = client.get(f"/review/inputs/{item.id}").get_data(as_text=True)
+    assert "Place names in external releases" in page
+    section = page[page.index('id="place-preview"') :]
+    for word in ("Kasserine", "Tunisian", "Sfax"):
+        assert f"<strong>{word}</strong> (Tunisia)" in section
+    assert "Ministry" not in section[: section.index("</section>")]
