@@ -18,6 +18,7 @@ from flask_login import current_user
 
 from consult.access import requires
 from consult.digest.forms import DigestFilterForm, PublishReleaseForm, fill_consultations
+from consult.digest.releases.preview import place_preview
 from consult.digest.releases.publishing import ReleaseError, create_release, releases_of
 from consult.digest.services import (
     FORMATS,
@@ -30,6 +31,8 @@ from consult.digest.services import (
 from consult.extensions import db
 
 bp = Blueprint("digest", __name__, url_prefix="/digest")
+# The review page shows moderators which place names a release would replace.
+bp.add_app_template_global(place_preview, "release_place_preview")
 
 
 def _publish_form(formdata=None) -> PublishReleaseForm:

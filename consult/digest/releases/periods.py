@@ -79,6 +79,11 @@ def resolve_period(raw: str | None, consultation: Consultation, now: datetime) -
         opening = consultation.opens_at
         start = min(d for d in (earliest, opening) if d is not None)
         first, last = start.strftime("%Y-%m"), latest
+        if first > last:
+            raise ReleaseError(
+                f"No month of {consultation.slug!r} is over yet: a release covers whole months, "
+                f"so the first one can cover {first} once that month is over."
+            )
     if last > latest:
         raise ReleaseError(
             f"A release covers whole months that are over: {last} is not over yet. "
