@@ -47,6 +47,7 @@ from openpyxl import load_workbook
 from consult.digest.services import parse_filters, render_digest
 from consult.reference.data import COUNTRIES
 from tests import factories
+from tests.digest_fixtures import last_month, publish
 
 SOUTH = "the Southern Neighbourhood"
 EAST = "the Eastern Neighbourhood"
@@ -104,6 +105,7 @@ def _build(consultation, plan: Plan, tag: str = "") -> None:
                     title=f"{priority}-{code}-{n}-{i}",
                     body="Body.",
                     recommendations=(),
+                    forwarded_at=last_month(),
                 )
 
 
@@ -115,6 +117,7 @@ def consultation(app):
 @pytest.fixture
 def data(consultation):
     _build(consultation, PLAN)
+    publish(consultation.slug)
     return consultation
 
 
@@ -501,6 +504,8 @@ def narrow(app):
         "enp-one-east", countries=["EG", "TN", "UA"], title="One East"
     )
     _build(consultation, ONE_EAST, tag="o")
+    publish("enp-narrow")
+    publish("enp-one-east")
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
