@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from consult.extensions import db
-from consult.submissions.states import Attribution, Status
+from consult.inputs.states import Attribution, Status
 from tests import factories
 
 FORWARDED = Status.FORWARDED

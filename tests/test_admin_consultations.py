@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from consult.extensions import db
-from consult.submissions.models import Consultation
+from consult.inputs.models import Consultation
 from tests.admin_support import audit_events
 
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from consult.extensions import db
+from consult.inputs.states import RoutedTo
 from consult.reference.models import Country, Delegation
 from consult.submissions.services import InputData, submit_input
-from consult.submissions.states import RoutedTo
 from tests.admin_support import audit_events
 
 

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from consult.audit.models import AuditEvent
 from consult.extensions import db
-from consult.submissions.states import Attribution, Status
+from consult.inputs.states import Attribution, Status
 from tests.api_support import api_client
 from tests.factories import make_input
 

@@ -9,8 +9,8 @@ from PIL import Image
 from sqlalchemy import func, select
 
 from consult.extensions import db
-from consult.submissions.models import Attachment, Input
-from consult.submissions.states import Status
+from consult.inputs.models import Attachment, Input
+from consult.inputs.states import Status
 from tests.api_support import api_client
 from tests.factories import make_consultation, make_input, make_organisation, make_user
 
@@ -310,7 +310,7 @@ def test_nobody_attaches_to_another_organisations_input(app, landscape, moderato
 
 
 def test_list_scope_agrees_with_can_see_input(app, landscape, cso_user, moderator_user, hq_user):
-    from consult.access import can_see_input, input_scope
+    from consult.inputs.scope import can_see_input, input_scope
 
     admin = make_user("root@example.org", "admin")
     items = list(db.session.scalars(select(Input)))

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from consult.audit.models import AuditEvent
 from consult.extensions import db
-from consult.submissions.states import Status
+from consult.inputs.states import Status
 from tests.api_support import api_client
 from tests.factories import make_input, make_organisation, make_user
 

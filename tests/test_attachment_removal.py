@@ -15,12 +15,12 @@ from sqlalchemy import select
 
 from consult.audit.models import AuditEvent
 from consult.extensions import db
-from consult.review.models import EventKind, ReviewEvent
+from consult.inputs.events import EventKind, ReviewEvent
+from consult.inputs.models import Attachment, Input, InputRevision
+from consult.inputs.states import Status
 from consult.review.timeline import describe_event
 from consult.submissions import services
 from consult.submissions.attachments import attachment_path, store_attachment
-from consult.submissions.models import Attachment, Input, InputRevision
-from consult.submissions.states import Status
 from tests import factories
 from tests.api_support import api_client
 from tests.test_attachments_samples import pdf_with_author, png_with_text

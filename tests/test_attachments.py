@@ -12,9 +12,9 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from consult.extensions import db
+from consult.inputs.models import Attachment
+from consult.inputs.states import Status
 from consult.submissions.attachments import AttachmentError, attachment_path, store_attachment
-from consult.submissions.models import Attachment
-from consult.submissions.states import Status
 from tests import factories
 from tests.test_attachments_samples import (
     GPS_IFD,

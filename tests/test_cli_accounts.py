@@ -6,8 +6,8 @@ from sqlalchemy import func, select
 
 from consult.auth.models import User
 from consult.extensions import db
+from consult.inputs.models import Consultation
 from consult.organisations.models import Organisation
-from consult.submissions.models import Consultation
 
 
 def test_create_org_and_user(runner):

@@ -33,8 +33,8 @@ from sqlalchemy.engine import make_url
 
 from config import BASE_DIR
 from consult.extensions import db
+from consult.inputs.models import Input
 from consult.reference.services import load_reference_data
-from consult.submissions.models import Input
 from tests import factories
 from tests.data_safety_support import input_form, new_input_url, png_bytes
 

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from consult.cli.demo_inputs import DEMO_INPUTS, seed_demo_inputs
 from consult.digest.services import parse_filters, render_digest
 from consult.extensions import db
-from consult.submissions.models import Input
+from consult.inputs.models import Input
 
 
 def test_demo_inputs_are_seeded_once_and_feed_the_digests(app):

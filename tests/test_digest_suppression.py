@@ -548,7 +548,7 @@ def test_a_scope_narrowed_after_inputs_were_sent_falls_back_to_every_country(nar
     from sqlalchemy import select
 
     from consult.extensions import db
-    from consult.submissions.models import Consultation
+    from consult.inputs.models import Consultation
 
     consultation = db.session.scalar(select(Consultation).where(Consultation.slug == "enp-narrow"))
     consultation.countries = [c for c in consultation.countries if c.code != "MD"]

@@ -22,10 +22,10 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from consult.extensions import db
-from consult.review.models import ReviewEvent
+from consult.inputs.events import ReviewEvent
+from consult.inputs.models import GuidingQuestion
+from consult.inputs.states import Attribution, Status
 from consult.submissions.attachments import store_attachment
-from consult.submissions.models import GuidingQuestion
-from consult.submissions.states import Attribution, Status
 from tests import factories
 from tests.data_safety_support import png_bytes
 

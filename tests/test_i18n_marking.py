@@ -6,7 +6,7 @@ from pathlib import Path
 
 from babel.messages.extract import extract_from_file
 
-from consult.submissions import states
+from consult.inputs import states
 from consult.submissions.views import EVENT_LABELS, MESSAGE_LABELS
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -24,7 +24,7 @@ def _extracted(relative: str) -> set[str]:
 
 
 def test_status_and_attribution_labels_are_marked_for_translation():
-    marked = _extracted("consult/submissions/states.py")
+    marked = _extracted("consult/inputs/states.py")
     for table in (
         states.STATUS_LABELS,
         states.ATTRIBUTION_LABELS,

@@ -16,8 +16,8 @@ from sqlalchemy import select
 
 from consult.audit.models import AuditEvent
 from consult.extensions import db
-from consult.submissions.models import Attachment, Input
-from consult.submissions.states import Status
+from consult.inputs.models import Attachment, Input
+from consult.inputs.states import Status
 from tests import factories
 from tests.data_safety_support import input_form, new_input_url, png_bytes
 

@@ -15,11 +15,11 @@ from sqlalchemy import func, select
 from consult.audit.models import AuditEvent
 from consult.auth.models import User
 from consult.extensions import db
+from consult.inputs.events import ReviewEvent
+from consult.inputs.models import Attachment, Input
 from consult.maintenance.models import PurgedInputCount
 from consult.organisations.models import Organisation
-from consult.review.models import ReviewEvent
 from consult.submissions.attachments import attachment_path, store_attachment
-from consult.submissions.models import Attachment, Input
 from consult.timeutil import utcnow
 from tests import factories
 from tests.data_safety_support import png_bytes

@@ -16,10 +16,10 @@ from sqlalchemy import func, select, text
 
 from consult.audit.models import AuditEvent
 from consult.extensions import db
+from consult.inputs.models import Attachment, Input, Recommendation
+from consult.inputs.states import Status
 from consult.maintenance.models import PurgedInputCount
 from consult.submissions.attachments import attachment_path, store_attachment
-from consult.submissions.models import Attachment, Input, Recommendation
-from consult.submissions.states import Status
 from consult.timeutil import utcnow
 from tests import factories
 from tests.data_safety_support import png_bytes

@@ -11,9 +11,9 @@ from sqlalchemy import select
 
 from consult.audit.models import AuditEvent
 from consult.extensions import db
-from consult.review.models import ReviewEvent
-from consult.submissions.models import Input
-from consult.submissions.states import Status
+from consult.inputs.events import ReviewEvent
+from consult.inputs.models import Input
+from consult.inputs.states import Status
 from tests import factories
 
 

@@ -9,10 +9,10 @@ from flask import g
 from sqlalchemy import select, update
 
 from consult.extensions import db
+from consult.inputs.events import ReviewEvent
+from consult.inputs.models import Input
+from consult.inputs.states import Status
 from consult.review import services
-from consult.review.models import ReviewEvent
-from consult.submissions.models import Input
-from consult.submissions.states import Status
 from tests import factories
 
 

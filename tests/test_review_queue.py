@@ -10,8 +10,8 @@ from flask import g
 from sqlalchemy import event
 
 from consult.extensions import db
-from consult.submissions.models import Attachment, Input
-from consult.submissions.states import Status
+from consult.inputs.models import Attachment, Input
+from consult.inputs.states import Status
 from consult.timeutil import utcnow
 from tests import factories
 

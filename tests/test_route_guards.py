@@ -16,7 +16,7 @@ from consult import create_app
 from consult.access import GUARD_ATTR
 from consult.auth.roles import PERMISSIONS
 from consult.extensions import db
-from consult.submissions.models import Attachment
+from consult.inputs.models import Attachment
 from tests import factories
 
 #: Routes anyone may open without signing in, each for a reason.
@@ -114,8 +114,8 @@ def test_ids_in_urls_are_not_sequences():
             assert not isinstance(converter, IntegerConverter), (rule.rule, name)
     from consult.api.models import ApiToken
     from consult.auth.models import User
+    from consult.inputs.models import Consultation, Input
     from consult.organisations.models import Organisation
-    from consult.submissions.models import Consultation, Input
 
     for model in (Input, Attachment, User, Organisation, Consultation, ApiToken):
         column = model.__table__.c.id

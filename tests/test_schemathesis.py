@@ -23,7 +23,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from consult.submissions.states import Status
+from consult.inputs.states import Status
 from tests.api_support import make_token
 from tests.factories import make_input
 

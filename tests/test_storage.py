@@ -9,9 +9,9 @@ import time
 from sqlalchemy import func, select
 
 from consult.extensions import db
+from consult.inputs.models import Attachment
 from consult.maintenance.storage import ORPHAN_GRACE_SECONDS
 from consult.submissions.attachments import attachment_path, delete_attachment, store_attachment
-from consult.submissions.models import Attachment
 from tests import factories
 from tests.data_safety_support import png_bytes
 

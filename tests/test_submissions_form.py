@@ -9,9 +9,9 @@ import pytest
 from sqlalchemy import func, select
 
 from consult.extensions import db
-from consult.review.models import ReviewEvent
-from consult.submissions.models import Attachment, Input
-from consult.submissions.states import Attribution, RoutedTo, Status
+from consult.inputs.events import ReviewEvent
+from consult.inputs.models import Attachment, Input
+from consult.inputs.states import Attribution, RoutedTo, Status
 from tests import factories
 from tests.test_attachments_samples import HTML_AS_PDF, jpeg_with_gps
 

@@ -6,9 +6,9 @@ import pytest
 from sqlalchemy import func, select
 
 from consult.extensions import db
-from consult.review.models import EventKind, ReviewEvent
-from consult.submissions.models import Input, InputRevision
-from consult.submissions.states import RoutedTo, Status
+from consult.inputs.events import EventKind, ReviewEvent
+from consult.inputs.models import Input, InputRevision
+from consult.inputs.states import RoutedTo, Status
 from tests import factories
 from tests.test_submissions_form import TOKEN, count_inputs, new_url, payload
 

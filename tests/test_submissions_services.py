@@ -6,10 +6,10 @@ import pytest
 from sqlalchemy import func, select
 
 from consult.extensions import db
+from consult.inputs.models import Input
+from consult.inputs.states import RoutedTo, Status
 from consult.submissions import drafts, services
-from consult.submissions.models import Input
 from consult.submissions.services import InputData, SubmissionError
-from consult.submissions.states import RoutedTo, Status
 from tests import factories
 from tests.test_submissions_form import new_url, payload
 

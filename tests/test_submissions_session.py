@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import select
 
 from consult.extensions import db
-from consult.submissions.models import Input
-from consult.submissions.states import Status
+from consult.inputs.models import Input
+from consult.inputs.states import Status
 from tests import factories
 from tests.test_submissions_form import count_inputs, new_url, payload
 

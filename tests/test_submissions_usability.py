@@ -7,8 +7,8 @@ import io
 import lxml.html
 import pytest
 
-from consult.review.models import EventKind
-from consult.submissions.states import Status
+from consult.inputs.events import EventKind
+from consult.inputs.states import Status
 from tests import factories
 from tests.test_attachments_samples import pdf_with_author
 from tests.test_submissions_form import new_url, payload

@@ -12,8 +12,8 @@ from consult.admin.validation import AdminError, check_slug
 from consult.audit.services import record
 from consult.auth.models import User
 from consult.extensions import db
+from consult.inputs.models import Consultation, GuidingQuestion
 from consult.reference.models import Country, Priority
-from consult.submissions.models import Consultation, GuidingQuestion
 
 
 @dataclass

@@ -19,7 +19,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Response
 
-from consult.access import deny, input_scope, load_input, login_only, requires
+from consult.access import deny, login_only, requires
 from consult.api.blueprint import bp
 from consult.api.requests import (
     PAGE_MAX,
@@ -36,10 +36,11 @@ from consult.api.requests import (
 )
 from consult.api.serializers import attachment_json, input_json, input_summary_json
 from consult.extensions import db
+from consult.inputs.models import Consultation, Input
+from consult.inputs.scope import input_scope, load_input
+from consult.inputs.states import Attribution, Status
 from consult.submissions import services
 from consult.submissions.attachments import AttachmentError, detect_kind, store_attachment
-from consult.submissions.models import Consultation, Input
-from consult.submissions.states import Attribution, Status
 
 T = TypeVar("T")
 IDEMPOTENCY_KEY_RE = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")

@@ -13,7 +13,7 @@ from flask import jsonify, request
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from consult.access import load_input, requires
+from consult.access import requires
 from consult.api.blueprint import bp
 from consult.api.requests import (
     PAGE_MAX,
@@ -27,6 +27,7 @@ from consult.api.requests import (
     validation_error,
 )
 from consult.api.serializers import input_json, input_summary_json
+from consult.inputs.scope import load_input
 from consult.review import services
 from consult.review.queue import KINDS, QueueFilterError
 

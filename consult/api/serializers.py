@@ -11,10 +11,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from consult.access import may, may_see_organisation
+from consult.access import may
 from consult.auth.roles import Role
-from consult.submissions.models import Attachment, Consultation, Input
-from consult.submissions.states import STATUS_LABELS, Status
+from consult.inputs.models import Attachment, Consultation, Input
+from consult.inputs.scope import may_see_organisation
+from consult.inputs.states import STATUS_LABELS, Status
 
 
 def iso(moment: datetime | None) -> str | None:

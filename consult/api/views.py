@@ -18,6 +18,8 @@ from consult.api.openapi import openapi_document
 from consult.api.requests import ApiError
 from consult.api.serializers import consultation_json
 from consult.extensions import db
+from consult.inputs.models import Consultation
+from consult.inputs.states import ATTRIBUTION_LABELS, STATUS_LABELS
 from consult.reference import data as reference_data
 from consult.reference.models import (
     Addressee,
@@ -30,8 +32,6 @@ from consult.reference.models import (
     Theme,
 )
 from consult.review.services import DECLINE_REASONS
-from consult.submissions.models import Consultation
-from consult.submissions.states import ATTRIBUTION_LABELS, STATUS_LABELS
 
 __all__ = ["bp"]
 

@@ -34,7 +34,7 @@ from flask_babel import gettext as _
 
 from consult.digest.query import Aggregates, Cell, Reference
 from consult.identifiers import redact
-from consult.submissions.states import Attribution
+from consult.inputs.states import Attribution
 
 
 def join_names(names: list[str]) -> str:

@@ -15,7 +15,7 @@ from consult.digest.matrix import matrix_columns
 from consult.digest.query import Reference, aggregate
 from consult.extensions import db
 from consult.identifiers import known_identifiers
-from consult.submissions.models import Consultation
+from consult.inputs.models import Consultation
 from consult.timeutil import utcnow
 
 

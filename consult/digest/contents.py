@@ -19,7 +19,7 @@ from consult.digest.consultation_info import ConsultationInfo
 from consult.digest.filters import DigestFilters
 from consult.digest.matrix import Matrix, MatrixCell, MatrixRow, heat_class, order_countries
 from consult.digest.query import Aggregates, InputRow, Reference, iter_batches
-from consult.submissions.states import Attribution
+from consult.inputs.states import Attribution
 
 
 @dataclass

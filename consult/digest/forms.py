@@ -11,7 +11,7 @@ from wtforms.fields.choices import SelectChoice
 
 from consult.digest.query import Reference
 from consult.extensions import db
-from consult.submissions.models import Consultation
+from consult.inputs.models import Consultation
 
 DATE_HINT = _l("Pick a date, or type it as YYYY-MM-DD")
 

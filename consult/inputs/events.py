@@ -15,7 +15,7 @@ from consult.timeutil import utcnow
 
 if TYPE_CHECKING:
     from consult.auth.models import User
-    from consult.submissions.models import Input
+    from consult.inputs.models import Input
 
 
 class EventKind(StrEnum):

@@ -23,6 +23,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from consult.extensions import db
+from consult.inputs.states import Attribution, Status
 from consult.reference.models import (
     Addressee,
     Country,
@@ -32,13 +33,12 @@ from consult.reference.models import (
     Priority,
     Theme,
 )
-from consult.submissions.states import Attribution, Status
 from consult.timeutil import utcnow
 
 if TYPE_CHECKING:
     from consult.auth.models import User
+    from consult.inputs.events import ReviewEvent
     from consult.organisations.models import Organisation
-    from consult.review.models import ReviewEvent
 
 # Field lengths, shared by models, forms, the API and the templates that show them.
 TITLE_MAX = 200

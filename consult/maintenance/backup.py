@@ -38,8 +38,8 @@ from sqlalchemy import Connection, func, inspect, select, text
 from sqlalchemy.engine import URL, make_url
 
 from consult.extensions import db
+from consult.inputs.models import Attachment
 from consult.maintenance.storage import sha256_of, upload_root
-from consult.submissions.models import Attachment
 from consult.timeutil import utcnow
 
 FORMAT = "consult-backup"

@@ -11,7 +11,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from consult.extensions import db
-from consult.submissions.models import Attachment
+from consult.inputs.models import Attachment
 
 #: A file younger than this may belong to an upload whose row is not committed
 #: yet: it is reported but never removed.

@@ -20,9 +20,9 @@ from sqlalchemy import select
 from consult.audit.services import record
 from consult.auth.models import User
 from consult.extensions import db
+from consult.inputs.models import Attachment, Input
 from consult.maintenance.storage import stored_path
 from consult.organisations.models import Organisation
-from consult.submissions.models import Attachment, Input
 from consult.timeutil import utcnow
 
 EXPORT_VERSION = 1

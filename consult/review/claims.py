@@ -7,8 +7,10 @@ from typing import Any
 from flask_babel import gettext as _
 
 from consult.audit.services import record
+from consult.inputs.events import EventKind
+from consult.inputs.models import Input
+from consult.inputs.states import Status
 from consult.review.conflicts import check_version, save_input
-from consult.review.models import EventKind
 from consult.review.rules import (
     ReviewError,
     require_not_held_by_other,
@@ -16,8 +18,6 @@ from consult.review.rules import (
     require_reviewer,
 )
 from consult.review.timeline import record_event
-from consult.submissions.models import Input
-from consult.submissions.states import Status
 from consult.timeutil import utcnow
 
 

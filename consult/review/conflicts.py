@@ -13,8 +13,8 @@ from flask_babel import gettext as _
 from sqlalchemy.orm.exc import StaleDataError
 
 from consult.extensions import db
+from consult.inputs.models import Input
 from consult.review.timeline import describe_event
-from consult.submissions.models import Input
 from consult.timeutil import utcnow
 
 

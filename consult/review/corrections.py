@@ -11,9 +11,17 @@ from sqlalchemy import select
 from consult.audit.services import record
 from consult.auth.roles import Role
 from consult.extensions import db
+from consult.inputs.events import EventKind
+from consult.inputs.models import (
+    BODY_MAX,
+    RECOMMENDATION_MAX,
+    SUMMARY_MAX,
+    TITLE_MAX,
+    Input,
+)
+from consult.inputs.states import Status
 from consult.reference.models import Country, InputType, Priority, Theme
 from consult.review.conflicts import check_version, save_input
-from consult.review.models import EventKind
 from consult.review.redaction import redact_passages
 from consult.review.rules import (
     ReviewError,
@@ -22,14 +30,6 @@ from consult.review.rules import (
     require_reviewer,
 )
 from consult.review.timeline import record_event
-from consult.submissions.models import (
-    BODY_MAX,
-    RECOMMENDATION_MAX,
-    SUMMARY_MAX,
-    TITLE_MAX,
-    Input,
-)
-from consult.submissions.states import Status
 
 
 def update_review(

@@ -10,11 +10,13 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from consult.access import can_see_input
 from consult.audit.services import record
 from consult.auth.roles import Role
+from consult.inputs.events import EventKind
+from consult.inputs.models import MESSAGE_MAX, Input
+from consult.inputs.scope import can_see_input
+from consult.inputs.states import FORWARDED_STATUSES, Status
 from consult.review.conflicts import ConflictError, check_version, save_input
-from consult.review.models import EventKind
 from consult.review.rules import (
     ReviewError,
     require_not_held_by_other,
@@ -22,8 +24,6 @@ from consult.review.rules import (
     require_reviewer,
 )
 from consult.review.timeline import record_event
-from consult.submissions.models import MESSAGE_MAX, Input
-from consult.submissions.states import FORWARDED_STATUSES, Status
 from consult.timeutil import utcnow
 
 #: Why an input may be declined; the CSO sees the label and the free text.

@@ -23,17 +23,17 @@ from sqlalchemy import and_, false, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.sql.elements import ColumnElement
 
-from consult.access import input_scope
 from consult.auth.roles import Role
 from consult.extensions import db
-from consult.reference.models import Country, InputType, Priority, Theme
-from consult.submissions.models import (
+from consult.inputs.models import (
     Consultation,
     Input,
     InputCountry,
     consultation_countries,
 )
-from consult.submissions.states import FORWARDED_STATUSES, OPEN_FOR_REVIEW, RoutedTo, Status
+from consult.inputs.scope import input_scope
+from consult.inputs.states import FORWARDED_STATUSES, OPEN_FOR_REVIEW, RoutedTo, Status
+from consult.reference.models import Country, InputType, Priority, Theme
 
 PAGE_SIZE = 50
 SEARCH_MAX = 200

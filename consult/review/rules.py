@@ -7,10 +7,10 @@ from typing import Any
 
 from flask_babel import gettext as _
 
-from consult.access import can_see_input
 from consult.auth.roles import Role
-from consult.submissions.models import Input
-from consult.submissions.states import OPEN_FOR_REVIEW, RoutedTo
+from consult.inputs.models import Input
+from consult.inputs.scope import can_see_input
+from consult.inputs.states import OPEN_FOR_REVIEW, RoutedTo
 
 
 class ReviewError(ValueError):

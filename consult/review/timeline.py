@@ -9,9 +9,9 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
 from consult.extensions import db
+from consult.inputs.events import EventKind, ReviewEvent
+from consult.inputs.models import Input
 from consult.reference.models import InputType, Priority, Theme
-from consult.review.models import EventKind, ReviewEvent
-from consult.submissions.models import Input
 from consult.timeutil import utcnow
 
 FIELD_LABELS: dict[str, Any] = {

@@ -9,12 +9,12 @@ from flask_babel import gettext as _
 
 from consult.audit.services import record
 from consult.extensions import db
-from consult.review.models import EventKind
+from consult.inputs.events import EventKind
+from consult.inputs.models import Attachment, Input
+from consult.inputs.states import Status
 from consult.submissions.attachments import delete_attachment
-from consult.submissions.models import Attachment, Input
 from consult.submissions.revising import returned_version
 from consult.submissions.rules import SubmissionError, require_cso
-from consult.submissions.states import Status
 from consult.submissions.timeline import record_event
 from consult.submissions.withdrawing import can_withdraw
 from consult.timeutil import utcnow

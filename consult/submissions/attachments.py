@@ -27,8 +27,8 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from consult.extensions import db
+from consult.inputs.models import Attachment, Input
 from consult.maintenance.filetx import remove_on_rollback, unlink_after_commit, write_durably
-from consult.submissions.models import Attachment, Input
 
 ACCEPTED_LABEL = "PDF, DOCX, ODT, XLSX, JPEG, PNG"
 

@@ -9,9 +9,10 @@ from sqlalchemy import select
 
 from consult.audit.services import record
 from consult.extensions import db
+from consult.inputs.models import Input
+from consult.inputs.states import Status
 from consult.submissions.attachments import delete_attachment
 from consult.submissions.input_data import InputData, apply_data
-from consult.submissions.models import Input
 from consult.submissions.rules import (
     SubmissionError,
     fail_if_errors,
@@ -19,7 +20,6 @@ from consult.submissions.rules import (
     require_open,
     require_own,
 )
-from consult.submissions.states import Status
 from consult.submissions.validation import validate
 
 

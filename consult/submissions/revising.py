@@ -8,9 +8,10 @@ from flask_babel import gettext as _
 
 from consult.audit.services import record
 from consult.extensions import db
-from consult.review.models import EventKind
+from consult.inputs.events import EventKind
+from consult.inputs.models import Input, InputRevision
+from consult.inputs.states import Status
 from consult.submissions.input_data import InputData, apply_data
-from consult.submissions.models import Input, InputRevision
 from consult.submissions.routing import route_input
 from consult.submissions.rules import (
     SubmissionError,
@@ -19,7 +20,6 @@ from consult.submissions.rules import (
     require_own,
     require_verified,
 )
-from consult.submissions.states import Status
 from consult.submissions.submitting import keep_ip
 from consult.submissions.timeline import record_event
 from consult.submissions.validation import validate

@@ -8,7 +8,7 @@ from flask import current_app
 from flask_babel import gettext as _
 
 from consult.access import may
-from consult.submissions.models import Consultation, Input
+from consult.inputs.models import Consultation, Input
 
 
 class SubmissionError(ValueError):

@@ -10,10 +10,11 @@ from sqlalchemy.exc import IntegrityError
 
 from consult.audit.services import record
 from consult.extensions import db
-from consult.review.models import EventKind
+from consult.inputs.events import EventKind
+from consult.inputs.models import Input
+from consult.inputs.states import Status
 from consult.submissions.drafts import draft_to_work_on, input_by_key
 from consult.submissions.input_data import InputData, apply_data
-from consult.submissions.models import Input
 from consult.submissions.routing import route_input
 from consult.submissions.rules import (
     fail_if_errors,
@@ -21,7 +22,6 @@ from consult.submissions.rules import (
     require_open,
     require_verified,
 )
-from consult.submissions.states import Status
 from consult.submissions.timeline import record_event
 from consult.submissions.validation import validate
 from consult.timeutil import utcnow

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from consult.extensions import db
-from consult.review.models import EventKind, ReviewEvent
-from consult.submissions.models import Input
+from consult.inputs.events import EventKind, ReviewEvent
+from consult.inputs.models import Input
 
 
 def record_event(item: Input, user: Any, kind: EventKind, **data: Any) -> ReviewEvent:

@@ -8,10 +8,10 @@ from flask_babel import gettext as _
 
 from consult.audit.services import record
 from consult.extensions import db
-from consult.review.models import EventKind
-from consult.submissions.models import Input
+from consult.inputs.events import EventKind
+from consult.inputs.models import Input
+from consult.inputs.states import Status
 from consult.submissions.rules import SubmissionError, require_cso, require_own
-from consult.submissions.states import Status
 from consult.submissions.timeline import record_event
 
 

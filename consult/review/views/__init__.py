@@ -3,7 +3,7 @@
 Views parse the request, call :mod:`consult.review.services`, commit and
 render (or redirect). Every page that shows an input to EU staff records
 an audit event; nothing here ever shows an HQ-direct input's organisation
-to delegation staff (:func:`consult.access.may_see_organisation`).
+to delegation staff (:func:`consult.inputs.scope.may_see_organisation`).
 
 The blueprint is defined in :mod:`.blueprint`; importing the other modules
 registers their routes on it:

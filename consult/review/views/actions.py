@@ -9,9 +9,10 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
-from consult.access import load_input, parse_uuid, requires
+from consult.access import parse_uuid, requires
 from consult.auth.roles import Role
 from consult.extensions import db
+from consult.inputs.scope import load_input
 from consult.review import services
 from consult.review.forms import DecisionForm, FeedbackForm, MergeForm, ReviewEditForm, VersionForm
 from consult.review.services import DECLINE_REASONS, ConflictError, ReviewError

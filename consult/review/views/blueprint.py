@@ -7,7 +7,7 @@ from typing import Any
 from flask import Blueprint
 from flask_babel import lazy_gettext as _l
 
-from consult.submissions.states import STATUS_LABELS, Status
+from consult.inputs.states import STATUS_LABELS, Status
 
 bp = Blueprint("review", __name__, url_prefix="/review")
 

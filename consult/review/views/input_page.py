@@ -10,19 +10,20 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from consult.access import can_see_input, load_input, may_see_organisation, requires
+from consult.access import requires
 from consult.audit.services import record
 from consult.auth.roles import Role
 from consult.extensions import db
 from consult.identifiers import Finding, known_identifiers
+from consult.inputs.models import Input
+from consult.inputs.scope import can_see_input, load_input, may_see_organisation
+from consult.inputs.states import FORWARDED_STATUSES, OPEN_FOR_REVIEW
 from consult.reference.data import INPUT_LANGUAGES
 from consult.reference.models import Country, InputType, Priority, Theme
 from consult.review import services
 from consult.review.forms import DecisionForm, FeedbackForm, MergeForm, ReviewEditForm, VersionForm
 from consult.review.services import DECLINE_REASONS, ConflictError, can_review, describe_event
 from consult.review.views.blueprint import bp
-from consult.submissions.models import Input
-from consult.submissions.states import FORWARDED_STATUSES, OPEN_FOR_REVIEW
 
 
 @bp.route("/inputs/<input_id>", endpoint="input")

@@ -8,9 +8,10 @@ from typing import Any
 from flask import abort, current_app, render_template, send_file
 from flask_login import current_user
 
-from consult.access import load_attachment, load_input, requires
+from consult.access import requires
 from consult.audit.services import record
 from consult.extensions import db
+from consult.inputs.scope import load_attachment, load_input
 from consult.review.views.blueprint import bp
 
 
