@@ -40,7 +40,7 @@ from consult.inputs.models import Consultation, Input
 from consult.inputs.scope import input_scope, load_input
 from consult.inputs.states import Attribution, Status
 from consult.submissions import services
-from consult.submissions.attachments import AttachmentError, detect_kind, store_attachment
+from consult.submissions.attachments import AttachmentError, detect_kind
 
 T = TypeVar("T")
 IDEMPOTENCY_KEY_RE = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
@@ -289,12 +289,10 @@ def add_attachment(input_id: str) -> Response:
         raise _too_large(limit) from None
     if upload is None or not upload.filename:
         raise validation_error({"file": ["Attach a file in the multipart field 'file'."]})
-    if item.status not in (Status.DRAFT, Status.RETURNED):
-        raise ApiError(
-            422,
-            "unprocessable",
-            "Files can be attached to a draft or to an input returned to you, not to this one.",
-        )
+    try:
+        services.require_attachable(user, item)
+    except services.SubmissionError as exc:
+        raise _refused(exc) from None
     data = upload.stream.read(limit + 1)
     if len(data) > limit:
         raise _too_large(limit)
@@ -305,8 +303,9 @@ def add_attachment(input_id: str) -> Response:
     except AttachmentError as exc:
         raise ApiError(415, "unsupported_media_type", str(exc), {"file": [str(exc)]}) from None
     attachment = commit_or_raise(
-        lambda: store_attachment(user, io.BytesIO(data), upload.filename, item=item),
+        lambda: services.add_attachment(user, item, io.BytesIO(data), upload.filename),
         (AttachmentError, _attachment_refused),
+        (services.SubmissionError, _refused),
     )
     response = jsonify(attachment_json(attachment))
     response.status_code = 201
@@ -322,7 +321,7 @@ def remove_attachment(input_id: str, attachment_id: str) -> Response:
     try:
         commit_or_raise(
             lambda: services.remove_attachment(user, attachment_id, item=item),
-            (services.SubmissionError, _removal_refused),
+            (services.SubmissionError, _refused),
             (StaleDataError, _changed_meanwhile),
         )
     except services.AttachmentOutOfReach:
@@ -330,7 +329,7 @@ def remove_attachment(input_id: str, attachment_id: str) -> Response:
     return Response(status=204)
 
 
-def _removal_refused(exc: services.SubmissionError) -> ApiError:
+def _refused(exc: services.SubmissionError) -> ApiError:
     return ApiError(422, "unprocessable", exc.message)
 
 

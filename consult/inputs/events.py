@@ -1,4 +1,8 @@
-"""The timeline of an input: every submission, claim, correction and decision."""
+"""The timeline of an input: every submission, claim, correction and decision.
+
+:func:`add_event` is the one way an event is added; the CSO's and the
+reviewers' timelines (``submissions.timeline``, ``review.timeline``) call it.
+"""
 
 from __future__ import annotations
 
@@ -54,3 +58,32 @@ class ReviewEvent(db.Model):
 
     input: Mapped[Input] = relationship(back_populates="events")
     actor: Mapped[User | None] = relationship()
+
+
+def add_event(
+    item: Input,
+    actor: Any,
+    kind: EventKind,
+    *,
+    message: str | None = None,
+    visible: bool = False,
+    versioned: bool = True,
+    **data: Any,
+) -> ReviewEvent:
+    """Add a ``kind`` event by ``actor`` to ``item``'s timeline (``visible``: the CSO sees it).
+
+    A ``versioned`` event stores the version the change started from: a form
+    loaded at that version (or earlier) has not seen the change, so a
+    conflict lists it. CSO actions are not versioned.
+    """
+    event = ReviewEvent(
+        actor_id=actor.id,
+        kind=kind.value,
+        message=message,
+        is_visible_to_cso=visible,
+        data={"version": item.version, **data} if versioned else (data or None),
+        created_at=utcnow(),
+    )
+    item.events.append(event)
+    db.session.add(event)
+    return event

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import (
     JSON,
     Boolean,
+    CheckConstraint,
     Column,
     DateTime,
     ForeignKey,
@@ -135,6 +136,12 @@ class Input(db.Model):
     __table_args__ = (
         # The review queue walks (status, submitted_at, id) in keyset order.
         Index("ix_inputs_queue", "routed_to", "delegation_slug", "status", "submitted_at", "id"),
+        # The database refuses a status or attribution the code does not know.
+        CheckConstraint(f"status IN ({', '.join(repr(s.value) for s in Status)})", name="status"),
+        CheckConstraint(
+            f"attribution IN ({', '.join(repr(a.value) for a in Attribution)})",
+            name="attribution",
+        ),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)

@@ -33,6 +33,9 @@ STATUS_LABELS = {
 OPEN_FOR_REVIEW = frozenset({Status.SUBMITTED, Status.IN_REVIEW})
 #: Statuses that reached HQ and feed digests.
 FORWARDED_STATUSES = frozenset({Status.FORWARDED, Status.USED})
+#: Statuses whose files the organisation may add or take off: nobody at the EU
+#: has the input yet (draft), or a moderator gave it back to be revised.
+FILES_EDITABLE = frozenset({Status.DRAFT, Status.RETURNED})
 
 
 class Attribution(StrEnum):

@@ -10,6 +10,7 @@ from consult.audit.services import record
 from consult.inputs.events import EventKind
 from consult.inputs.models import Input
 from consult.inputs.states import Status
+from consult.inputs.transitions import transition
 from consult.review.conflicts import check_version, save_input
 from consult.review.rules import (
     ReviewError,
@@ -29,10 +30,9 @@ def claim(user: Any, item: Input, *, version: int | None = None) -> None:
     if item.claimed_by_id == user.id:
         return
     require_not_held_by_other(user, item)
-    record_event(item, user, EventKind.CLAIMED)
+    transition(item, Status.IN_REVIEW, user, EventKind.CLAIMED)
     item.claimed_by_id = user.id
     item.claimed_at = utcnow()
-    item.status = Status.IN_REVIEW
     save_input(item)
     record("input.claimed", user, item)
 
@@ -61,9 +61,8 @@ def take_over(user: Any, item: Input, *, version: int | None = None) -> None:
     if item.claimed_by_id == user.id:
         return
     previous = item.claimed_by_id
-    record_event(item, user, EventKind.TAKEN_OVER, previous_holder=str(previous))
+    transition(item, Status.IN_REVIEW, user, EventKind.TAKEN_OVER, previous_holder=str(previous))
     item.claimed_by_id = user.id
     item.claimed_at = utcnow()
-    item.status = Status.IN_REVIEW
     save_input(item)
     record("input.taken_over", user, item, previous_holder=str(previous))

@@ -19,7 +19,6 @@ from consult.inputs.models import (
     TITLE_MAX,
     Input,
 )
-from consult.inputs.states import Status
 from consult.reference.models import Country, InputType, Priority, Theme
 from consult.review.conflicts import check_version, save_input
 from consult.review.redaction import redact_passages
@@ -29,7 +28,7 @@ from consult.review.rules import (
     require_open,
     require_reviewer,
 )
-from consult.review.timeline import record_event
+from consult.review.timeline import record_event, record_work
 
 
 def update_review(
@@ -167,7 +166,7 @@ def update_review(
         return []
 
     diff.extend({"field": name} for name in text_changes)
-    record_event(item, user, EventKind.CORRECTED, changes=diff)
+    record_work(item, user, EventKind.CORRECTED, changes=diff)
     if redaction_count:
         redacted_fields = [n for n in text_changes if n != "moderator_summary"]
         record_event(item, user, EventKind.REDACTED, count=redaction_count, fields=redacted_fields)
@@ -185,8 +184,6 @@ def update_review(
     item.reviewed_body = body if body != item.body else None
     for rec in item.recommendations:
         rec.reviewed_text = rec_texts[rec.id] if rec_texts[rec.id] != rec.text else None
-    if item.status == Status.SUBMITTED:
-        item.status = Status.IN_REVIEW
     save_input(item)
     record("input.corrected", user, item, fields=changed)
     if redaction_count:

@@ -11,7 +11,7 @@ from consult.audit.services import record
 from consult.extensions import db
 from consult.inputs.events import EventKind
 from consult.inputs.models import Attachment, Input
-from consult.inputs.states import Status
+from consult.inputs.states import FILES_EDITABLE, Status
 from consult.submissions.attachments import delete_attachment
 from consult.submissions.revising import returned_version
 from consult.submissions.rules import SubmissionError, require_cso
@@ -19,9 +19,8 @@ from consult.submissions.timeline import record_event
 from consult.submissions.withdrawing import can_withdraw
 from consult.timeutil import utcnow
 
-#: Statuses whose files the organisation may still take off: nobody at the EU
-#: has the input yet (draft), or a moderator gave it back to be revised.
-FILES_REMOVABLE = frozenset({Status.DRAFT, Status.RETURNED})
+#: Statuses whose files the organisation may still take off.
+FILES_REMOVABLE = FILES_EDITABLE
 
 
 class AttachmentOutOfReach(LookupError):

@@ -13,6 +13,7 @@ from consult.extensions import db
 from consult.inputs.events import EventKind
 from consult.inputs.models import Input
 from consult.inputs.states import Status
+from consult.inputs.transitions import transition
 from consult.submissions.drafts import draft_to_work_on, input_by_key
 from consult.submissions.input_data import InputData, apply_data
 from consult.submissions.routing import route_input
@@ -22,7 +23,6 @@ from consult.submissions.rules import (
     require_open,
     require_verified,
 )
-from consult.submissions.timeline import record_event
 from consult.submissions.validation import validate
 from consult.timeutil import utcnow
 
@@ -61,13 +61,12 @@ def submit_input(
         if idempotency_key:
             item.idempotency_key = idempotency_key
         apply_data(item, data)
-        item.status = Status.SUBMITTED
         item.submitted_at = utcnow()
         item.revision = 1
         keep_ip(item)
         db.session.flush()
         route_input(item)
-        record_event(item, user, EventKind.SUBMITTED, routed_to=item.routed_to)
+        transition(item, Status.SUBMITTED, user, EventKind.SUBMITTED, routed_to=item.routed_to)
         db.session.flush()
         savepoint.commit()
     except IntegrityError:

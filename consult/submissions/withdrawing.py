@@ -11,8 +11,8 @@ from consult.extensions import db
 from consult.inputs.events import EventKind
 from consult.inputs.models import Input
 from consult.inputs.states import Status
+from consult.inputs.transitions import transition
 from consult.submissions.rules import SubmissionError, require_cso, require_own
-from consult.submissions.timeline import record_event
 
 
 def withdraw(user: Any, item: Input) -> None:
@@ -25,8 +25,7 @@ def withdraw(user: Any, item: Input) -> None:
             if item.status in (Status.SUBMITTED, Status.IN_REVIEW)
             else _("Only a submitted input can be withdrawn.")
         )
-    item.status = Status.WITHDRAWN
-    record_event(item, user, EventKind.WITHDRAWN)
+    transition(item, Status.WITHDRAWN, user, EventKind.WITHDRAWN)
     db.session.flush()
     record("input_withdrawn", user, item)
 
