@@ -9,16 +9,12 @@ from __future__ import annotations
 import base64
 import binascii
 import uuid
-from collections.abc import Callable
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any
 
 from flask import jsonify, request
 from werkzeug.wrappers import Response
 
-from consult.extensions import db
-
-T = TypeVar("T")
 #: The most items one page of an API list holds (``?limit=``).
 PAGE_MAX = 100
 
@@ -72,26 +68,6 @@ def optional_json_body() -> dict[str, Any]:
     if not request.content_length and not request.is_json:
         return {}
     return json_body()
-
-
-def commit_or_raise(
-    action: Callable[[], T], *errors: tuple[type[Exception], Callable[[Any], ApiError]]
-) -> T:
-    """Run a service call and commit what it did.
-
-    ``errors`` pairs an exception class with the ``ApiError`` it becomes; the
-    first that matches is raised after the session is rolled back.
-    """
-    try:
-        result = action()
-    except Exception as exc:
-        for kind, to_api_error in errors:
-            if isinstance(exc, kind):
-                db.session.rollback()
-                raise to_api_error(exc) from None
-        raise
-    db.session.commit()
-    return result
 
 
 def query_int(name: str, default: int, *, minimum: int, maximum: int) -> int:

@@ -13,8 +13,10 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from consult.access import login_only, public
+from consult.actions import run_actions
 from consult.api.blueprint import bp
 from consult.api.openapi import openapi_document
+from consult.api.refusals import refusal_error
 from consult.api.requests import ApiError
 from consult.api.serializers import consultation_json
 from consult.extensions import db
@@ -39,6 +41,9 @@ __all__ = ["bp"]
 @bp.errorhandler(ApiError)
 def _api_error(exc: ApiError) -> Response:
     return exc.response()
+
+
+run_actions(bp, lambda exc: refusal_error(exc).response())
 
 
 @bp.route("/openapi.json")

@@ -22,13 +22,14 @@ from consult.auth.passwords import (
 from consult.auth.roles import Role
 from consult.auth.session import end_all_sessions
 from consult.auth.tokens import Purpose, find_valid_token, issue_token, link_for, revoke_tokens
+from consult.errors import DomainError
 from consult.extensions import db
 from consult.organisations.models import Organisation
 from consult.reference.models import Delegation
 from consult.timeutil import utcnow
 
 
-class AccountError(ValueError):
+class AccountError(DomainError):
     """A request about an account that cannot be carried out, with a message for a person."""
 
 

@@ -27,6 +27,7 @@ from consult.auth import secretbox
 from consult.auth.models import RecoveryCode, User
 from consult.auth.roles import EU_STAFF
 from consult.auth.session import end_all_sessions
+from consult.errors import DomainError
 from consult.extensions import db
 from consult.timeutil import utcnow
 
@@ -38,7 +39,7 @@ RECOVERY_CODE_COUNT = 10
 _RECOVERY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i
 
 
-class TwoFactorError(ValueError):
+class TwoFactorError(DomainError):
     """A two-factor request that cannot be carried out, with a message for a person."""
 
 

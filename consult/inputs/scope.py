@@ -110,3 +110,43 @@ def load_attachment(attachment_id: str | uuid.UUID, user: Any) -> Any:
     if denied:
         deny(user, "attachment out of scope", object_type="attachments", object_id=attachment_id)
     return attachment
+
+
+# Named predicates: code outside this module and ``consult.auth`` asks these
+# instead of comparing a role by name.
+
+
+def speaks_for_an_organisation(user: Any) -> bool:
+    """Whether ``user`` is a CSO member (acts for an organisation, sees its inputs)."""
+    return getattr(user, "role", None) == Role.CSO
+
+
+def works_for_a_delegation(user: Any) -> bool:
+    """Whether ``user`` is a delegation moderator (their delegation's countries only)."""
+    return getattr(user, "role", None) == Role.MODERATOR
+
+
+def works_at_hq(user: Any) -> bool:
+    """Whether ``user`` is an HQ analyst (the HQ queue, forwarded inputs, digests)."""
+    return getattr(user, "role", None) == Role.HQ
+
+
+def queue_kind(user: Any) -> str:
+    """The queue a reviewer opens first: their delegation's, or HQ's."""
+    return "delegation" if works_for_a_delegation(user) else "hq"
+
+
+def moderates_delegation_of(user: Any, item: Any) -> bool:
+    """Whether ``user`` moderates the delegation ``item`` was routed to (never HQ-direct)."""
+    return (
+        works_for_a_delegation(user)
+        and user.delegation_slug is not None
+        and item.routed_to == RoutedTo.DELEGATION
+        and not item.is_hq_direct
+        and item.delegation_slug == user.delegation_slug
+    )
+
+
+def may_record_feedback(user: Any, item: Any) -> bool:
+    """Whether ``user`` may say how HQ used ``item`` (an HQ analyst who sees it)."""
+    return works_at_hq(user) and can_see_input(user, item)

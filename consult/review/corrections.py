@@ -9,7 +9,6 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from consult.audit.services import record
-from consult.auth.roles import Role
 from consult.extensions import db
 from consult.inputs.events import EventKind
 from consult.inputs.models import (
@@ -19,6 +18,7 @@ from consult.inputs.models import (
     TITLE_MAX,
     Input,
 )
+from consult.inputs.scope import works_for_a_delegation
 from consult.reference.models import Country, InputType, Priority, Theme
 from consult.review.conflicts import check_version, save_input
 from consult.review.redaction import redact_passages
@@ -205,7 +205,7 @@ def _country_problem(user: Any, item: Input, codes: Sequence[str]) -> str | None
         outside = [c for c in codes if c not in item.consultation.country_codes]
         if outside:
             return _("This consultation does not cover %(codes)s.", codes=", ".join(outside))
-    if user.role == Role.MODERATOR:
+    if works_for_a_delegation(user):
         main = db.session.get(Country, codes[0])
         if main.delegation_slug != user.delegation_slug:
             return _(

@@ -11,10 +11,9 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from consult.audit.services import record
-from consult.auth.roles import Role
 from consult.inputs.events import EventKind
 from consult.inputs.models import MESSAGE_MAX, Input
-from consult.inputs.scope import can_see_input
+from consult.inputs.scope import may_record_feedback
 from consult.inputs.states import FORWARDED_STATUSES, Status
 from consult.inputs.transitions import transition
 from consult.review.conflicts import ConflictError, check_version, save_input
@@ -131,7 +130,7 @@ def record_hq_feedback(
     user: Any, item: Input, note: str, *, version: int | str | None = None
 ) -> None:
     """Say how HQ used a forwarded input; the CSO sees the note."""
-    if user.role != Role.HQ or not can_see_input(user, item):
+    if not may_record_feedback(user, item):
         raise ReviewError(_("Only HQ analysts record how an input was used."))
     check_version(item, version)
     if item.status not in FORWARDED_STATUSES:

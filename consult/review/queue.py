@@ -23,7 +23,6 @@ from sqlalchemy import and_, false, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.sql.elements import ColumnElement
 
-from consult.auth.roles import Role
 from consult.extensions import db
 from consult.inputs.models import (
     Consultation,
@@ -31,7 +30,7 @@ from consult.inputs.models import (
     InputCountry,
     consultation_countries,
 )
-from consult.inputs.scope import input_scope
+from consult.inputs.scope import input_scope, queue_kind, works_at_hq, works_for_a_delegation
 from consult.inputs.states import FORWARDED_STATUSES, OPEN_FOR_REVIEW, RoutedTo, Status
 from consult.reference.models import Country, InputType, Priority, Theme
 
@@ -106,14 +105,14 @@ class QueuePage:
 
 
 def default_kind(user: Any) -> str:
-    return "delegation" if user.role == Role.MODERATOR else "hq"
+    return queue_kind(user)
 
 
 def queue_scope(user: Any, kind: str) -> Scope:
     """The inputs of queue ``kind`` that ``user`` may see, and the matching filter values."""
     visible = input_scope(user)
     all_statuses = [s.value for s in Status if s != Status.DRAFT]
-    if kind == "delegation" and user.role == Role.MODERATOR and user.delegation_slug:
+    if kind == "delegation" and works_for_a_delegation(user) and user.delegation_slug:
         condition = and_(visible, Input.routed_to == RoutedTo.DELEGATION)
         countries = list(
             db.session.scalars(
@@ -136,10 +135,10 @@ def queue_scope(user: Any, kind: str) -> Scope:
             )
         )
         return Scope(kind, condition, all_statuses, OPEN, countries, consultations)
-    if kind == "hq" and user.role == Role.HQ:
+    if kind == "hq" and works_at_hq(user):
         condition = and_(visible, Input.routed_to == RoutedTo.HQ)
         return Scope(kind, condition, all_statuses, OPEN, _all_countries(), _all_consultations())
-    if kind == "forwarded" and user.role == Role.HQ:
+    if kind == "forwarded" and works_at_hq(user):
         forwarded = [s.value for s in Status if s in FORWARDED_STATUSES]
         condition = and_(visible, Input.status.in_(forwarded))
         return Scope(kind, condition, forwarded, ALL, _all_countries(), _all_consultations())

@@ -26,6 +26,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from consult.errors import DomainError
 from consult.extensions import db
 from consult.inputs.models import Attachment, Input
 from consult.maintenance.filetx import remove_on_rollback, unlink_after_commit, write_durably
@@ -33,7 +34,7 @@ from consult.maintenance.filetx import remove_on_rollback, unlink_after_commit, 
 ACCEPTED_LABEL = "PDF, DOCX, ODT, XLSX, JPEG, PNG"
 
 
-class AttachmentError(ValueError):
+class AttachmentError(DomainError):
     """A file that cannot be attached, with a message for the person who sent it."""
 
 
