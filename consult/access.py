@@ -45,7 +45,7 @@ def deny(
         try:
             db.session.rollback()
             record(
-                "access_denied",
+                "access.denied",
                 user,
                 object_type=object_type,
                 object_id=str(object_id)[:64] if object_id is not None else None,

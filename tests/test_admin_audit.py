@@ -66,16 +66,16 @@ def test_newest_first_in_pages_of_100(client, login, admin_user):
 
 
 def test_viewing_the_log_is_audited_and_no_address_is_shown(client, login, admin_user):
-    _add("login_failed", None, object_id="someone", ip="203.0.113.7", reason="credentials")
+    _add("auth.login_failed", None, object_id="someone", ip="203.0.113.7", reason="credentials")
     login(client, admin_user)
-    html = client.get("/admin/audit?action=login_failed").get_data(as_text=True)
+    html = client.get("/admin/audit?action=auth.login_failed").get_data(as_text=True)
     assert "reason: credentials" in html
     assert "203.0.113.7" not in html
-    (viewed,) = audit_events("audit_log_viewed")
+    (viewed,) = audit_events("audit_log.viewed")
     assert viewed.actor_id == admin_user.id
-    assert viewed.detail == {"filters": {"action": "login_failed"}}
+    assert viewed.detail == {"filters": {"action": "auth.login_failed"}}
     # the next view shows the previous one
-    assert "audit_log_viewed" in client.get("/admin/audit").get_data(as_text=True)
+    assert "audit_log.viewed" in client.get("/admin/audit").get_data(as_text=True)
 
 
 def test_bad_dates_are_reported_on_the_form(client, login, admin_user):

@@ -45,7 +45,7 @@ def test_create_with_guiding_questions_per_priority(client, login, admin_user):
         ("ssr", "Who oversees the police?"),
         ("organised-crime", "Which routes changed since 2022?"),
     ]
-    (event,) = audit_events("consultation_created")
+    (event,) = audit_events("consultation.created")
     assert event.object_id == str(consultation.id) and event.detail["questions"] == 3
 
 
@@ -113,7 +113,7 @@ def test_edit_changes_dates_countries_and_questions(client, login, admin_user, c
         ("ssr", "What works in SSR?"),
         ("cybercrime", "Who reports cybercrime?"),
     ]
-    (event,) = audit_events("consultation_updated")
+    (event,) = audit_events("consultation.updated")
     assert set(event.detail["changed"]) >= {"slug", "closes_at", "countries", "questions"}
     listing = client.get("/admin/consultations").get_data(as_text=True)
     assert "enp-security-renamed" in listing

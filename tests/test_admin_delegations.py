@@ -56,7 +56,7 @@ def test_taking_a_country_from_its_delegation_routes_its_inputs_to_hq(
     assert "Coverage saved for TN" in response.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(Country, "TN").delegation_slug is None
-    (event,) = audit_events("country_coverage_changed")
+    (event,) = audit_events("country.coverage_changed")
     assert event.object_id == "TN" and event.detail == {"before": "eud-tn", "after": None}
 
     after = _submit(cso_user, consultation, "TN")
@@ -92,7 +92,7 @@ def test_create_a_delegation_covering_countries(client, login, admin_user, cso_u
     )
     db.session.expire_all()
     assert db.session.get(Delegation, "eud-syria-beirut").country_codes == ["SY"]
-    assert audit_events("delegation_created")[0].object_id == "eud-syria-beirut"
+    assert audit_events("delegation.created")[0].object_id == "eud-syria-beirut"
     item = _submit(cso_user, consultation, "SY")
     assert item.delegation_slug == "eud-syria-beirut"
 
@@ -133,5 +133,5 @@ def test_edit_a_delegation_renames_and_moves_countries(client, login, admin_user
     client.post("/admin/delegations/eud-md", data={"name": "EU Delegation", "countries": ["BY"]})
     db.session.expire_all()
     assert db.session.get(Country, "MD").delegation_slug is None
-    assert {e.object_id for e in audit_events("country_coverage_changed")} == {"BY", "MD"}
-    assert audit_events("delegation_renamed")
+    assert {e.object_id for e in audit_events("country.coverage_changed")} == {"BY", "MD"}
+    assert audit_events("delegation.renamed")

@@ -32,7 +32,7 @@ def test_register_an_organisation(client, login, admin_user):
     org = _org("Beirut Peace Lab")
     assert org.country_codes == ["LB", "SY"]  # ordered by country name
     assert org.contact_email == "hello@peacelab.example.org" and org.is_verified
-    (event,) = audit_events("organisation_created")
+    (event,) = audit_events("organisation.created")
     assert event.object_id == str(org.id) and event.detail["countries"] == ["LB", "SY"]
     listing = client.get("/admin/organisations").get_data(as_text=True)
     assert "Beirut Peace Lab" in listing and "LB, SY" in listing
@@ -85,7 +85,7 @@ def test_edit_name_countries_and_contact(client, login, admin_user, organisation
     assert response.status_code == 302
     org = _org("Tunis Civic Forum (TCF)")
     assert org.country_codes == ["LY", "TN"] and org.contact_email == "office@tcf.example.org"
-    (event,) = audit_events("organisation_updated")
+    (event,) = audit_events("organisation.updated")
     assert sorted(event.detail["changed"]) == ["contact_email", "countries", "name"]
 
     other = factories.make_organisation("Other Org", ["UA"])
@@ -125,7 +125,7 @@ def test_verification_is_what_lets_members_submit(client, login, admin_user, con
     assert "Tbilisi Youth Network" not in client.get("/admin/organisations?verified=no").get_data(
         as_text=True
     )
-    (event,) = audit_events("organisation_verified")
+    (event,) = audit_events("organisation.verified")
     assert event.object_id == str(org.id) and event.actor_id == admin_user.id
 
     forget_current_user()
@@ -135,5 +135,5 @@ def test_verification_is_what_lets_members_submit(client, login, admin_user, con
     db.session.commit()
 
     client.post(f"/admin/organisations/{org.id}/verify", data={"verified": "0"})
-    assert audit_events("organisation_unverified")[0].object_id == str(org.id)
+    assert audit_events("organisation.unverified")[0].object_id == str(org.id)
     assert not _org("Tbilisi Youth Network").is_verified

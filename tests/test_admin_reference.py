@@ -26,7 +26,7 @@ def test_rename_entries_keeps_their_slugs(client, login, admin_user):
     assert "Renamed: cybercrime." in response.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(Priority, "cybercrime").name == "Fighting cybercrime and online harms"
-    (event,) = audit_events("reference_renamed")
+    (event,) = audit_events("reference.renamed")
     assert event.object_type == "priorities" and event.object_id == "cybercrime"
     assert event.detail["after"] == "Fighting cybercrime and online harms"
 

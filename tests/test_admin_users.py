@@ -74,7 +74,7 @@ def test_create_cso_member_with_initial_password(client, login, admin_user, orga
     assert response.status_code == 302
     user = user_by_email("new.member@tcf.example.org")
     assert user is not None and user.organisation_id == organisation.id and user.is_org_admin
-    assert [e.object_id for e in audit_events("user_created")] == [str(user.id)]
+    assert [e.object_id for e in audit_events("user.created")] == [str(user.id)]
     # the new member signs in with that password
     forget_current_user()
     other = client.application.test_client()
@@ -172,7 +172,7 @@ def test_resend_invitation(client, login, admin_user, hq_user):
     response = client.post(f"/admin/users/{hq_user.id}/invite")
     assert response.status_code == 302
     assert mail.last_message(hq_user.email) is not None
-    assert audit_events("invitation_sent")[0].object_id == str(hq_user.id)
+    assert audit_events("invitation.sent")[0].object_id == str(hq_user.id)
 
 
 def test_deactivation_ends_every_session_and_is_audited(client, login, admin_user, cso_user, app):
@@ -192,12 +192,12 @@ def test_deactivation_ends_every_session_and_is_audited(client, login, admin_use
     # and the password no longer opens a session
     relogin = member.post("/auth/login", data={"email": cso_user.email, "password": PASSWORD})
     assert "do not match an active account" in relogin.get_data(as_text=True)
-    (event,) = audit_events("user_deactivated")
+    (event,) = audit_events("user.deactivated")
     assert event.object_id == str(cso_user.id) and event.actor_id == admin_user.id
 
     forget_current_user()
     client.post(f"/admin/users/{cso_user.id}/reactivate")
-    assert audit_events("user_reactivated")[0].object_id == str(cso_user.id)
+    assert audit_events("user.reactivated")[0].object_id == str(cso_user.id)
     forget_current_user()
     fresh = app.test_client()
     ok = fresh.post("/auth/login", data={"email": cso_user.email, "password": PASSWORD})
@@ -228,7 +228,7 @@ def test_reset_two_factor_clears_the_secret_and_ends_sessions(client, login, adm
     db.session.refresh(hq_user)
     assert hq_user.totp_secret is None
     assert hq_user.session_generation == before + 1
-    assert audit_events("two_factor_reset")
+    assert audit_events("two_factor.reset")
 
 
 def test_other_roles_cannot_reset_two_factor(client, login, hq_user, moderator_user):

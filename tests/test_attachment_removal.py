@@ -107,7 +107,7 @@ def test_remove_on_a_draft_takes_a_saved_file_off_without_saving_the_draft(cso, 
     db.session.expire_all()
     saved = db.session.get(Input, draft.id)
     assert saved.status == Status.DRAFT and saved.body != TYPED_BODY  # the text was not saved
-    audit = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "attachment_removed"))
+    audit = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "attachment.removed"))
     assert audit.object_id == str(wrong.id)
     assert "wrong-report" not in str(audit.detail)  # no name, no content in the audit log
 

@@ -93,7 +93,7 @@ def test_failed_code_is_audited(client, hq_user):
     _password_step(client, hq_user)
     client.post("/auth/two-factor", data={"code": "123456"})
     events = db.session.scalars(
-        db.select(AuditEvent).where(AuditEvent.action == "login_failed")
+        db.select(AuditEvent).where(AuditEvent.action == "auth.login_failed")
     ).all()
     assert [e.detail.get("reason") for e in events] == ["code"]
 

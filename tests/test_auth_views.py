@@ -59,7 +59,7 @@ def test_deactivated_account_cannot_sign_in(client, app):
 def test_failed_login_is_audited_without_address(client, cso_user):
     _login(client, cso_user.email, "wrong-password-here")
     event = db.session.scalars(
-        db.select(AuditEvent).where(AuditEvent.action == "login_failed")
+        db.select(AuditEvent).where(AuditEvent.action == "auth.login_failed")
     ).one()
     assert "127.0.0.1" not in str(event.detail)
 

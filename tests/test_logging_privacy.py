@@ -116,7 +116,7 @@ def test_no_content_and_no_address_in_logs_or_audit(
 
     # What happened is audited all the same: sign-ins (failed and good) and downloads.
     actions = set(db.session.scalars(select(AuditEvent.action)))
-    assert {"login_failed", "login"} <= actions
+    assert {"auth.login_failed", "auth.login"} <= actions
     assert any("attachment" in a and "download" in a for a in actions), actions
     assert "digest.downloaded" in actions
 

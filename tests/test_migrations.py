@@ -66,3 +66,20 @@ def test_upgrade_creates_every_table_and_downgrade_removes_them(empty_database_u
         remaining = set(inspect(db.engine).get_table_names()) - {"alembic_version"}
         db.engine.dispose()
     assert remaining == set()
+
+
+def test_stored_audit_actions_are_renamed_to_the_dotted_spelling(empty_database_uri, tmp_path):
+    app = _migrated_app(empty_database_uri, str(tmp_path / "up"))
+    insert = text(
+        "INSERT INTO audit_events (action, created_at) VALUES (:action, CURRENT_TIMESTAMP)"
+    )
+    with app.app_context():
+        upgrade(revision="3c1f0e7a9b21")
+        with db.engine.begin() as conn:
+            for action in ("input_withdrawn", "attachment_downloaded", "input.claimed", "login"):
+                conn.execute(insert, {"action": action})
+        upgrade()
+        with db.engine.connect() as conn:
+            actions = sorted(conn.scalars(text("SELECT action FROM audit_events")))
+        db.engine.dispose()
+    assert actions == ["attachment.downloaded", "auth.login", "input.claimed", "input.withdrawn"]

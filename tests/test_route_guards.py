@@ -237,7 +237,7 @@ def test_access_denials_are_audited_without_addresses(app, client, login, consul
     response = client.get(f"/inputs/{item.id}", environ_base={"REMOTE_ADDR": "203.0.113.9"})
     assert response.status_code == 404
     event = _db.session.scalars(
-        _db.select(AuditEvent).where(AuditEvent.action == "access_denied")
+        _db.select(AuditEvent).where(AuditEvent.action == "access.denied")
     ).one()
     assert event.actor_id == outsider.id
     assert event.object_id == str(item.id)

@@ -92,7 +92,7 @@ def create_consultation(actor: User, data: ConsultationData) -> Consultation:
     _set_questions(consultation, data.questions)
     db.session.flush()
     record(
-        "consultation_created",
+        "consultation.created",
         actor,
         consultation,
         slug=consultation.slug,
@@ -128,6 +128,6 @@ def update_consultation(
         _set_questions(consultation, wanted)
         changed.append("questions")
     if changed:
-        record("consultation_updated", actor, consultation, changed=changed)
+        record("consultation.updated", actor, consultation, changed=changed)
     db.session.flush()
     return changed

@@ -46,7 +46,7 @@ def create_invitation(user: User, actor: User | None) -> str:
             ),
         ),
     )
-    record("invitation_sent", actor, user)
+    record("invitation.sent", actor, user)
     return link
 
 
@@ -70,6 +70,6 @@ def accept_invitation(token: str, password: str) -> User:
     user.password_changed_at = utcnow()
     row.used_at = utcnow()
     end_all_sessions(user)
-    record("invitation_accepted", user, user)
+    record("invitation.accepted", user, user)
     db.session.flush()
     return user

@@ -119,7 +119,7 @@ def remove_attachment(
         record_event(owner, user, EventKind.FILE_REMOVED)
     name = attachment.filename
     record(
-        "attachment_removed",
+        "attachment.removed",
         user,
         attachment,
         input_id=str(owner.id) if owner is not None else None,

@@ -83,7 +83,7 @@ def save_draft(
     apply_data(item, data)
     db.session.flush()
     if created:
-        record("input_draft_created", user, item)
+        record("input.draft_created", user, item)
     return item
 
 
@@ -96,6 +96,6 @@ def delete_draft(user: Any, item: Input) -> None:
         raise SubmissionError(_("Only a draft can be deleted."))
     for attachment in list(item.attachments):
         delete_attachment(attachment)
-    record("input_draft_deleted", user, item)
+    record("input.draft_deleted", user, item)
     db.session.delete(item)
     db.session.flush()

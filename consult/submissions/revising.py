@@ -101,5 +101,5 @@ def resubmit(user: Any, item: Input, data: InputData) -> Input:
         routed_to=item.routed_to,
     )
     db.session.flush()
-    record("input_resubmitted", user, item, revision=item.revision, routed_to=item.routed_to)
+    record("input.resubmitted", user, item, revision=item.revision, routed_to=item.routed_to)
     return item

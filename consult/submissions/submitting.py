@@ -77,7 +77,7 @@ def submit_input(
             raise
         return existing
     record(
-        "input_submitted",
+        "input.submitted",
         user,
         item,
         routed_to=item.routed_to,

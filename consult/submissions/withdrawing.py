@@ -27,7 +27,7 @@ def withdraw(user: Any, item: Input) -> None:
         )
     transition(item, Status.WITHDRAWN, user, EventKind.WITHDRAWN)
     db.session.flush()
-    record("input_withdrawn", user, item)
+    record("input.withdrawn", user, item)
 
 
 def can_withdraw(item: Input) -> bool:

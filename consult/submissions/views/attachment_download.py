@@ -22,7 +22,7 @@ def download_attachment(attachment_id: str) -> Response:
     path = attachment_path(attachment)
     if not path.is_file():
         abort(404)
-    record("attachment_downloaded", current_user, attachment, input_id=str(attachment.input_id))
+    record("attachment.downloaded", current_user, attachment, input_id=str(attachment.input_id))
     db.session.commit()
     response = send_file(
         path,
