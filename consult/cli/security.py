@@ -1,4 +1,4 @@
-"""Account commands.
+"""Security commands: invitations and two-factor keys.
 
 ``flask --app consult invite EMAIL --role ...`` opens an account by invitation;
 ``flask --app consult rotate-totp-key`` re-encrypts two-factor secrets.

@@ -18,7 +18,9 @@ from wtforms import DateField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from consult.access import requires
+from consult.actions import attempt
 from consult.api import tokens
+from consult.errors import DomainError
 from consult.extensions import db
 from consult.timeutil import utcnow
 
@@ -67,7 +69,7 @@ def _page(form: TokenForm, new_token: str | None = None, status: int = 200) -> t
     user = current_user._get_current_object()
     return (
         render_template(
-            "api/tokens.html",
+            "account/api_tokens.html",
             form=form,
             revoke_form=RevokeForm(),
             tokens=tokens.tokens_of(user),
@@ -91,14 +93,13 @@ def create() -> tuple[str, int]:
     if not form.validate_on_submit():
         return _page(form, status=400)
     user = current_user._get_current_object()
-    try:
-        _token, raw = tokens.create_token(user, form.name.data, expires_at=_expiry(form))
-    except tokens.TokenError as exc:
-        db.session.rollback()
-        for name, messages in exc.fields.items():
+    created = attempt(lambda: tokens.create_token(user, form.name.data, expires_at=_expiry(form)))
+    if isinstance(created, DomainError):
+        for name, messages in created.fields.items():
             target = form.expires_on if name == "expires_at" else form.name
             target.errors = [*target.errors, *messages]
         return _page(form, status=400)
+    _token, raw = created
     db.session.commit()
     # Shown on this response only: the token is not stored, so it cannot be shown again.
     return _page(TokenForm(formdata=None), new_token=raw)
