@@ -6,6 +6,7 @@
 - :mod:`.reference`: reference data (``load-reference``)
 - :mod:`.demo`: demo data (``seed-demo``)
 - :mod:`.digest`: digests to a file (``digest``)
+- :mod:`.release`: external digest releases (``release``)
 - :mod:`.maintenance`: retention, storage checks, backup and restore
 """
 
@@ -15,8 +16,17 @@ from flask import Flask
 
 
 def register_commands(app: Flask) -> None:
-    from consult.cli import accounts, demo, digest, maintenance, reference, security, tokens
+    from consult.cli import (
+        accounts,
+        demo,
+        digest,
+        maintenance,
+        reference,
+        release,
+        security,
+        tokens,
+    )
 
-    for module in (accounts, security, tokens, reference, demo, digest, maintenance):
+    for module in (accounts, security, tokens, reference, demo, digest, release, maintenance):
         for command in module.COMMANDS:
             app.cli.add_command(command)

@@ -4,14 +4,14 @@ Rows with a value outside the known ones would make the upgrade fail; there
 are none, since the code only ever writes the values of its enumerations.
 
 Revision ID: 3c1f0e7a9b21
-Revises: 18aec05fd6af
+Revises: 54786b6b8778
 Create Date: 2026-11-30 19:00:00
 """
 
 from alembic import op
 
 revision = "3c1f0e7a9b21"
-down_revision = "18aec05fd6af"
+down_revision = "54786b6b8778"
 branch_labels = None
 depends_on = None
 
