@@ -7,7 +7,6 @@ from datetime import datetime
 from consult.audit.models import AuditEvent
 from consult.audit.services import record
 from consult.extensions import db
-from tests.admin_support import audit_events
 
 
 def _add(action: str, actor=None, *, at: datetime | None = None, object_id=None, **detail):
@@ -65,7 +64,9 @@ def test_newest_first_in_pages_of_100(client, login, admin_user):
     assert "Next page" not in second
 
 
-def test_viewing_the_log_is_audited_and_no_address_is_shown(client, login, admin_user):
+def test_viewing_the_log_is_audited_and_no_address_is_shown(
+    client, login, admin_user, audit_events
+):
     _add("auth.login_failed", None, object_id="someone", ip="203.0.113.7", reason="credentials")
     login(client, admin_user)
     html = client.get("/admin/audit?action=auth.login_failed").get_data(as_text=True)

@@ -6,7 +6,6 @@ from datetime import datetime
 
 from consult.extensions import db
 from consult.inputs.models import Consultation
-from tests.admin_support import audit_events
 
 
 def _by_slug(slug: str) -> Consultation | None:
@@ -26,7 +25,7 @@ FORM = {
 }
 
 
-def test_create_with_guiding_questions_per_priority(client, login, admin_user):
+def test_create_with_guiding_questions_per_priority(client, login, admin_user, audit_events):
     login(client, admin_user)
     page = client.get("/admin/consultations/new").get_data(as_text=True)
     assert "Security sector reform (incl. community security)" in page
@@ -85,7 +84,9 @@ def test_wrong_inputs_show_messages_and_keep_what_was_typed(
     assert db.session.scalar(db.select(db.func.count()).select_from(Consultation)) == 1
 
 
-def test_edit_changes_dates_countries_and_questions(client, login, admin_user, consultation):
+def test_edit_changes_dates_countries_and_questions(
+    client, login, admin_user, consultation, audit_events
+):
     login(client, admin_user)
     page = client.get(f"/admin/consultations/{consultation.id}").get_data(as_text=True)
     assert "What works in SSR?" in page and "What early warning signs?" in page

@@ -6,7 +6,6 @@ from consult.extensions import db
 from consult.inputs.states import RoutedTo
 from consult.reference.models import Country, Delegation
 from consult.submissions.services import InputData, submit_input
-from tests.admin_support import audit_events
 
 
 def _submit(user, consultation, country: str):
@@ -46,7 +45,7 @@ def test_list_shows_each_country_and_its_delegation(client, login, admin_user):
 
 
 def test_taking_a_country_from_its_delegation_routes_its_inputs_to_hq(
-    client, login, admin_user, cso_user, consultation
+    client, login, admin_user, cso_user, consultation, audit_events
 ):
     before = _submit(cso_user, consultation, "TN")
     assert before.routed_to == RoutedTo.DELEGATION and before.delegation_slug == "eud-tn"
@@ -76,7 +75,9 @@ def test_giving_syria_a_delegation_routes_its_inputs_there(
     assert item.routed_to == RoutedTo.DELEGATION and item.delegation_slug == "eud-lb"
 
 
-def test_create_a_delegation_covering_countries(client, login, admin_user, cso_user, consultation):
+def test_create_a_delegation_covering_countries(
+    client, login, admin_user, cso_user, consultation, audit_events
+):
     login(client, admin_user)
     response = client.post(
         "/admin/delegations/new",
@@ -117,7 +118,7 @@ def test_create_with_wrong_inputs_keeps_what_was_typed(client, login, admin_user
     assert db.session.get(Country, "JO").delegation_slug == "eud-jo"
 
 
-def test_edit_a_delegation_renames_and_moves_countries(client, login, admin_user):
+def test_edit_a_delegation_renames_and_moves_countries(client, login, admin_user, audit_events):
     login(client, admin_user)
     page = client.get("/admin/delegations/eud-md").get_data(as_text=True)
     assert 'value="MD" id="countries-MD" checked' in page

@@ -8,7 +8,6 @@ from consult.extensions import db
 from consult.organisations.models import Organisation
 from consult.submissions.services import InputData, SubmissionError, submit_input
 from tests import factories
-from tests.admin_support import audit_events, forget_current_user
 
 
 def _org(name: str) -> Organisation | None:
@@ -16,7 +15,7 @@ def _org(name: str) -> Organisation | None:
     return db.session.scalar(db.select(Organisation).where(Organisation.name == name))
 
 
-def test_register_an_organisation(client, login, admin_user):
+def test_register_an_organisation(client, login, admin_user, audit_events):
     login(client, admin_user)
     response = client.post(
         "/admin/organisations/new",
@@ -70,7 +69,7 @@ def test_register_with_wrong_inputs_keeps_what_was_typed(client, login, admin_us
     assert db.session.scalar(db.select(db.func.count()).select_from(Organisation)) == 1
 
 
-def test_edit_name_countries_and_contact(client, login, admin_user, organisation):
+def test_edit_name_countries_and_contact(client, login, admin_user, organisation, audit_events):
     login(client, admin_user)
     page = client.get(f"/admin/organisations/{organisation.id}").get_data(as_text=True)
     assert 'value="Tunis Civic Forum"' in page and 'value="TN" id="countries-TN" checked' in page
@@ -98,7 +97,9 @@ def test_edit_name_countries_and_contact(client, login, admin_user, organisation
     assert _org("Tunis Civic Forum (TCF)") is not None and other.name == "Other Org"
 
 
-def test_verification_is_what_lets_members_submit(client, login, admin_user, consultation):
+def test_verification_is_what_lets_members_submit(
+    client, login, admin_user, consultation, audit_events
+):
     org = factories.make_organisation("Tbilisi Youth Network", ["GE"], verified=False)
     member = factories.make_user("member@tyn.example.org", "cso", organisation=org)
     data = InputData(
@@ -128,7 +129,6 @@ def test_verification_is_what_lets_members_submit(client, login, admin_user, con
     (event,) = audit_events("organisation.verified")
     assert event.object_id == str(org.id) and event.actor_id == admin_user.id
 
-    forget_current_user()
     db.session.expire_all()
     item = submit_input(member, data)
     assert item.status == "submitted"

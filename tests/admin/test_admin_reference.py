@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from consult.extensions import db
 from consult.reference.models import Priority, Theme
-from tests.admin_support import audit_events
 
 
 def _names(kind: str, **changes: str) -> dict[str, str]:
@@ -14,7 +13,7 @@ def _names(kind: str, **changes: str) -> dict[str, str]:
     return data
 
 
-def test_rename_entries_keeps_their_slugs(client, login, admin_user):
+def test_rename_entries_keeps_their_slugs(client, login, admin_user, audit_events):
     login(client, admin_user)
     page = client.get("/admin/reference/priorities").get_data(as_text=True)
     assert 'value="Fighting cybercrime"' in page and "<code>cybercrime</code>" in page

@@ -6,7 +6,6 @@ from consult.auth import mail
 from consult.auth.models import User, user_by_email
 from consult.extensions import db
 from tests import factories
-from tests.admin_support import audit_events, forget_current_user
 from tests.factories import PASSWORD
 
 GOOD_PASSWORD = "correct-horse-battery-staple-77"
@@ -56,7 +55,9 @@ def test_list_pages_by_email(client, login, admin_user, organisation, app):
     assert "user100@bulk.example.org" in second and "user099@bulk.example.org" not in second
 
 
-def test_create_cso_member_with_initial_password(client, login, admin_user, organisation):
+def test_create_cso_member_with_initial_password(
+    client, login, admin_user, organisation, audit_events
+):
     login(client, admin_user)
     response = client.post(
         "/admin/users/new",
@@ -76,13 +77,11 @@ def test_create_cso_member_with_initial_password(client, login, admin_user, orga
     assert user is not None and user.organisation_id == organisation.id and user.is_org_admin
     assert [e.object_id for e in audit_events("user.created")] == [str(user.id)]
     # the new member signs in with that password
-    forget_current_user()
     other = client.application.test_client()
     signed_in = other.post(
         "/auth/login", data={"email": "new.member@tcf.example.org", "password": GOOD_PASSWORD}
     )
     assert signed_in.status_code == 302 and "/auth/login" not in signed_in.headers["Location"]
-    forget_current_user()
     assert "new.member@tcf.example.org" in other.get("/auth/account").get_data(as_text=True)
 
 
@@ -162,12 +161,11 @@ def test_create_moderator_by_invitation(client, login, admin_user):
     assert "invitation sent" in page
     assert "not set yet" in page
     # the invitation link opens the page that sets the password
-    forget_current_user()
     opened = client.application.test_client().get(message.link, follow_redirects=True)
     assert opened.status_code == 200 and "Choose" in opened.get_data(as_text=True)
 
 
-def test_resend_invitation(client, login, admin_user, hq_user):
+def test_resend_invitation(client, login, admin_user, hq_user, audit_events):
     login(client, admin_user)
     response = client.post(f"/admin/users/{hq_user.id}/invite")
     assert response.status_code == 302
@@ -175,16 +173,16 @@ def test_resend_invitation(client, login, admin_user, hq_user):
     assert audit_events("invitation.sent")[0].object_id == str(hq_user.id)
 
 
-def test_deactivation_ends_every_session_and_is_audited(client, login, admin_user, cso_user, app):
+def test_deactivation_ends_every_session_and_is_audited(
+    client, login, admin_user, cso_user, app, audit_events
+):
     member = app.test_client()
     login(member, cso_user)
     assert member.get("/auth/account").status_code == 200
-    forget_current_user()
 
     login(client, admin_user)
     response = client.post(f"/admin/users/{cso_user.id}/deactivate", follow_redirects=True)
     assert "is deactivated and signed out everywhere" in response.get_data(as_text=True)
-    forget_current_user()
 
     after = member.get("/auth/account")
     assert after.status_code == 302
@@ -195,10 +193,8 @@ def test_deactivation_ends_every_session_and_is_audited(client, login, admin_use
     (event,) = audit_events("user.deactivated")
     assert event.object_id == str(cso_user.id) and event.actor_id == admin_user.id
 
-    forget_current_user()
     client.post(f"/admin/users/{cso_user.id}/reactivate")
     assert audit_events("user.reactivated")[0].object_id == str(cso_user.id)
-    forget_current_user()
     fresh = app.test_client()
     ok = fresh.post("/auth/login", data={"email": cso_user.email, "password": PASSWORD})
     assert ok.status_code == 302 and "/auth/login" not in ok.headers["Location"]
@@ -214,7 +210,9 @@ def test_admin_cannot_deactivate_themself(client, login, admin_user):
     assert db.session.get(User, admin_user.id).active
 
 
-def test_reset_two_factor_clears_the_secret_and_ends_sessions(client, login, admin_user, hq_user):
+def test_reset_two_factor_clears_the_secret_and_ends_sessions(
+    client, login, admin_user, hq_user, audit_events
+):
     assert hq_user.totp_secret
     before = hq_user.session_generation
     login(client, admin_user)

@@ -11,7 +11,6 @@ from sqlalchemy import func, select
 from consult.extensions import db
 from consult.inputs.models import Attachment, Input
 from consult.inputs.states import Status
-from tests.api_support import api_client
 from tests.factories import make_consultation, make_input, make_organisation, make_user
 
 
@@ -46,7 +45,9 @@ def png_bytes() -> bytes:
 # --------------------------------------------------------------------------- submitting
 
 
-def test_cso_submits_and_the_input_is_routed_to_its_delegation(app, cso_user, consultation):
+def test_cso_submits_and_the_input_is_routed_to_its_delegation(
+    app, cso_user, consultation, api_client
+):
     response = api_client(app, cso_user).post("/inputs", json=form(consultation))
     assert response.status_code == 201
     body = response.get_json()
@@ -56,7 +57,7 @@ def test_cso_submits_and_the_input_is_routed_to_its_delegation(app, cso_user, co
     assert [e["kind"] for e in body["timeline"]] == ["submitted"]
 
 
-def test_syria_and_hq_direct_go_to_hq(app, consultation):
+def test_syria_and_hq_direct_go_to_hq(app, consultation, api_client):
     org = make_organisation("Damascus Voices", ["SY", "TN"])
     user = make_user("a@dv.example.org", "cso", organisation=org)
     api = api_client(app, user)
@@ -66,7 +67,9 @@ def test_syria_and_hq_direct_go_to_hq(app, consultation):
     assert direct["routed_to"] == "hq" and direct["is_hq_direct"] is True
 
 
-def test_draft_is_saved_without_routing_and_submitted_later(app, cso_user, consultation):
+def test_draft_is_saved_without_routing_and_submitted_later(
+    app, cso_user, consultation, api_client
+):
     api = api_client(app, cso_user)
     response = api.post(
         "/inputs", json={"consultation": consultation.slug, "title": "Half done", "draft": True}
@@ -87,7 +90,9 @@ def test_draft_is_saved_without_routing_and_submitted_later(app, cso_user, consu
     assert count_inputs() == 1
 
 
-def test_idempotency_key_makes_a_retry_return_the_first_input(app, cso_user, consultation):
+def test_idempotency_key_makes_a_retry_return_the_first_input(
+    app, cso_user, consultation, api_client
+):
     api = api_client(app, cso_user)
     headers = {"Idempotency-Key": "retry-7f3a"}
     first = api.post("/inputs", json=form(consultation), headers=headers)
@@ -106,7 +111,9 @@ def test_idempotency_key_makes_a_retry_return_the_first_input(app, cso_user, con
     assert count_inputs() == 3
 
 
-def test_the_same_key_from_two_users_makes_two_inputs(app, cso_user, organisation, consultation):
+def test_the_same_key_from_two_users_makes_two_inputs(
+    app, cso_user, organisation, consultation, api_client
+):
     colleague = make_user("second@tcf.example.org", "cso", organisation=organisation)
     headers = {"Idempotency-Key": "same"}
     one = api_client(app, cso_user).post("/inputs", json=form(consultation), headers=headers)
@@ -114,7 +121,7 @@ def test_the_same_key_from_two_users_makes_two_inputs(app, cso_user, organisatio
     assert one.get_json()["id"] != two.get_json()["id"]
 
 
-def test_bad_idempotency_key_is_400(app, cso_user, consultation):
+def test_bad_idempotency_key_is_400(app, cso_user, consultation, api_client):
     response = api_client(app, cso_user).post(
         "/inputs", json=form(consultation), headers={"Idempotency-Key": "has spaces"}
     )
@@ -122,7 +129,7 @@ def test_bad_idempotency_key_is_400(app, cso_user, consultation):
     assert "Idempotency-Key" in response.get_json()["error"]["fields"]
 
 
-def test_validation_errors_name_each_field(app, cso_user, consultation):
+def test_validation_errors_name_each_field(app, cso_user, consultation, api_client):
     api = api_client(app, cso_user)
     response = api.post(
         "/inputs",
@@ -146,7 +153,7 @@ def test_validation_errors_name_each_field(app, cso_user, consultation):
     assert count_inputs() == 0
 
 
-def test_closed_consultation_and_unverified_organisation_are_422(app, consultation):
+def test_closed_consultation_and_unverified_organisation_are_422(app, consultation, api_client):
     closed = make_consultation("closed-one", open_=False)
     org = make_organisation("New Group", ["TN"], verified=False)
     user = make_user("x@new.example.org", "cso", organisation=org)
@@ -160,7 +167,9 @@ def test_closed_consultation_and_unverified_organisation_are_422(app, consultati
 
 
 @pytest.mark.parametrize("role", ["moderator", "hq", "admin"])
-def test_only_cso_members_submit(app, consultation, role, moderator_user, hq_user, admin_user):
+def test_only_cso_members_submit(
+    app, consultation, role, moderator_user, hq_user, admin_user, api_client
+):
     user = {"moderator": moderator_user, "hq": hq_user, "admin": admin_user}[role]
     response = api_client(app, user).post("/inputs", json=form(consultation))
     assert response.status_code == 404
@@ -187,18 +196,26 @@ def landscape(app, cso_user, consultation):
     }
 
 
-def visible_titles(app, user) -> set[str]:
-    items = api_client(app, user).get("/inputs").get_json()["items"]
-    return {item["title"] for item in items}
+@pytest.fixture
+def visible_titles(app, api_client):
+    """``visible_titles(user)``: the titles the API lists to ``user``."""
+
+    def titles(user) -> set[str]:
+        items = api_client(app, user).get("/inputs").get_json()["items"]
+        return {item["title"] for item in items}
+
+    return titles
 
 
-def test_each_role_lists_what_it_may_see(app, landscape, cso_user, moderator_user, hq_user):
+def test_each_role_lists_what_it_may_see(
+    app, landscape, cso_user, moderator_user, hq_user, visible_titles
+):
     admin = make_user("root@example.org", "admin")
-    assert visible_titles(app, cso_user) == {"TN pending", "TN draft", "TN direct"}
-    assert visible_titles(app, landscape["ua_user"]) == {"UA pending", "UA forwarded"}
-    assert visible_titles(app, moderator_user) == {"TN pending"}
-    assert visible_titles(app, hq_user) == {"TN direct", "UA forwarded"}
-    assert visible_titles(app, admin) == {
+    assert visible_titles(cso_user) == {"TN pending", "TN draft", "TN direct"}
+    assert visible_titles(landscape["ua_user"]) == {"UA pending", "UA forwarded"}
+    assert visible_titles(moderator_user) == {"TN pending"}
+    assert visible_titles(hq_user) == {"TN direct", "UA forwarded"}
+    assert visible_titles(admin) == {
         "TN pending",
         "TN direct",
         "UA pending",
@@ -206,7 +223,9 @@ def test_each_role_lists_what_it_may_see(app, landscape, cso_user, moderator_use
     }
 
 
-def test_each_role_gets_404_outside_its_scope(app, landscape, cso_user, moderator_user, hq_user):
+def test_each_role_gets_404_outside_its_scope(
+    app, landscape, cso_user, moderator_user, hq_user, api_client
+):
     cases = {
         cso_user: ["ua", "ua_forwarded"],
         moderator_user: ["tn_draft", "tn_direct", "ua", "ua_forwarded"],
@@ -224,7 +243,7 @@ def test_each_role_gets_404_outside_its_scope(app, landscape, cso_user, moderato
 
 
 def test_hq_sees_who_sent_an_hq_direct_input_and_the_cso_its_own_text(
-    app, landscape, cso_user, hq_user
+    app, landscape, cso_user, hq_user, api_client
 ):
     item = landscape["tn_direct"]
     detail = api_client(app, hq_user).get(f"/inputs/{item.id}").get_json()
@@ -234,7 +253,7 @@ def test_hq_sees_who_sent_an_hq_direct_input_and_the_cso_its_own_text(
     assert own["body"] == item.body and own["moderator_summary"] is None
 
 
-def test_list_is_paged_with_a_cursor(app, cso_user, consultation):
+def test_list_is_paged_with_a_cursor(app, cso_user, consultation, api_client):
     for n in range(5):
         make_input(consultation, cso_user, title=f"Input {n}")
     api = api_client(app, cso_user)
@@ -254,7 +273,7 @@ def test_list_is_paged_with_a_cursor(app, cso_user, consultation):
 # --------------------------------------------------------------------------- attachments
 
 
-def test_attach_a_file_to_a_draft(app, cso_user, consultation):
+def test_attach_a_file_to_a_draft(app, cso_user, consultation, api_client):
     api = api_client(app, cso_user)
     draft = api.post("/inputs", json=form(consultation, draft=True)).get_json()
     response = api.post(
@@ -268,7 +287,7 @@ def test_attach_a_file_to_a_draft(app, cso_user, consultation):
     assert [a["filename"] for a in detail["attachments"]] == ["photo.png"]
 
 
-def test_attachment_errors(make_app, app, cso_user, consultation):
+def test_attachment_errors(make_app, app, cso_user, consultation, api_client):
     api = api_client(app, cso_user)
     draft = api.post("/inputs", json=form(consultation, draft=True)).get_json()
     url = f"/inputs/{draft['id']}/attachments"
@@ -299,7 +318,7 @@ def test_attachment_errors(make_app, app, cso_user, consultation):
     assert db.session.scalar(select(func.count()).select_from(Attachment)) == 0
 
 
-def test_nobody_attaches_to_another_organisations_input(app, landscape, moderator_user):
+def test_nobody_attaches_to_another_organisations_input(app, landscape, moderator_user, api_client):
     ua_draft = make_input(landscape["ua"].consultation, landscape["ua_user"], status=Status.DRAFT)
     for user in (landscape["tn"].author, moderator_user):
         response = api_client(app, user).post(

@@ -8,7 +8,6 @@ from sqlalchemy import select
 from consult.audit.models import AuditEvent
 from consult.extensions import db
 from consult.inputs.states import Status
-from tests.api_support import api_client
 from tests.factories import make_input, make_organisation, make_user
 
 
@@ -23,7 +22,7 @@ def item(cso_user, consultation):
 
 
 def test_moderator_queue_lists_its_inputs_with_counts_and_pages(
-    app, cso_user, consultation, moderator_user
+    app, cso_user, consultation, moderator_user, api_client
 ):
     for n in range(3):
         make_input(consultation, cso_user, title=f"TN {n}")
@@ -43,12 +42,12 @@ def test_moderator_queue_lists_its_inputs_with_counts_and_pages(
     assert api.get("/review/queue?kind=elsewhere").status_code == 400
 
 
-def test_cso_and_admin_have_no_queue(app, cso_user, admin_user):
+def test_cso_and_admin_have_no_queue(app, cso_user, admin_user, api_client):
     for user in (cso_user, admin_user):
         assert api_client(app, user).get("/review/queue").status_code == 404
 
 
-def test_claim_correct_redact_and_forward(app, item, cso_user, moderator_user, hq_user):
+def test_claim_correct_redact_and_forward(app, item, cso_user, moderator_user, hq_user, api_client):
     api = api_client(app, moderator_user)
     claimed = api.post(f"/inputs/{item.id}/claim").get_json()
     assert claimed["status"] == "in_review"
@@ -89,7 +88,7 @@ def test_claim_correct_redact_and_forward(app, item, cso_user, moderator_user, h
     assert {"input.claimed", "input.redacted", "input.forwarded"} <= actions
 
 
-def test_stale_version_is_409_with_the_current_version(app, item, moderator_user):
+def test_stale_version_is_409_with_the_current_version(app, item, moderator_user, api_client):
     colleague = make_user("mod2.tn@eeas.example.org", "moderator", delegation="eud-tn")
     mine = api_client(app, moderator_user)
     theirs = api_client(app, colleague)
@@ -117,7 +116,7 @@ def test_stale_version_is_409_with_the_current_version(app, item, moderator_user
     assert response.get_json()["status"] == "returned"
 
 
-def test_claim_held_by_colleague_is_422_until_taken_over(app, item, moderator_user):
+def test_claim_held_by_colleague_is_422_until_taken_over(app, item, moderator_user, api_client):
     colleague = make_user("mod2.tn@eeas.example.org", "moderator", delegation="eud-tn")
     api_client(app, colleague).post(f"/inputs/{item.id}/claim")
     api = api_client(app, moderator_user)
@@ -127,7 +126,7 @@ def test_claim_held_by_colleague_is_422_until_taken_over(app, item, moderator_us
     assert response.get_json()["claimed_by"] == moderator_user.display_name
 
 
-def test_decision_validation(app, item, moderator_user):
+def test_decision_validation(app, item, moderator_user, api_client):
     api = api_client(app, moderator_user)
     version = api.get(f"/inputs/{item.id}").get_json()["version"]
     response = api.post(f"/inputs/{item.id}/decision", json={"action": "forward"})
@@ -156,7 +155,7 @@ def test_decision_validation(app, item, moderator_user):
 
 
 def test_review_scope_is_404_for_other_delegations_and_roles(
-    app, item, cso_user, hq_user, consultation
+    app, item, cso_user, hq_user, consultation, api_client
 ):
     other = make_user("mod.ua@eeas.example.org", "moderator", delegation="eud-ua")
     direct = make_input(consultation, cso_user, hq_direct=True)
@@ -179,7 +178,7 @@ def test_review_scope_is_404_for_other_delegations_and_roles(
     assert claimed["status"] == "in_review"
 
 
-def test_hq_records_feedback_the_cso_sees(app, cso_user, hq_user, consultation):
+def test_hq_records_feedback_the_cso_sees(app, cso_user, hq_user, consultation, api_client):
     item = make_input(consultation, cso_user, status=Status.FORWARDED)
     response = api_client(app, hq_user).post(
         f"/inputs/{item.id}/feedback", json={"note": "Quoted in the 2026 progress report."}

@@ -13,13 +13,14 @@ from consult.api.tokens import hash_token
 from consult.audit.models import AuditEvent
 from consult.extensions import db
 from consult.timeutil import utcnow
-from tests.api_support import api_client, make_token
 from tests.factories import make_user
 
 TOKEN_RE = re.compile(r"cst_[A-Za-z0-9_-]{30,}")
 
 
-def test_account_page_creates_a_token_shown_once_and_stored_hashed(client, cso_user, login):
+def test_account_page_creates_a_token_shown_once_and_stored_hashed(
+    client, cso_user, login, api_client
+):
     login(client, cso_user)
     page = client.get("/account/tokens").get_data(as_text=True)
     assert "You have no tokens yet." in page
@@ -64,7 +65,7 @@ def test_account_page_sets_expiry_and_keeps_input_on_error(client, cso_user, log
     assert token.expires_at.date() == tomorrow + timedelta(days=1)
 
 
-def test_revoked_token_is_refused(client, cso_user, login):
+def test_revoked_token_is_refused(client, cso_user, login, api_client, make_token):
     raw = make_token(cso_user, "old script")
     api = api_client(client.application, token=raw)
     assert api.get("/me").status_code == 200
@@ -83,7 +84,9 @@ def test_revoked_token_is_refused(client, cso_user, login):
     assert "api_token.created" in actions and "api_token.revoked" in actions
 
 
-def test_nobody_revokes_someone_elses_token(client, cso_user, hq_user, login):
+def test_nobody_revokes_someone_elses_token(
+    client, cso_user, hq_user, login, api_client, make_token
+):
     raw = make_token(cso_user)
     token = db.session.scalar(select(ApiToken))
     login(client, hq_user)
@@ -105,7 +108,7 @@ def test_token_pages_need_sign_in(client):
     assert response.status_code == 302 and "/auth/login" in response.headers["Location"]
 
 
-def test_cli_prints_the_token_alone_on_its_last_line(app, runner, moderator_user):
+def test_cli_prints_the_token_alone_on_its_last_line(app, runner, moderator_user, api_client):
     result = runner.invoke(args=["create-token", "MOD.TN@eeas.example.org", "--name", "demo"])
     assert result.exit_code == 0, result.output
     last = result.output.strip().splitlines()[-1]
@@ -123,7 +126,7 @@ def test_cli_refuses_unknown_or_inactive_accounts(app, runner):
     assert result.exit_code == 2 and "deactivated" in result.output
 
 
-def test_missing_wrong_expired_revoked_tokens_are_401_json(app, cso_user):
+def test_missing_wrong_expired_revoked_tokens_are_401_json(app, cso_user, api_client, make_token):
     expired = make_token(cso_user, "expired", expires_at=utcnow() + timedelta(seconds=1))
     db.session.scalar(select(ApiToken).where(ApiToken.name == "expired")).expires_at = (
         utcnow() - timedelta(minutes=1)
@@ -145,7 +148,7 @@ def test_missing_wrong_expired_revoked_tokens_are_401_json(app, cso_user):
         assert response.headers["WWW-Authenticate"].startswith("Bearer")
 
 
-def test_deactivated_user_token_stops_working(app, cso_user):
+def test_deactivated_user_token_stops_working(app, cso_user, api_client):
     api = api_client(app, cso_user)
     assert api.get("/me").status_code == 200
     cso_user.active = False
@@ -153,7 +156,9 @@ def test_deactivated_user_token_stops_working(app, cso_user):
     assert api.get("/me").status_code == 401
 
 
-def test_a_signed_in_browser_session_is_not_accepted_and_no_cookie_is_set(client, cso_user, login):
+def test_a_signed_in_browser_session_is_not_accepted_and_no_cookie_is_set(
+    client, cso_user, login, make_token
+):
     login(client, cso_user)
     assert client.get("/account/tokens").status_code == 200  # the session works for pages
     response = client.get("/api/v1/reference")
@@ -166,7 +171,9 @@ def test_a_signed_in_browser_session_is_not_accepted_and_no_cookie_is_set(client
     assert "Set-Cookie" not in response.headers
 
 
-def test_token_requests_need_no_csrf_but_pages_do(make_app, app, cso_user, consultation):
+def test_token_requests_need_no_csrf_but_pages_do(
+    make_app, app, cso_user, consultation, make_token
+):
     strict = make_app(WTF_CSRF_ENABLED=True)
     raw = make_token(cso_user)
     client = strict.test_client()
@@ -186,7 +193,7 @@ def test_token_requests_need_no_csrf_but_pages_do(make_app, app, cso_user, consu
     assert db.session.scalar(select(ApiToken).where(ApiToken.name == "x")) is None
 
 
-def test_last_used_is_recorded(app, cso_user):
+def test_last_used_is_recorded(app, cso_user, api_client):
     api = api_client(app, cso_user)
     token = db.session.scalar(select(ApiToken))
     assert token.last_used_at is None

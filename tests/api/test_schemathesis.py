@@ -24,7 +24,6 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from consult.inputs.states import Status
-from tests.api_support import make_token
 from tests.factories import make_input
 
 #: Examples per operation and role; CI may raise it with CONSULT_FUZZ_EXAMPLES.
@@ -41,7 +40,7 @@ CHECKS = [
 
 
 @pytest.fixture
-def world(app, cso_user, moderator_user, hq_user, admin_user, consultation):
+def world(app, cso_user, moderator_user, hq_user, admin_user, consultation, make_token):
     """Inputs in several states and a token per role."""
     submitted = make_input(consultation, cso_user, title="Submitted one")
     forwarded = make_input(consultation, cso_user, status=Status.FORWARDED, title="Forwarded")

@@ -9,7 +9,7 @@ from babel.messages.extract import extract_from_file
 from consult.inputs import states
 from consult.submissions.views import EVENT_LABELS, MESSAGE_LABELS
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 #: The keywords `make messages` extracts (see the Makefile).
 KEYWORDS = {"_": None, "gettext": None, "_l": None, "lazy_gettext": None, "N_": None}
 

@@ -122,13 +122,13 @@ def test_ids_in_urls_are_not_sequences():
         assert column.type.python_type is uuid.UUID, model
 
 
-def test_a_guessed_number_is_not_an_id(app, admin_user):
+def test_a_guessed_number_is_not_an_id(app, admin_user, make_token):
     """Even the admin, who may see everything, gets 404 for a sequential id."""
     failures = []
     for rule in ID_RULES:
         values = {name: "1" for name in rule.arguments if name.endswith("_id")}
         path = _path(rule, values)
-        response = _as(app.test_client(), admin_user, rule, path)
+        response = _as(app.test_client(), admin_user, rule, path, make_token)
         if response.status_code != 404:
             failures.append(f"{_method(rule)} {path} -> {response.status_code}")
     assert failures == []
@@ -186,10 +186,8 @@ def world(app, consultation):
     return {"cases": cases, "owner": owner, "item": item}
 
 
-def _as(client, user, rule: Rule, path: str):
+def _as(client, user, rule: Rule, path: str, make_token):
     if rule.rule.startswith("/api/"):
-        from tests.api_support import make_token
-
         raw = make_token(user, "stranger")
         return client.open(
             path, method=_method(rule), headers={"Authorization": f"Bearer {raw}"}, json={}
@@ -199,25 +197,25 @@ def _as(client, user, rule: Rule, path: str):
 
 
 @pytest.mark.parametrize("rule", OBJECT_RULES, ids=lambda r: f"{r.endpoint}")
-def test_object_routes_answer_404_outside_scope(app, world, rule):
+def test_object_routes_answer_404_outside_scope(app, world, rule, make_token):
     failures = []
     for who, user, ids in world["cases"]:
         values = {name: str(ids[name]) for name in rule.arguments if name in ids}
         path = _path(rule, values)
-        response = _as(app.test_client(), user, rule, path)
+        response = _as(app.test_client(), user, rule, path, make_token)
         if response.status_code != 404:
             failures.append(f"{who}: {_method(rule)} {path} -> {response.status_code}")
     assert failures == []
 
 
-def test_the_owner_does_reach_the_same_objects(app, world):
+def test_the_owner_does_reach_the_same_objects(app, world, make_token):
     """The control: the ids above are real, so the 404s come from the scope checks."""
     reached = []
     for rule in OBJECT_RULES:
         if "GET" not in rule.methods or "input_id" not in rule.arguments:
             continue
         path = _path(rule, {"input_id": str(world["item"].id)})
-        if _as(app.test_client(), world["owner"], rule, path).status_code == 200:
+        if _as(app.test_client(), world["owner"], rule, path, make_token).status_code == 200:
             reached.append(rule.endpoint)
     assert reached
 

@@ -6,7 +6,7 @@ import ast
 import re
 from pathlib import Path
 
-CONSULT = Path(__file__).resolve().parents[1] / "consult"
+CONSULT = Path(__file__).resolve().parents[2] / "consult"
 
 
 def _audit_actions() -> list[tuple[str, str]]:

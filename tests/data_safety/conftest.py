@@ -1,22 +1,14 @@
-"""Helpers shared by the data-safety tests (retention, storage, crash safety, logs, escaping)."""
+"""Fixtures of the data-safety tests (retention, storage, crash safety, logs)."""
 
 from __future__ import annotations
 
-import io
 import uuid
 from typing import Any
 
-from PIL import Image
+import pytest
 
 
-def png_bytes(colour: str = "red") -> bytes:
-    """A tiny valid PNG (attachments are type-checked from their content)."""
-    out = io.BytesIO()
-    Image.new("RGB", (8, 8), colour).save(out, "PNG")
-    return out.getvalue()
-
-
-def input_form(
+def filled_input_form(
     *,
     title: str = "Community policing works",
     body: str = "Joint forums between police and residents reduce tension.",
@@ -45,5 +37,17 @@ def input_form(
     return data
 
 
-def new_input_url(consultation: Any) -> str:
+def input_url_of(consultation: Any) -> str:
     return f"/consultations/{consultation.id}/inputs/new"
+
+
+@pytest.fixture
+def input_form():
+    """``input_form(...)``: the fields of a complete input form."""
+    return filled_input_form
+
+
+@pytest.fixture
+def new_input_url():
+    """``new_input_url(consultation)``: the address of the new-input form."""
+    return input_url_of

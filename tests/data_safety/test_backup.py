@@ -20,7 +20,6 @@ from consult.maintenance.storage import check_storage
 from consult.submissions.attachments import store_attachment
 from tests import factories
 from tests.conftest import _create_postgres_database, _drop_postgres_database
-from tests.data_safety_support import png_bytes
 
 
 @pytest.fixture
@@ -65,7 +64,7 @@ def _counts(uri: str) -> dict[str, int]:
 
 
 @pytest.fixture
-def some_data(app, consultation, cso_user, moderator_user):
+def some_data(app, consultation, cso_user, moderator_user, png_bytes):
     items = [
         factories.make_input(consultation, cso_user, title=f"Input {n}", body="é ü ✓ " * n)
         for n in range(3)
@@ -127,7 +126,7 @@ def test_restore_refuses_a_damaged_backup(app, runner, some_data, empty_instance
 
 
 def test_backup_while_people_submit_is_consistent(
-    app, runner, consultation, cso_user, empty_instance, tmp_path
+    app, runner, consultation, cso_user, empty_instance, tmp_path, png_bytes
 ):
     """Rows and files in the backup match, although uploads go on during it."""
     stop = threading.Event()

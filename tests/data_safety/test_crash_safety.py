@@ -36,7 +36,6 @@ from consult.extensions import db
 from consult.inputs.models import Input
 from consult.reference.services import load_reference_data
 from tests import factories
-from tests.data_safety_support import input_form, new_input_url, png_bytes
 
 
 def free_port() -> int:
@@ -97,7 +96,7 @@ class Server:
 
 
 @pytest.fixture
-def crash_site(tmp_path: Path, make_app) -> Iterator[tuple[Path, Path, str, str]]:
+def crash_site(tmp_path: Path, make_app, new_input_url) -> Iterator[tuple[Path, Path, str, str]]:
     """A fresh SQLite file with one CSO member and an open consultation."""
     db_file, uploads = tmp_path / "crash.sqlite", tmp_path / "uploads"
     site = make_app(SQLALCHEMY_DATABASE_URI=f"sqlite:///{db_file}", UPLOAD_DIR=str(uploads))
@@ -125,7 +124,7 @@ def _sign_in(session: requests.Session, base: str, email: str) -> None:
 
 @pytest.mark.slow
 def test_kill_9_during_a_stream_of_submissions_loses_nothing_acknowledged(
-    crash_site, tmp_path: Path
+    crash_site, tmp_path: Path, input_form, png_bytes
 ):
     db_file, uploads, email, form_url = crash_site
     server = Server(db_file, uploads, tmp_path / "gunicorn.log")
@@ -228,7 +227,9 @@ def test_kill_9_during_a_stream_of_submissions_loses_nothing_acknowledged(
         conn.close()
 
 
-def test_concurrent_writers_never_see_database_is_locked(app, consultation, cso_user):
+def test_concurrent_writers_never_see_database_is_locked(
+    app, consultation, cso_user, input_form, new_input_url
+):
     """Many CSO members submitting at the same moment all succeed (SQLite: WAL + busy timeout)."""
     answers: list[tuple[int, str]] = []
     url = new_input_url(consultation)
@@ -323,7 +324,7 @@ class CuttableProxy:
 
 
 def test_postgres_outage_answers_503_and_recovers(
-    app, make_app, database_uri, consultation, cso_user
+    app, make_app, database_uri, consultation, cso_user, input_form, new_input_url
 ):
     if not database_uri.startswith("postgresql"):
         pytest.skip("runs when TEST_DATABASE_URL is PostgreSQL")

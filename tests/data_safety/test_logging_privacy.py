@@ -19,7 +19,6 @@ from consult.extensions import db
 from consult.inputs.models import Attachment, Input
 from consult.inputs.states import Status
 from tests import factories
-from tests.data_safety_support import input_form, new_input_url, png_bytes
 
 CANARY = "canary-7f3a9e-Zephyr"
 CLIENT_IP = "203.0.113.77"
@@ -54,7 +53,15 @@ def _assert_clean(text: str, where: str) -> None:
 
 
 def test_no_content_and_no_address_in_logs_or_audit(
-    app, caplog, consultation, cso_user, moderator_user, hq_user
+    app,
+    caplog,
+    consultation,
+    cso_user,
+    moderator_user,
+    hq_user,
+    input_form,
+    new_input_url,
+    png_bytes,
 ):
     caplog.set_level(logging.DEBUG)
     caplog.set_level(logging.DEBUG, logger=app.logger.name)
@@ -155,7 +162,7 @@ def test_rate_limited_sign_in_does_not_log_the_address(app, make_app, caplog, cs
 
 
 def test_server_errors_log_no_content(
-    app, client, login, consultation, cso_user, caplog, monkeypatch
+    app, client, login, consultation, cso_user, caplog, monkeypatch, input_form, new_input_url
 ):
     """An unexpected error logs where it happened, not what the person typed."""
     caplog.set_level(logging.DEBUG)

@@ -22,13 +22,16 @@ from consult.maintenance.models import PurgedInputCount
 from consult.submissions.attachments import attachment_path, store_attachment
 from consult.timeutil import utcnow
 from tests import factories
-from tests.data_safety_support import png_bytes
 
 
-def attach(user, item, name: str = "photo.png") -> Path:
-    att = store_attachment(user, io.BytesIO(png_bytes()), name, item=item)
-    db.session.commit()
-    return attachment_path(att)
+@pytest.fixture
+def attach(png_bytes):
+    def attach(user, item, name: str = "photo.png") -> Path:
+        att = store_attachment(user, io.BytesIO(png_bytes()), name, item=item)
+        db.session.commit()
+        return attachment_path(att)
+
+    return attach
 
 
 def count(model, *where) -> int:
@@ -47,7 +50,7 @@ def old_and_new(app, cso_user):
 
 
 def test_purge_deletes_expired_inputs_and_files_and_keeps_counts(
-    app, runner, cso_user, old_and_new
+    app, runner, cso_user, old_and_new, attach
 ):
     old, new = old_and_new
     app.config["RETENTION_DAYS"] = 365
@@ -113,7 +116,7 @@ def test_purge_deletes_expired_inputs_and_files_and_keeps_counts(
     assert audit.detail["inputs"] == 4
 
 
-def test_purge_dry_run_deletes_nothing(app, runner, cso_user, old_and_new):
+def test_purge_dry_run_deletes_nothing(app, runner, cso_user, old_and_new, attach):
     old, _new = old_and_new
     app.config["RETENTION_DAYS"] = 30
     item = factories.make_input(old, cso_user)
@@ -144,7 +147,7 @@ def test_purge_runs_again_and_adds_to_counts(app, runner, cso_user, old_and_new)
     assert count(Input, Input.consultation_id == old.id) == 0
 
 
-def test_abandoned_uploads_are_purged_after_a_day(app, runner, cso_user, old_and_new):
+def test_abandoned_uploads_are_purged_after_a_day(app, runner, cso_user, old_and_new, png_bytes):
     pending = store_attachment(cso_user, io.BytesIO(png_bytes()), "draft.png", upload_key="k1")
     db.session.commit()
     path = attachment_path(pending)

@@ -6,6 +6,7 @@ import io
 import os
 import time
 
+import pytest
 from sqlalchemy import func, select
 
 from consult.extensions import db
@@ -13,13 +14,16 @@ from consult.inputs.models import Attachment
 from consult.maintenance.storage import ORPHAN_GRACE_SECONDS
 from consult.submissions.attachments import attachment_path, delete_attachment, store_attachment
 from tests import factories
-from tests.data_safety_support import png_bytes
 
 
-def _store(user, item=None, key="form-key"):
-    return store_attachment(
-        user, io.BytesIO(png_bytes()), "photo.png", item=item, upload_key=None if item else key
-    )
+@pytest.fixture
+def _store(png_bytes):
+    def _store(user, item=None, key="form-key"):
+        return store_attachment(
+            user, io.BytesIO(png_bytes()), "photo.png", item=item, upload_key=None if item else key
+        )
+
+    return _store
 
 
 def _age(path, seconds=ORPHAN_GRACE_SECONDS + 60):
@@ -27,7 +31,7 @@ def _age(path, seconds=ORPHAN_GRACE_SECONDS + 60):
     os.utime(path, (old, old))
 
 
-def test_a_rolled_back_upload_leaves_no_file(app, cso_user):
+def test_a_rolled_back_upload_leaves_no_file(app, cso_user, _store):
     att = _store(cso_user)
     path = attachment_path(att)
     assert path.is_file()  # written (and fsynced) before the row commits
@@ -36,14 +40,14 @@ def test_a_rolled_back_upload_leaves_no_file(app, cso_user):
     assert db.session.scalar(select(func.count()).select_from(Attachment)) == 0
 
 
-def test_a_session_closed_without_commit_leaves_no_file(app, cso_user):
+def test_a_session_closed_without_commit_leaves_no_file(app, cso_user, _store):
     att = _store(cso_user)
     path = attachment_path(att)
     db.session.close()  # what the request teardown does after an unhandled error
     assert not path.exists()
 
 
-def test_a_committed_upload_keeps_its_file(app, cso_user):
+def test_a_committed_upload_keeps_its_file(app, cso_user, _store):
     att = _store(cso_user)
     db.session.commit()
     path = attachment_path(att)
@@ -51,7 +55,7 @@ def test_a_committed_upload_keeps_its_file(app, cso_user):
     assert path.is_file()
 
 
-def test_a_deletion_removes_the_file_only_once_committed(app, consultation, cso_user):
+def test_a_deletion_removes_the_file_only_once_committed(app, consultation, cso_user, _store):
     item = factories.make_input(consultation, cso_user)
     att = _store(cso_user, item)
     db.session.commit()
@@ -66,7 +70,7 @@ def test_a_deletion_removes_the_file_only_once_committed(app, consultation, cso_
     assert not path.exists()
 
 
-def test_check_storage_is_ok_when_rows_and_files_match(app, runner, consultation, cso_user):
+def test_check_storage_is_ok_when_rows_and_files_match(app, runner, consultation, cso_user, _store):
     item = factories.make_input(consultation, cso_user)
     _store(cso_user, item)
     db.session.commit()
@@ -95,7 +99,7 @@ def test_check_storage_finds_and_fixes_files_without_rows(app, runner, upload_ro
     assert young.exists()  # too young to be sure: never removed
 
 
-def test_check_storage_finds_rows_without_files(app, runner, consultation, cso_user):
+def test_check_storage_finds_rows_without_files(app, runner, consultation, cso_user, _store):
     item = factories.make_input(consultation, cso_user)
     att = _store(cso_user, item)
     db.session.commit()
@@ -107,7 +111,7 @@ def test_check_storage_finds_rows_without_files(app, runner, consultation, cso_u
     assert db.session.scalar(select(func.count()).select_from(Attachment)) == 1
 
 
-def test_check_storage_verify_finds_damaged_files(app, runner, consultation, cso_user):
+def test_check_storage_verify_finds_damaged_files(app, runner, consultation, cso_user, _store):
     item = factories.make_input(consultation, cso_user)
     att = _store(cso_user, item)
     db.session.commit()

@@ -1,4 +1,4 @@
-"""Test data for the digest tests: organisations, people and inputs with known identifiers."""
+"""Fixtures of the digest tests: organisations, people and inputs with known identifiers."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ import io
 import zipfile
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+
+import pytest
 
 from consult.extensions import db
 from consult.inputs.states import Attribution, Status
@@ -42,7 +44,7 @@ def _forwarded(consultation, author, *, when: datetime | None = None, **kwargs):
     return item
 
 
-def make_digest_data() -> DigestData:
+def build_digest_data() -> DigestData:
     """Forwarded inputs from five organisations, with identifiers to hunt for.
 
     * (ssr, TN) has three organisations: shown with its count;
@@ -199,7 +201,7 @@ def make_digest_data() -> DigestData:
     return data
 
 
-def text_parts(content: bytes) -> dict[str, str]:
+def read_text_parts(content: bytes) -> dict[str, str]:
     """Every part of a file as text: the file itself, or each member of a zip archive."""
     if content[:2] == b"PK":
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
@@ -210,7 +212,7 @@ def text_parts(content: bytes) -> dict[str, str]:
     return {"(file)": content.decode("utf-8")}
 
 
-def last_month() -> datetime:
+def a_day_last_month() -> datetime:
     """A moment in the last month that is over: inputs forwarded then can be released."""
     from consult.timeutil import utcnow
 
@@ -218,7 +220,7 @@ def last_month() -> datetime:
     return first - timedelta(days=15)
 
 
-def publish(
+def publish_release(
     slug: str = "enp-2026",
     actor=None,
     period: str | None = None,
@@ -229,7 +231,7 @@ def publish(
 
     ``k`` publishes with another minimum group size (the setting at publication).
 
-    The inputs of :func:`make_digest_data` are forwarded in March-May 2026, so
+    The inputs of :func:`build_digest_data` are forwarded in March-May 2026, so
     the default period (up to the last month that is over) covers them.
     """
     from flask import current_app
@@ -246,3 +248,27 @@ def publish(
             current_app.config["DIGEST_MIN_GROUP_SIZE"] = saved
     db.session.commit()
     return release
+
+
+@pytest.fixture
+def make_digest_data():
+    """``make_digest_data()``: forwarded inputs of several organisations, identifiers planted."""
+    return build_digest_data
+
+
+@pytest.fixture
+def publish():
+    """``publish(consultation_slug, ...)``: publish the next external release."""
+    return publish_release
+
+
+@pytest.fixture
+def text_parts():
+    """``text_parts(content)``: the text of each part of an Office file."""
+    return read_text_parts
+
+
+@pytest.fixture
+def last_month():
+    """``last_month()``: a moment in the previous calendar month."""
+    return a_day_last_month

@@ -12,13 +12,11 @@ from sqlalchemy import select
 from consult.audit.models import AuditEvent
 from consult.extensions import db
 from consult.inputs.states import Attribution, Status
-from tests.api_support import api_client
-from tests.digest_fixtures import last_month, publish
 from tests.factories import make_input
 
 
 @pytest.fixture
-def forwarded(cso_user, consultation):
+def forwarded(cso_user, consultation, last_month, publish):
     """Three inputs forwarded last month (one EU staff only), published in a release.
 
     The release is published with k=1: these tests are about the API, not small groups.
@@ -38,7 +36,7 @@ def forwarded(cso_user, consultation):
     return inputs
 
 
-def test_hq_downloads_a_csv_digest_streamed(app, forwarded, hq_user):
+def test_hq_downloads_a_csv_digest_streamed(app, forwarded, hq_user, api_client):
     response = api_client(app, hq_user).get("/digest?format=csv&audience=internal")
     assert response.status_code == 200
     assert response.mimetype == "text/csv"
@@ -51,7 +49,7 @@ def test_hq_downloads_a_csv_digest_streamed(app, forwarded, hq_user):
     assert event.detail["via"] == "api" and event.detail["format"] == "csv"
 
 
-def test_external_json_digest_leaves_out_eu_only_inputs(app, forwarded, hq_user):
+def test_external_json_digest_leaves_out_eu_only_inputs(app, forwarded, hq_user, api_client):
     response = api_client(app, hq_user).get("/digest?format=json&audience=external")
     assert response.status_code == 200 and response.mimetype == "application/json"
     text = response.get_data(as_text=True)
@@ -63,12 +61,12 @@ def test_external_json_digest_leaves_out_eu_only_inputs(app, forwarded, hq_user)
 
 
 @pytest.mark.parametrize("fmt", ["xlsx", "docx", "html"])
-def test_other_formats(app, forwarded, hq_user, fmt):
+def test_other_formats(app, forwarded, hq_user, fmt, api_client):
     response = api_client(app, hq_user).get(f"/digest?format={fmt}")
     assert response.status_code == 200 and len(response.get_data()) > 100
 
 
-def test_bad_filter_names_valid_values(app, hq_user):
+def test_bad_filter_names_valid_values(app, hq_user, api_client):
     api = api_client(app, hq_user)
     error = api.get("/digest?format=csv&priority=nope").get_json()["error"]
     assert error["code"] == "validation_failed" and "ssr" in error["fields"]["priority"][0]
@@ -77,7 +75,7 @@ def test_bad_filter_names_valid_values(app, hq_user):
 
 
 @pytest.mark.parametrize("role", ["cso", "moderator", "admin"])
-def test_only_hq_downloads_digests(app, role, cso_user, moderator_user, admin_user):
+def test_only_hq_downloads_digests(app, role, cso_user, moderator_user, admin_user, api_client):
     user = {"cso": cso_user, "moderator": moderator_user, "admin": admin_user}[role]
     assert api_client(app, user).get("/digest?format=csv").status_code == 404
 
@@ -99,7 +97,7 @@ def test_openapi_document_lists_every_api_route(app, client):
         assert rule in {r.rule for r in app.url_map.iter_rules()}, path
 
 
-def test_reference_lists_slugs_and_delegation_countries(app, cso_user, consultation):
+def test_reference_lists_slugs_and_delegation_countries(app, cso_user, consultation, api_client):
     api = api_client(app, cso_user)
     reference = api.get("/reference").get_json()
     assert [p["slug"] for p in reference["priorities"]][:2] == ["ssr", "terrorism"]

@@ -9,11 +9,10 @@ from sqlalchemy import select
 
 from consult.audit.models import AuditEvent
 from consult.extensions import db
-from tests.digest_fixtures import make_digest_data, publish
 
 
 @pytest.fixture
-def data(app):
+def data(app, make_digest_data, publish):
     """The test data, with its consultation's first external release published."""
     data = make_digest_data()
     publish()

@@ -10,11 +10,10 @@ from datetime import datetime
 import pytest
 
 from consult.digest.services import FilterError, parse_filters, render_digest
-from tests.digest_fixtures import make_digest_data, publish, text_parts
 
 
 @pytest.fixture
-def data(app):
+def data(app, make_digest_data):
     return make_digest_data()
 
 
@@ -41,7 +40,7 @@ def test_only_forwarded_inputs_count_and_a_merged_duplicate_counts_once(data, hq
     assert len(titles) == 6  # five forwarded + one EU-staff-only input
 
 
-def test_reviewed_text_replaces_the_original(app, data, hq_user):
+def test_reviewed_text_replaces_the_original(app, data, hq_user, publish):
     from consult.extensions import db
 
     item = data.inputs["named"]
@@ -58,7 +57,7 @@ def test_reviewed_text_replaces_the_original(app, data, hq_user):
     assert b"Parliamentary committees need staff." not in _download("docx", hq_user)
 
 
-def test_attribution_labels(data, hq_user):
+def test_attribution_labels(data, hq_user, publish):
     by_title = {row["title"]: row for row in _rows(hq_user, audience="internal", region="south")}
     assert by_title["Oversight by parliament"]["attribution"] == "Open Dialogue Centre"
     assert by_title["Community forums in Kasserine"]["attribution"] == "a CSO working in Tunisia"
@@ -71,7 +70,7 @@ def test_attribution_labels(data, hq_user):
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx", "json", "docx", "html"])
-def test_eu_staff_only_input_is_in_internal_digests_only(data, hq_user, fmt):
+def test_eu_staff_only_input_is_in_internal_digests_only(data, hq_user, fmt, publish, text_parts):
     markers = ["EU-ONLY-MARKER", "EU-ONLY-BODY", "EU-ONLY-RECOMMENDATION"]
     publish()
     extra = {"part": "recommendations"} if fmt == "csv" else {}
@@ -86,7 +85,7 @@ def test_eu_staff_only_input_is_in_internal_digests_only(data, hq_user, fmt):
             assert marker in internal
 
 
-def test_filters_change_the_counts(data, hq_user):
+def test_filters_change_the_counts(data, hq_user, publish):
     def count(**filters):
         return render_digest("json", parse_filters(filters), hq_user).count
 
@@ -134,7 +133,7 @@ def test_filters_change_the_matrix_and_totals(data, hq_user):
     assert document["by_theme"]["community-security"] == 3
 
 
-def test_small_groups_are_reported_at_region_level_in_external_digests(data, hq_user):
+def test_small_groups_are_reported_at_region_level_in_external_digests(data, hq_user, publish):
     publish()
     document = _json(hq_user)
     cells = {(c["priority"], c["country"]): c for c in document["matrix"]["cells"]}
@@ -158,7 +157,9 @@ def test_small_groups_are_reported_at_region_level_in_external_digests(data, hq_
     assert lone["attribution"] == "a CSO working in Armenia"
 
 
-def test_page_shows_fewer_than_k_and_the_threshold_is_configurable(make_app, data, hq_user):
+def test_page_shows_fewer_than_k_and_the_threshold_is_configurable(
+    make_app, data, hq_user, publish
+):
     from tests.factories import login
 
     strict = make_app(DIGEST_MIN_GROUP_SIZE=3)
@@ -176,7 +177,7 @@ def test_page_shows_fewer_than_k_and_the_threshold_is_configurable(make_app, dat
     assert "fewer than" not in page
 
 
-def test_country_filter_withholds_inputs_of_a_small_group(data, hq_user):
+def test_country_filter_withholds_inputs_of_a_small_group(data, hq_user, publish):
     publish()
     rows = _rows(hq_user, country="AM")
     assert rows == []
@@ -188,7 +189,7 @@ def test_country_filter_withholds_inputs_of_a_small_group(data, hq_user):
     assert internal.count == 1
 
 
-def test_external_order_reveals_neither_time_nor_organisation(data, hq_user):
+def test_external_order_reveals_neither_time_nor_organisation(data, hq_user, publish):
     publish()
     rows = _rows(hq_user)
     assert len(rows) == 4
@@ -207,7 +208,9 @@ def test_external_order_reveals_neither_time_nor_organisation(data, hq_user):
     assert not {row["reference"] for row in rows} & {row["reference"] for row in again}
 
 
-def test_an_organisation_with_non_attributable_inputs_is_never_named(app, data, hq_user):
+def test_an_organisation_with_non_attributable_inputs_is_never_named(
+    app, data, hq_user, publish, text_parts
+):
     from tests import factories
 
     author = factories.make_user(

@@ -16,7 +16,6 @@ from openpyxl import load_workbook
 
 from consult.digest.contents import COLUMNS
 from consult.digest.services import parse_filters, render_digest
-from tests.digest_fixtures import make_digest_data, publish, text_parts
 
 ALL_DOWNLOADS = [
     ("csv", "inputs"),
@@ -29,7 +28,7 @@ ALL_DOWNLOADS = [
 
 
 @pytest.fixture
-def data(app):
+def data(app, make_digest_data, publish):
     """The test data, with its consultation's first external release published."""
     data = make_digest_data()
     publish()
@@ -42,7 +41,9 @@ def _download(fmt, actor, part="inputs", **filters) -> bytes:
 
 @pytest.mark.parametrize(("fmt", "part"), ALL_DOWNLOADS)
 @pytest.mark.parametrize("filters", [{}, {"priority": "ssr"}, {"country": "TN"}])
-def test_no_identifier_in_any_byte_of_an_external_digest(data, hq_user, fmt, part, filters):
+def test_no_identifier_in_any_byte_of_an_external_digest(
+    data, hq_user, fmt, part, filters, text_parts
+):
     content = _download(fmt, hq_user, part, **filters)
     parts = text_parts(content)
     if fmt in ("xlsx", "docx"):
@@ -236,7 +237,7 @@ def test_docx_matrix_gives_the_priority_column_room_in_its_grid(data, hq_user):
         assert rows[0].trPr.find(qn("w:tblHeader")) is not None
 
 
-def test_docx_matrix_of_many_countries_uses_codes_and_a_key(data, hq_user):
+def test_docx_matrix_of_many_countries_uses_codes_and_a_key(data, hq_user, publish):
     from tests import factories
 
     codes = ["DZ", "EG", "IL", "JO", "LB", "LY", "MA", "PS", "SY", "UA"]

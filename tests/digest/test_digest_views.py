@@ -11,15 +11,16 @@ from sqlalchemy import select
 
 from consult.audit.models import AuditEvent
 from consult.extensions import db
-from tests.digest_fixtures import make_digest_data, publish
 
 
 @pytest.fixture
-def data(app):
+def data(app, make_digest_data):
     return make_digest_data()
 
 
-def test_page_without_a_query_lists_releases_and_the_publish_form(data, client, login, hq_user):
+def test_page_without_a_query_lists_releases_and_the_publish_form(
+    data, client, login, hq_user, publish
+):
     login(client, hq_user)
     page = client.get("/digest/").get_data(as_text=True)
     assert "No release has been published yet." in page
@@ -32,7 +33,7 @@ def test_page_without_a_query_lists_releases_and_the_publish_form(data, client, 
     assert "<dt>Inputs</dt>" not in page
 
 
-def test_page_shows_totals_matrix_and_counts(data, client, login, hq_user):
+def test_page_shows_totals_matrix_and_counts(data, client, login, hq_user, publish):
     login(client, hq_user)
     publish()
     response = client.get("/digest/?consultation=enp-2026")
@@ -110,7 +111,7 @@ def test_anonymous_visitors_are_sent_to_sign_in(client):
         ("html", "text/html", "-report.html"),
     ],
 )
-def test_every_download_is_audited(data, client, login, hq_user, fmt, mimetype, suffix):
+def test_every_download_is_audited(data, client, login, hq_user, fmt, mimetype, suffix, publish):
     login(client, hq_user)
     response = client.get(
         f"/digest/download/{fmt}?priority=ssr&theme=community-security&audience=internal"
@@ -147,7 +148,7 @@ def test_every_download_is_audited(data, client, login, hq_user, fmt, mimetype, 
     assert event.detail["filters"] == {"priority": "ssr", "audience": "external"}
 
 
-def test_recommendations_part_is_audited_as_such(data, client, login, hq_user):
+def test_recommendations_part_is_audited_as_such(data, client, login, hq_user, publish):
     login(client, hq_user)
     publish()
     response = client.get("/digest/download/csv?part=recommendations")
@@ -161,7 +162,7 @@ def test_recommendations_part_is_audited_as_such(data, client, login, hq_user):
 
 @pytest.mark.parametrize("fmt", ["docx", "html"])
 def test_report_filtered_by_consultation_streams_after_the_request_ended(
-    data, make_app, login, hq_user, fmt
+    data, make_app, login, hq_user, fmt, publish
 ):
     # Served as in production: the request's app context (and its database
     # session) ends before the report streams, after the audit row was committed.

@@ -27,8 +27,6 @@ from consult.inputs.models import GuidingQuestion
 from consult.inputs.states import Attribution, Status
 from consult.submissions.attachments import store_attachment
 from tests import factories
-from tests.data_safety_support import png_bytes
-from tests.digest_fixtures import last_month, publish
 
 SCRIPT = '<script>alert("xss-script")</script>'
 HANDLER = "<img src=x onerror=\"alert('xss-handler')\">"
@@ -87,7 +85,7 @@ def assert_inert_html(html: str, where: str, *, must_show: bool = True) -> None:
 
 
 @pytest.fixture
-def hostile(app, consultation, moderator_user, hq_user):
+def hostile(app, consultation, moderator_user, hq_user, last_month, png_bytes, publish):
     """An organisation, people and inputs whose every text field is hostile."""
     org = factories.make_organisation(f"Org {SCRIPT}", ["TN"])
     member = factories.make_user(

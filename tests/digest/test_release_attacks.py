@@ -42,7 +42,6 @@ from consult.inputs.models import Input
 from consult.inputs.states import Attribution, Status
 from consult.reference.models import Country
 from tests import factories
-from tests.digest_fixtures import text_parts
 
 K = 3
 SOUTH = ["DZ", "EG", "IL", "JO", "LB", "LY", "MA", "PS", "SY", "TN"]
@@ -268,7 +267,7 @@ def test_filtered_downloads_only_select_what_the_full_release_shows(worlds):
                         )
 
 
-def test_no_organisation_with_a_non_attributable_input_is_ever_named(worlds):
+def test_no_organisation_with_a_non_attributable_input_is_ever_named(worlds, text_parts):
     """Attack 1: naming is decided over all of an organisation's inputs, once."""
     for world in worlds:
         for release in db.session.scalars(
@@ -372,7 +371,7 @@ def test_no_small_cell_can_be_narrowed_below_k_within_or_across_releases(worlds)
     assert checked > 10  # the generator made small cells to attack
 
 
-def test_no_date_finer_than_a_month_within_or_across_releases(worlds):
+def test_no_date_finer_than_a_month_within_or_across_releases(worlds, text_parts):
     """Attack 3: days never printed; releases cover whole months, so their difference too."""
     day = re.compile(r"\b2027-\d{2}-\d{2}\b")
     for world in worlds:

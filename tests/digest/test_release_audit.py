@@ -112,11 +112,8 @@ def test_decoys_and_other_countries_survive():
 
 
 def test_the_review_page_shows_which_place_names_a_release_would_replace(app, consultation):
-    from flask import g
-
     from tests import factories
 
-    app.before_request_funcs.setdefault(None, []).insert(0, lambda: g.pop("_login_user", None))
     org = factories.make_organisation("Kasserine Youth", ["TN"])
     member = factories.make_user("k@ky.example.org", "cso", organisation=org)
     item = factories.make_input(

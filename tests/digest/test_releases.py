@@ -14,14 +14,12 @@ from consult.digest.services import parse_filters, render_digest
 from consult.extensions import db
 from consult.inputs.states import Attribution, Status
 from tests import factories
-from tests.api_support import api_client
-from tests.digest_fixtures import make_digest_data
 
 LATER = datetime(2026, 7, 5)  # the test data is forwarded in March to May 2026
 
 
 @pytest.fixture
-def data(app):
+def data(app, make_digest_data):
     return make_digest_data()
 
 
@@ -191,7 +189,7 @@ def test_a_country_filter_must_be_a_column_of_the_release(app, hq_user):
     assert "choose one of: EG, MA, TN" in str(refused.value)
 
 
-def test_api_lists_publishes_and_projects_releases(data, app, hq_user, cso_user):
+def test_api_lists_publishes_and_projects_releases(data, app, hq_user, cso_user, api_client):
     api = api_client(app, hq_user)
     assert api.get("/releases").get_json() == {"items": []}
     missing = api.post("/releases", json={})

@@ -20,7 +20,7 @@ from consult.submissions import services
 from consult.submissions.rules import SubmissionError
 from tests import factories
 
-README = Path(__file__).resolve().parents[1] / "README.md"
+README = Path(__file__).resolve().parents[2] / "README.md"
 
 
 def test_the_readme_state_diagram_is_the_transition_table():

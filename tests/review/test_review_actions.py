@@ -6,7 +6,6 @@ import json
 import re
 
 import pytest
-from flask import g
 from sqlalchemy import select
 
 from consult.audit.models import AuditEvent
@@ -15,16 +14,6 @@ from consult.inputs.events import ReviewEvent
 from consult.inputs.models import Input
 from consult.inputs.states import Status
 from tests import factories
-
-
-@pytest.fixture(autouse=True)
-def _user_per_request(app):
-    """Load the signed-in user afresh on each request (see test_review_queue)."""
-
-    def forget_user() -> None:
-        g.pop("_login_user", None)
-
-    app.before_request_funcs.setdefault(None, []).insert(0, forget_user)
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ from __future__ import annotations
 import threading
 
 import pytest
-from flask import g
 from sqlalchemy import select, update
 
 from consult.extensions import db
@@ -14,16 +13,6 @@ from consult.inputs.models import Input
 from consult.inputs.states import Status
 from consult.review import services
 from tests import factories
-
-
-@pytest.fixture(autouse=True)
-def _user_per_request(app):
-    """Load the signed-in user afresh on each request (see test_review_queue)."""
-
-    def forget_user() -> None:
-        g.pop("_login_user", None)
-
-    app.before_request_funcs.setdefault(None, []).insert(0, forget_user)
 
 
 @pytest.fixture

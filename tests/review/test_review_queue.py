@@ -6,7 +6,6 @@ import re
 from datetime import timedelta
 
 import pytest
-from flask import g
 from sqlalchemy import event
 
 from consult.extensions import db
@@ -14,20 +13,6 @@ from consult.inputs.models import Attachment, Input
 from consult.inputs.states import Status
 from consult.timeutil import utcnow
 from tests import factories
-
-
-@pytest.fixture(autouse=True)
-def _user_per_request(app):
-    """Load the signed-in user afresh on each request.
-
-    Test requests run inside the test's app context, where Flask-Login caches
-    the user in ``g``: without this, a second client would act as the first.
-    """
-
-    def forget_user() -> None:
-        g.pop("_login_user", None)
-
-    app.before_request_funcs.setdefault(None, []).insert(0, forget_user)
 
 
 @pytest.fixture

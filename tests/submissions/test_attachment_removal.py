@@ -22,9 +22,8 @@ from consult.review.timeline import describe_event
 from consult.submissions import services
 from consult.submissions.attachments import attachment_path, store_attachment
 from tests import factories
-from tests.api_support import api_client
-from tests.test_attachments_samples import pdf_with_author, png_with_text
-from tests.test_submissions_form import UPLOAD_KEY, new_url, payload
+from tests.submissions.test_attachments_samples import pdf_with_author, png_with_text
+from tests.submissions.test_submissions_form import UPLOAD_KEY, new_url, payload
 
 TYPED_BODY = "What we saw in Kasserine, written with care over an hour."
 
@@ -252,7 +251,7 @@ def test_the_web_form_keeps_csrf(make_app, app, consultation, cso_user):
 # --------------------------------------------------------------------------- the API
 
 
-def test_api_delete_removes_a_drafts_file(app, cso_user, draft):
+def test_api_delete_removes_a_drafts_file(app, cso_user, draft, api_client):
     att = attach(cso_user, draft, png_with_text(), "photo.png")
     api = api_client(app, cso_user)
     response = api.delete(f"/inputs/{draft.id}/attachments/{att.id}")  # checked against OpenAPI
@@ -264,7 +263,7 @@ def test_api_delete_removes_a_drafts_file(app, cso_user, draft):
     assert again.status_code == 404
 
 
-def test_api_delete_on_a_returned_input(app, cso_user, returned):
+def test_api_delete_on_a_returned_input(app, cso_user, returned, api_client):
     att = attach(cso_user, returned, pdf_with_author(), "wrong.pdf")
     response = api_client(app, cso_user).delete(f"/inputs/{returned.id}/attachments/{att.id}")
     assert response.status_code == 204 and rows() == []
@@ -272,7 +271,7 @@ def test_api_delete_on_a_returned_input(app, cso_user, returned):
     assert revision.snapshot["attachments"] == [{"filename": "wrong.pdf", "removed": True}]
 
 
-def test_api_delete_is_422_once_the_input_is_submitted(app, cso_user, consultation):
+def test_api_delete_is_422_once_the_input_is_submitted(app, cso_user, consultation, api_client):
     item = factories.make_input(consultation, cso_user)
     att = attach(cso_user, item, png_with_text(), "map.png")
     response = api_client(app, cso_user).open("DELETE", f"/inputs/{item.id}/attachments/{att.id}")
@@ -282,7 +281,9 @@ def test_api_delete_is_422_once_the_input_is_submitted(app, cso_user, consultati
     assert len(rows()) == 1 and attachment_path(att).exists()
 
 
-def test_api_delete_is_404_out_of_scope(app, cso_user, consultation, draft, moderator_user):
+def test_api_delete_is_404_out_of_scope(
+    app, cso_user, consultation, draft, moderator_user, api_client
+):
     other_org = factories.make_organisation("Kyiv Civic Oversight", ["UA"])
     other = factories.make_user("oksana@kcon.example.org", "cso", organisation=other_org)
     their_draft = factories.make_input(consultation, other, status=Status.DRAFT)
@@ -316,7 +317,7 @@ def test_api_delete_is_404_out_of_scope(app, cso_user, consultation, draft, mode
     assert len(rows()) == 4
 
 
-def test_api_delete_is_described_in_openapi(app, cso_user):
+def test_api_delete_is_described_in_openapi(app, cso_user, api_client):
     document = api_client(app, cso_user).get("/openapi.json").get_json()
     operation = document["paths"]["/inputs/{input_id}/attachments/{attachment_id}"]["delete"]
     assert operation["operationId"] == "remove_attachment"

@@ -13,7 +13,7 @@ from consult.inputs.events import ReviewEvent
 from consult.inputs.models import Attachment, Input
 from consult.inputs.states import Attribution, RoutedTo, Status
 from tests import factories
-from tests.test_attachments_samples import HTML_AS_PDF, jpeg_with_gps
+from tests.submissions.test_attachments_samples import HTML_AS_PDF, jpeg_with_gps
 
 TOKEN = "tok-" + "a" * 30
 UPLOAD_KEY = "upl-" + "b" * 30

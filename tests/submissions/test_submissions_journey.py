@@ -10,7 +10,7 @@ from consult.inputs.events import EventKind, ReviewEvent
 from consult.inputs.models import Input, InputRevision
 from consult.inputs.states import RoutedTo, Status
 from tests import factories
-from tests.test_submissions_form import TOKEN, count_inputs, new_url, payload
+from tests.submissions.test_submissions_form import TOKEN, count_inputs, new_url, payload
 
 
 @pytest.fixture

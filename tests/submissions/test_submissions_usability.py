@@ -10,9 +10,9 @@ import pytest
 from consult.inputs.events import EventKind
 from consult.inputs.states import Status
 from tests import factories
-from tests.test_attachments_samples import pdf_with_author
-from tests.test_submissions_form import new_url, payload
-from tests.test_submissions_journey import add_event
+from tests.submissions.test_attachments_samples import pdf_with_author
+from tests.submissions.test_submissions_form import new_url, payload
+from tests.submissions.test_submissions_journey import add_event
 
 
 @pytest.fixture
