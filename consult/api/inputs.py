@@ -24,7 +24,6 @@ from consult.api.requests import (
     PAGE_MAX,
     ApiError,
     decode_cursor,
-    encode_cursor,
     json_body,
     optional_json_body,
     optional_string,
@@ -35,6 +34,7 @@ from consult.api.requests import (
 from consult.api.serializers import attachment_json, input_json, input_summary_json
 from consult.extensions import db
 from consult.inputs.models import Consultation, Input
+from consult.inputs.paging import encode_cursor
 from consult.inputs.scope import input_scope, load_input
 from consult.inputs.states import Attribution, Status
 from consult.submissions import services

@@ -10,13 +10,8 @@ filter value is checked against the caller's scope: a value outside it
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
-import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import and_, false, func, or_, select
@@ -30,6 +25,7 @@ from consult.inputs.models import (
     InputCountry,
     consultation_countries,
 )
+from consult.inputs.paging import decode_cursor, encode_cursor
 from consult.inputs.scope import input_scope, queue_kind, works_at_hq, works_for_a_delegation
 from consult.inputs.states import FORWARDED_STATUSES, OPEN_FOR_REVIEW, RoutedTo, Status
 from consult.reference.models import Country, InputType, Priority, Theme
@@ -228,21 +224,6 @@ def _status_condition(status: str) -> ColumnElement[bool] | None:
     return Input.status == status
 
 
-def encode_cursor(item: Input) -> str:
-    """An opaque token naming the last row of a page."""
-    raw = json.dumps([item.submitted_at.isoformat(), item.id.hex]).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
-def decode_cursor(cursor: str) -> tuple[datetime, uuid.UUID]:
-    try:
-        padded = cursor + "=" * (-len(cursor) % 4)
-        submitted, ident = json.loads(base64.urlsafe_b64decode(padded.encode()))
-        return datetime.fromisoformat(submitted), uuid.UUID(ident)
-    except (ValueError, TypeError, binascii.Error, json.JSONDecodeError):
-        raise QueueFilterError("cursor") from None
-
-
 def queue_page(
     user: Any,
     filters: Mapping[str, Any],
@@ -288,7 +269,10 @@ def queue_page(
     if status_condition is not None:
         stmt = stmt.where(status_condition)
     if after:
-        submitted_at, last_id = decode_cursor(after)
+        try:
+            submitted_at, last_id = decode_cursor(after)
+        except ValueError:
+            raise QueueFilterError("cursor") from None
         stmt = stmt.where(
             or_(
                 Input.submitted_at > submitted_at,
@@ -296,7 +280,11 @@ def queue_page(
             )
         )
     rows = list(db.session.scalars(stmt).unique())
-    next_cursor = encode_cursor(rows[limit - 1]) if len(rows) > limit else None
+    next_cursor = (
+        encode_cursor(rows[limit - 1].submitted_at, rows[limit - 1].id)
+        if len(rows) > limit
+        else None
+    )
     options = {
         "consultations": scope.consultations,
         "countries": scope.countries,

@@ -271,9 +271,8 @@ def test_consultation_not_covering_the_delegation_is_404(
 def test_moderator_gets_404_on_another_delegations_input_and_attachment(
     client, login, app, consultation, ua_member, cso_user, moderator_user
 ):
-    from pathlib import Path
 
-    from consult.review.views import _attachment_file
+    from consult.inputs.files import attachment_path
 
     theirs = factories.make_input(consultation, ua_member, title="Ukrainian input")
     ours = factories.make_input(consultation, cso_user, title="Tunisian input")
@@ -291,7 +290,7 @@ def test_moderator_gets_404_on_another_delegations_input_and_attachment(
         )
         db.session.add(att)
         db.session.commit()
-        path = Path(_attachment_file(att))
+        path = attachment_path(att)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(b"%PDF-1.4\n")
         attachments[item.id] = att

@@ -16,6 +16,5 @@ registers their routes on it:
 
 from consult.review.views import actions, input_page, originals, queues
 from consult.review.views.blueprint import bp
-from consult.review.views.originals import _attachment_file
 
-__all__ = ["_attachment_file", "actions", "bp", "input_page", "originals", "queues"]
+__all__ = ["actions", "bp", "input_page", "originals", "queues"]
