@@ -8,7 +8,7 @@ from flask import Flask
 def register_commands(app: Flask) -> None:
     from consult.api import cli as api_cli
     from consult.auth import commands as auth_commands
-    from consult.cli import accounts, demo, reference
+    from consult.cli import accounts, demo, load, reference
     from consult.cli import digest as digest_cli
     from consult.cli import release as release_cli
     from consult.maintenance import cli as maintenance
@@ -22,6 +22,7 @@ def register_commands(app: Flask) -> None:
         auth_commands,
         digest_cli,
         release_cli,
+        load,
     ):
         for command in module.COMMANDS:
             app.cli.add_command(command)
