@@ -25,6 +25,7 @@ def test_generate_load_writes_a_skewed_consultation(runner):
     result = runner.invoke(args=["generate-load", "--inputs", "1200", "--seed", "7"])
     assert result.exit_code == 0, result.output
     assert "Wrote 1200 inputs" in result.output
+    assert "1200/1200 inputs" in result.output  # progress, one line per batch
 
     consultation = db.session.scalar(
         select(Consultation).where(Consultation.slug == "generated-load")

@@ -13,6 +13,7 @@ give the same rows (ids included) on a fresh database.
 
 from __future__ import annotations
 
+import contextlib
 import random
 import sys
 import time
@@ -512,31 +513,24 @@ def generate_load_command(
 ) -> None:
     """Fill the database with COUNT realistic, skewed synthetic inputs (bulk inserts)."""
     started = time.monotonic()
-    if sys.stdout.isatty():
-        with click.progressbar(length=count, label="Writing inputs", show_pos=True) as bar:
-            result = generate_load(
-                count,
-                seed=seed,
-                consultation=consultation,
-                organisations=organisations,
-                progress=bar.update,
-            )
-    else:
+    done = 0
+
+    def report(size: int) -> None:
         # Logs and pipes get one line per batch instead of a redrawn bar.
-        done = 0
+        nonlocal done
+        done += size
+        rate = done / max(time.monotonic() - started, 1e-6)
+        click.echo(f"  {done}/{count} inputs ({rate:.0f}/s)")
 
-        def report(size: int) -> None:
-            nonlocal done
-            done += size
-            rate = done / max(time.monotonic() - started, 1e-6)
-            click.echo(f"  {done}/{count} inputs ({rate:.0f}/s)")
-
+    interactive = sys.stdout.isatty()
+    bar = click.progressbar(length=count, label="Writing inputs", show_pos=True)
+    with bar if interactive else contextlib.nullcontext():
         result = generate_load(
             count,
             seed=seed,
             consultation=consultation,
             organisations=organisations,
-            progress=report,
+            progress=bar.update if interactive else report,
         )
     click.echo(
         f"Wrote {result.inputs} inputs to consultation {result.consultation!r} "
