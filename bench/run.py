@@ -55,8 +55,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--json", default="bench/results/latest.json", help="results file")
     args = parser.parse_args(argv)
     args.sizes = sorted(args.sizes or (QUICK_SIZES if args.quick else DEFAULT_SIZES))
-    args.requests = args.requests or (40 if args.quick else 400)
-    args.texts = args.texts or (100 if args.quick else 100_000)
+    args.requests = args.requests or (24 if args.quick else 400)
+    args.texts = args.texts or (50 if args.quick else 100_000)
     if args.quick:
         args.deep = min(args.deep, 3)
         figures.PAGE_REPS = 5
@@ -93,7 +93,9 @@ class Samples:
         self.data: dict[str, list[dict[str, float]]] = {}
 
     def take(self, key: str, measure: Any, *args: Any, **kwargs: Any) -> None:
+        started = time.perf_counter()
         self.data.setdefault(key, []).append(measure(*args, **kwargs))
+        print(f"    {key:<34} {time.perf_counter() - started:7.2f} s", flush=True)
 
     def median(self, key: str, field: str) -> float | None:
         samples = self.data.get(key)
@@ -133,6 +135,9 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         gunicorn("bench.bare:app", {}, args.workers) as bare_port,
         gunicorn("consult:create_app()", gunicorn_env, args.workers) as app_port,
     ):
+        # Unmeasured: workers import the app and open connections on first use.
+        figures.bare(bare_port, args.clients * 2, args.clients)
+        figures.submissions(app_port, large, args.clients * 2, args.clients)
         for run in range(args.runs):
             print(f"  run {run + 1}/{args.runs}", flush=True)
             if "B0" in wants or "B1" in wants:
@@ -156,8 +161,8 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
                     samples.take(f"B4/baseline/{size}", figures.csv_baseline, site)
                 if "B7" in wants:
                     samples.take(f"B7/{size}", figures.aggregates, site)
-                if "B8" in wants:
-                    samples.take(f"B8/{size}", figures.publish_release, site)
+            if "B8" in wants:
+                samples.take(f"B8/{large.size}", figures.publish_release, large)
             if "B4" in wants:
                 samples.take("B4/first-byte", figures.first_byte, app_port, large)
             if "B9" in wants:
