@@ -148,7 +148,7 @@ def test_json_document(data, hq_user):
     assert re.match(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$", document["generated_at"])
     assert list(document) == [
         "generated_at", "audience", "filters", "release", "totals", "matrix", "priorities",
-        "by_type", "by_theme", "by_addressee", "inputs",
+        "by_priority", "by_type", "by_theme", "by_addressee", "inputs",
     ]  # fmt: skip
     assert document["release"]["number"] == 1
     assert document["release"]["period"].startswith("2026-03")

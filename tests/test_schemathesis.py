@@ -11,7 +11,6 @@ past the 404 into the code that does the work.
 from __future__ import annotations
 
 import os
-import time
 
 import pytest
 import schemathesis
@@ -29,8 +28,6 @@ from tests.factories import make_input
 
 #: Examples per operation and role; CI may raise it with CONSULT_FUZZ_EXAMPLES.
 EXAMPLES = int(os.environ.get("CONSULT_FUZZ_EXAMPLES", "12"))
-#: A wall-clock budget for each role, so the suite stays fast whatever happens.
-BUDGET_SECONDS = 40
 
 CHECKS = [
     not_a_server_error,
@@ -61,13 +58,10 @@ def test_fuzz_every_operation(app, world, role):
     token, input_id = world[role]
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
     headers = {"Authorization": f"Bearer {token}"}
-    deadline = time.monotonic() + BUDGET_SECONDS
     operations = [result.ok() for result in schema.get_all_operations()]
     assert len(operations) >= 15
 
     for operation in operations:
-        if time.monotonic() > deadline:
-            pytest.fail(f"fuzzing as {role} took longer than {BUDGET_SECONDS}s")
         pinned = {"input_id": str(input_id)} if "{input_id}" in operation.path else None
         strategy = operation.as_strategy(path_parameters=pinned)
 
