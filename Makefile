@@ -11,7 +11,7 @@ STAMP := $(VENV)/.installed-dev
 export FLASK_APP := consult
 
 .DEFAULT_GOAL := help
-.PHONY: help run test test-postgres lint format bench serve-prod migrate browser-deps messages clean
+.PHONY: help run test test-postgres lint format bench bench-quick serve-prod migrate browser-deps messages clean
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  %-15s %s\n", $$1, $$2}'
@@ -56,8 +56,15 @@ format: $(STAMP) ## Format and fix what ruff can
 migrate: $(STAMP) ## Upgrade the configured database to the newest migration
 	$(BIN)/flask db upgrade
 
-bench: $(STAMP) ## Measure export speed and memory side by side
-	$(BIN)/python bench/run.py
+# Sizes of the benchmark's databases (PostgreSQL when TEST_DATABASE_URL or
+# DATABASE_URL names one); `make bench BENCH_SIZES="1000 20000"` for a shorter run.
+BENCH_SIZES ?= 1000 100000 1000000
+
+bench: $(STAMP) ## Figures B0-B9 at BENCH_SIZES, side by side, as ratios (JSON in bench/results/)
+	$(BIN)/python bench/run.py --sizes $(BENCH_SIZES)
+
+bench-quick: $(STAMP) ## The benchmark at small sizes: a smoke test printing figures, under 2 minutes
+	$(BIN)/python bench/run.py --quick --json bench/results/quick.json
 
 serve-prod: $(STAMP) ## Serve with gunicorn (set CONSULT_ENV=production, SECRET_KEY, TOTP_ENCRYPTION_KEYS, DATABASE_URL)
 	$(BIN)/gunicorn --workers $${WEB_CONCURRENCY:-3} --bind $${BIND:-127.0.0.1:8000} \

@@ -1,216 +1,330 @@
-"""Digest exports: time and peak memory for a small and a large set of inputs, side by side.
+"""``make bench``: consult's figures at several sizes, side by side, as ratios.
 
-    .venv/bin/python bench/run.py               # 1,000 vs 10,000 inputs
-    .venv/bin/python bench/run.py --sizes 500 5000 --formats csv json
+    .venv/bin/python bench/run.py                          # sizes 1,000 / 100,000 / 1,000,000
+    .venv/bin/python bench/run.py --sizes 1000 20000 --runs 5
+    .venv/bin/python bench/run.py --quick                  # smoke test, under 2 minutes
 
-Builds a temporary SQLite database, fills one consultation per size with
-forwarded inputs (bulk inserts), publishes each consultation's external
-release, then generates each external digest format (a projection of the release)
-for each consultation and reports wall time and the peak of Python memory
-(tracemalloc) while the file is produced and read. CSV and JSON stream in
-batches and XLSX is written in write-only mode, so the peak should stay
-flat while the number of inputs grows tenfold.
+PostgreSQL when ``TEST_DATABASE_URL`` or ``DATABASE_URL`` names one, SQLite
+otherwise. Each size gets its own database, filled once by ``generate-load``
+and reused (``--rebuild`` refills). Every figure is sampled ``--runs`` times,
+the samples of all figures and sizes interleaved (run 1 of everything, then
+run 2, ...), and the median is reported, mostly as a ratio: to a baseline
+measured in the same run, or largest size over smallest. The table says which
+of issue 17's targets are met; the JSON file (``--json``) keeps every sample
+so that two runs can be compared. Nothing is asserted: tests do not time.
+
+Figures: B0 bare Flask endpoint on gunicorn; B1 submission through the API on
+the same gunicorn settings; B2 review queue pages (first, deep) p95 and SQL
+statements; B4 internal CSV vs a server-side-cursor csv baseline, and its first
+byte over HTTP; B7 digest aggregates; B8 external release publication; B9
+identifier redaction per text.
 """
 
 from __future__ import annotations
 
 import argparse
-import random
+import json
+import os
+import platform
 import sys
-import tempfile
 import time
-import tracemalloc
-import uuid
-from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import insert  # noqa: E402
+from bench import databases, figures  # noqa: E402
+from bench.serve import gunicorn  # noqa: E402
 
-from consult import create_app  # noqa: E402
-from consult.extensions import db  # noqa: E402
-from consult.inputs.models import (  # noqa: E402
-    Consultation,
-    Input,
-    InputCountry,
-    Recommendation,
-    input_themes,
-)
-from consult.reference import data as ref  # noqa: E402
-from consult.reference.services import load_reference_data  # noqa: E402
-from consult.timeutil import utcnow  # noqa: E402
-
-WORDS = (
-    "community security police youth dialogue border livelihoods oversight parliament "
-    "reform trust municipal women mediation prevention funding monitoring"
-).split()
+DEFAULT_SIZES = [1_000, 100_000, 1_000_000]
+QUICK_SIZES = [200, 1_000]
 
 
-def _paragraph(rng: random.Random, words: int) -> str:
-    return " ".join(rng.choice(WORDS) for _ in range(words)).capitalize() + "."
-
-
-def fill(size: int, slug: str, organisations: list[uuid.UUID], rng: random.Random) -> None:
-    now = utcnow()
-    consultation = Consultation(
-        slug=slug, title=f"Bench consultation ({size} inputs)", opens_at=now, closes_at=now
-    )
-    db.session.add(consultation)
-    db.session.flush()
-    priorities = [p for p, _n in ref.PRIORITIES]
-    countries = [c for c, _n, _r in ref.COUNTRIES]
-    types = [t for t, _n in ref.INPUT_TYPES]
-    themes = [t for t, _n in ref.THEMES]
-    addressees = [a for a, _n in ref.ADDRESSEES]
-    for start in range(0, size, 1000):
-        inputs, links, tags, recs = [], [], [], []
-        for _ in range(min(1000, size - start)):
-            input_id = uuid.uuid4()
-            inputs.append(
-                {
-                    "id": input_id,
-                    "consultation_id": consultation.id,
-                    "organisation_id": rng.choice(organisations),
-                    "priority_slug": rng.choice(priorities),
-                    "type_slug": rng.choice(types),
-                    "level_slug": "national",
-                    "title": _paragraph(rng, 6),
-                    "body": " ".join(_paragraph(rng, 15) for _ in range(6)),
-                    "moderator_summary": _paragraph(rng, 20),
-                    "attribution": rng.choice(["non-attributable"] * 4 + ["attributable"]),
-                    "status": "forwarded",
-                    "routed_to": "hq",
-                    "version": 1,
-                    "revision": 1,
-                    "language": "en",
-                    "is_hq_direct": False,
-                    "created_at": now,
-                    "updated_at": now,
-                    "submitted_at": now - timedelta(days=3),
-                    "forwarded_at": now - timedelta(days=rng.randint(0, 60)),
-                }
-            )
-            for pos, code in enumerate(rng.sample(countries, rng.randint(1, 2))):
-                links.append({"input_id": input_id, "country_code": code, "position": pos})
-            for slug_ in rng.sample(themes, 2):
-                tags.append({"input_id": input_id, "theme_slug": slug_})
-            for pos in range(rng.randint(1, 3)):
-                recs.append(
-                    {
-                        "input_id": input_id,
-                        "position": pos,
-                        "addressee_slug": rng.choice(addressees),
-                        "text": _paragraph(rng, 20),
-                    }
-                )
-        db.session.execute(insert(Input.__table__), inputs)
-        db.session.execute(insert(InputCountry.__table__), links)
-        db.session.execute(insert(input_themes), tags)
-        db.session.execute(insert(Recommendation.__table__), recs)
-    db.session.commit()
-
-
-def publish(slug: str) -> tuple[float, int]:
-    """Publish the consultation's external release (time and peak memory)."""
-    from datetime import datetime
-
-    from consult.digest.releases.publishing import create_release
-
-    tracemalloc.start()
-    tracemalloc.reset_peak()
-    started = time.perf_counter()
-    create_release(slug, None, now=datetime(2100, 1, 1))
-    db.session.commit()
-    elapsed = time.perf_counter() - started
-    _current, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    return elapsed, peak
-
-
-def measure(fmt: str, slug: str) -> tuple[float, int, int, int]:
-    from consult.digest.services import parse_filters, render_digest
-
-    db.session.expire_all()
-    tracemalloc.start()
-    tracemalloc.reset_peak()
-    started = time.perf_counter()
-    digest_file = render_digest(fmt, parse_filters({"consultation": slug}), None, via="bench")
-    size = sum(len(chunk) for chunk in digest_file.chunks)
-    elapsed = time.perf_counter() - started
-    _current, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    db.session.rollback()
-    return elapsed, peak, size, digest_file.count
-
-
-def main() -> None:
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", type=int, nargs=2, default=[1000, 10000])
-    parser.add_argument("--formats", nargs="+", default=["csv", "json", "xlsx"])
-    args = parser.parse_args()
-    small, large = args.sizes
-    with tempfile.TemporaryDirectory() as tmp:
-        app = create_app(
-            {
-                "ENV_NAME": "testing",
-                "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp}/bench.sqlite",
-                "UPLOAD_DIR": tmp,
-            }
-        )
-        with app.app_context():
-            db.create_all()
-            load_reference_data()
-            db.session.commit()
-            from consult.organisations.models import Organisation
+    parser.add_argument("--sizes", type=int, nargs="+", help="inputs per database")
+    parser.add_argument("--runs", type=int, default=5, help="samples per figure (median)")
+    parser.add_argument("--requests", type=int, help="HTTP requests per B0/B1 sample")
+    parser.add_argument("--clients", type=int, default=8, help="concurrent HTTP clients")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
+    parser.add_argument("--texts", type=int, help="texts redacted per B9 sample")
+    parser.add_argument("--deep", type=int, default=20, help="the deep page's number")
+    parser.add_argument("--quick", action="store_true", help="small sizes, short runs")
+    parser.add_argument("--rebuild", action="store_true", help="refill the databases")
+    parser.add_argument("--figures", nargs="+", default=["B0", "B1", "B2", "B4", "B7", "B8", "B9"])
+    parser.add_argument("--json", default="bench/results/latest.json", help="results file")
+    args = parser.parse_args(argv)
+    args.sizes = sorted(args.sizes or (QUICK_SIZES if args.quick else DEFAULT_SIZES))
+    args.requests = args.requests or (24 if args.quick else 400)
+    args.texts = args.texts or (50 if args.quick else 100_000)
+    if args.quick:
+        args.deep = min(args.deep, 3)
+        figures.PAGE_REPS = 5
+    return args
 
-            rng = random.Random(2026)
-            organisations = []
-            for number in range(40):
-                org = Organisation(
-                    name=f"Bench organisation {number}",
-                    contact_email=f"org{number}@bench.example.org",
-                    is_verified=True,
+
+def machine() -> dict[str, Any]:
+    memory = ""
+    try:
+        with open("/proc/meminfo") as info:
+            memory = info.readline().split(":")[1].strip()
+    except OSError:
+        pass
+    model = ""
+    try:
+        with open("/proc/cpuinfo") as info:
+            model = next((line.split(":")[1].strip() for line in info if "model name" in line), "")
+    except OSError:
+        pass
+    return {
+        "cpus": os.cpu_count(),
+        "cpu": model,
+        "memory": memory,
+        "python": platform.python_version(),
+        "system": platform.platform(),
+        "load_average": os.getloadavg() if hasattr(os, "getloadavg") else None,
+    }
+
+
+class Samples:
+    """Every sample, by figure key, in the order taken."""
+
+    def __init__(self) -> None:
+        self.data: dict[str, list[dict[str, float]]] = {}
+
+    def take(self, key: str, measure: Any, *args: Any, **kwargs: Any) -> None:
+        started = time.perf_counter()
+        self.data.setdefault(key, []).append(measure(*args, **kwargs))
+        print(f"    {key:<34} {time.perf_counter() - started:7.2f} s", flush=True)
+
+    def median(self, key: str, field: str) -> float | None:
+        samples = self.data.get(key)
+        return figures.median(samples, field) if samples else None
+
+
+def main(argv: list[str] | None = None) -> dict[str, Any]:
+    args = parse_args(argv)
+    started = time.perf_counter()
+    backend = "postgresql" if databases.server_url() else "sqlite"
+    print(f"consult bench: {backend}, sizes {args.sizes}, {args.runs} runs", flush=True)
+
+    built: dict[int, float | None] = {}
+    sites = {}
+    for size in args.sizes:
+        print(f"  database of {size} inputs ...", end=" ", flush=True)
+        database = databases.ensure(size, rebuild=args.rebuild)
+        built[size] = database.built_in
+        print("reused" if database.built_in is None else f"built in {database.built_in:.1f} s")
+        sites[size] = figures.open_site(size, database.url)
+    large = sites[args.sizes[-1]]
+    if "B2" in args.figures:
+        for site in sites.values():
+            figures.prepare_deep_pages(site, args.deep)
+    texts, known = ([], [])
+    if "B9" in args.figures:
+        texts, known = figures.redaction_texts(large, args.texts)
+
+    samples = Samples()
+    wants = set(args.figures)
+    gunicorn_env = {
+        "DATABASE_URL": large.url,
+        "CONSULT_ENV": "development",
+        "RATELIMIT_ENABLED": "0",
+    }
+    with (
+        gunicorn("bench.bare:app", {}, args.workers) as bare_port,
+        gunicorn("consult:create_app()", gunicorn_env, args.workers) as app_port,
+    ):
+        # Unmeasured: workers import the app and open connections on first use.
+        figures.bare(bare_port, args.clients * 2, args.clients)
+        figures.submissions(app_port, large, args.clients * 2, args.clients)
+        for run in range(args.runs):
+            print(f"  run {run + 1}/{args.runs}", flush=True)
+            if "B0" in wants or "B1" in wants:
+                samples.take("B0", figures.bare, bare_port, args.requests, args.clients)
+                samples.take(
+                    "B1",
+                    figures.submissions,
+                    app_port,
+                    large,
+                    args.requests,
+                    args.clients,
                 )
-                db.session.add(org)
-                db.session.flush()
-                organisations.append(org.id)
-            print(f"Filling a temporary database with {small} + {large} inputs ...", flush=True)
-            fill(small, "bench-small", organisations, rng)
-            fill(large, "bench-large", organisations, rng)
-            t1, p1 = publish("bench-small")
-            t2, p2 = publish("bench-large")
-            mib = 1024 * 1024
-            print(
-                f"\nPublishing the release (freeze, suppression audit, texts): "
-                f"{small} inputs {t1:.2f} s {p1 / mib:.1f} MiB, {large} inputs {t2:.2f} s "
-                f"{p2 / mib:.1f} MiB ({t2 / t1:.1f}x time, {p2 / p1:.1f}x memory)"
+            for size, site in sites.items():
+                if "B2" in wants:
+                    for name in figures.QUEUES:
+                        for deep in (False, True):
+                            key = f"B2/{name}/{'deep' if deep else 'first'}/{size}"
+                            samples.take(key, figures.queue_page, site, name, deep)
+                if "B4" in wants:
+                    samples.take(f"B4/csv/{size}", figures.internal_csv, site)
+                    samples.take(f"B4/baseline/{size}", figures.csv_baseline, site)
+                if "B7" in wants:
+                    samples.take(f"B7/{size}", figures.aggregates, site)
+            if "B8" in wants:
+                samples.take(f"B8/{large.size}", figures.publish_release, large)
+            if "B4" in wants:
+                samples.take("B4/first-byte", figures.first_byte, app_port, large)
+            if "B9" in wants:
+                samples.take("B9", figures.redaction, texts, known)
+        if "B4" in wants:
+            for size, site in sites.items():
+                samples.take(f"B4/memory/{size}", figures.internal_csv, site, memory=True)
+    if "B1" in wants:
+        figures.remove_bench_inputs(large)
+
+    rows = table(samples, args, built)
+    result = {
+        "backend": backend,
+        "sizes": args.sizes,
+        "runs": args.runs,
+        "requests": args.requests,
+        "clients": args.clients,
+        "workers": args.workers,
+        "machine": machine(),
+        "seconds": time.perf_counter() - started,
+        "figures": rows,
+        "samples": samples.data,
+    }
+    print_table(rows, result)
+    path = Path(args.json)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(result, indent=2, default=str))
+    print(f"\nSamples and medians written to {path} ({result['seconds']:.0f} s in all).")
+    return result
+
+
+def _row(figure: str, what: str, value: float | None, unit: str, target: str, met: bool | None):
+    return {
+        "figure": figure,
+        "what": what,
+        "value": value,
+        "unit": unit,
+        "target": target,
+        "met": met,
+    }
+
+
+def table(samples: Samples, args: argparse.Namespace, built: dict[int, float | None]) -> list:
+    s, l = args.sizes[0], args.sizes[-1]  # noqa: E741 - small and large
+    rows: list[dict[str, Any]] = []
+    for size, seconds in built.items():
+        if seconds is not None:
+            rows.append(_row("load", f"generate-load {size} inputs", seconds, "s", "", None))
+    b0, b1 = samples.median("B0", "per_second"), samples.median("B1", "per_second")
+    if b0 is not None:
+        rows.append(_row("B0", "bare Flask endpoint", b0, "req/s", "", None))
+    if b1 is not None and b0:
+        ratio = b1 / b0
+        rows.append(
+            _row("B1", f"API submission ({l} inputs) / B0", ratio, "x", ">= 0.15", ratio >= 0.15)
+        )
+        p95 = samples.median("B1", "p95") * 1000
+        rows.append(_row("B1", "API submission p95", p95, "ms", "<= 200", p95 <= 200))
+        failed = sum(sample["failed"] for sample in samples.data["B1"])
+        rows.append(
+            _row("B1", "failed submissions (e.g. database is locked)", failed, "", "0", failed == 0)
+        )
+    for name in figures.QUEUES:
+        for depth in ("first", "deep"):
+            key = f"B2/{name}/{depth}"
+            small_p95 = samples.median(f"{key}/{s}", "p95")
+            large_p95 = samples.median(f"{key}/{l}", "p95")
+            if small_p95 is None or large_p95 is None:
+                continue
+            what = f"queue {name}, {depth} page"
+            rows.append(
+                _row("B2", f"{what} p95 at {l}", large_p95 * 1000, "ms", "<= 100", large_p95 <= 0.1)
             )
-            print()
-            header = (
-                f"{'format':<6} {'inputs':>7} {'time s':>8} {'peak MiB':>9} {'file MiB':>9}"
-                f"   {'inputs':>7} {'time s':>8} {'peak MiB':>9} {'file MiB':>9}"
-                f"   {'time x':>7} {'memory x':>9}"
-            )
-            # One unmeasured run first: imports and compiled patterns are not the export's.
-            for fmt in args.formats:
-                measure(fmt, "bench-small")
-            print(header)
-            print("-" * len(header))
-            for fmt in args.formats:
-                t1, p1, s1, n1 = measure(fmt, "bench-small")
-                t2, p2, s2, n2 = measure(fmt, "bench-large")
-                mib = 1024 * 1024
-                print(
-                    f"{fmt:<6} {n1:>7} {t1:>8.2f} {p1 / mib:>9.2f} {s1 / mib:>9.2f}"
-                    f"   {n2:>7} {t2:>8.2f} {p2 / mib:>9.2f} {s2 / mib:>9.2f}"
-                    f"   {t2 / t1:>7.1f} {p2 / p1:>9.2f}",
-                    flush=True,
+            ratio = large_p95 / small_p95
+            rows.append(_row("B2", f"{what} p95 {l}/{s}", ratio, "x", "<= 1.3", ratio <= 1.3))
+            statements = samples.data[f"{key}/{l}"][-1]["statements"]
+            rows.append(_row("B2", f"{what} SQL statements", statements, "", "constant", None))
+    for size in args.sizes:
+        csv_s = samples.median(f"B4/csv/{size}", "seconds")
+        base = samples.median(f"B4/baseline/{size}", "seconds")
+        if csv_s is not None and base:
+            ratio = csv_s / base
+            rows.append(
+                _row(
+                    "B4",
+                    f"internal CSV {size} ({csv_s:.2f} s) / csv baseline ({base:.2f} s)",
+                    ratio,
+                    "x",
+                    "<= 1.5",
+                    ratio <= 1.5,
                 )
-            print(
-                f"\n{large // small}x the inputs: time grows with the data, the memory peak "
-                "should stay near 1x (streamed in batches; XLSX in write-only mode)."
             )
+    ttfb = samples.median("B4/first-byte", "seconds")
+    if ttfb is not None:
+        rows.append(
+            _row("B4", f"internal CSV first byte over HTTP at {l}", ttfb, "s", "<= 1", ttfb <= 1)
+        )
+    mem_s, mem_l = (
+        samples.median(f"B4/memory/{s}", "peak"),
+        samples.median(f"B4/memory/{l}", "peak"),
+    )
+    if mem_s and mem_l:
+        ratio = mem_l / mem_s
+        rows.append(
+            _row(
+                "B4",
+                f"internal CSV peak Python memory {l}/{s} ({mem_l / 2**20:.1f} MiB)",
+                ratio,
+                "x",
+                "<= 1.2",
+                ratio <= 1.2,
+            )
+        )
+    a_s, a_l = samples.median(f"B7/{s}", "p95"), samples.median(f"B7/{l}", "p95")
+    if a_s is not None and a_l is not None:
+        rows.append(
+            _row("B7", f"digest aggregates p95 at {l}", a_l * 1000, "ms", "<= 500", a_l <= 0.5)
+        )
+        rows.append(_row("B7", f"digest aggregates p95 {l}/{s}", a_l / a_s, "x", "", None))
+    for size in args.sizes:
+        release = samples.median(f"B8/{size}", "seconds")
+        if release is not None:
+            met = release <= 60 if size == l else None
+            rows.append(
+                _row("B8", f"publish a release of {size} inputs", release, "s", "<= 60", met)
+            )
+    per_text = samples.median("B9", "per_text")
+    if per_text is not None:
+        count = args.texts
+        rows.append(
+            _row(
+                "B9",
+                f"identifier redaction per text ({count} texts)",
+                per_text * 1000,
+                "ms",
+                "<= 1",
+                per_text <= 0.001,
+            )
+        )
+    return rows
+
+
+def print_table(rows: list[dict[str, Any]], result: dict[str, Any]) -> None:
+    info = result["machine"]
+    print(
+        f"\n{result['backend']}, {info['cpus']} CPUs ({info['cpu']}), {info['memory']}, "
+        f"load average {info['load_average']}; medians of {result['runs']} interleaved runs\n"
+    )
+    header = f"{'fig':<5} {'what':<72} {'value':>10} {'unit':<6} {'target':<9} verdict"
+    print(header)
+    print("-" * len(header))
+    for row in rows:
+        value = row["value"]
+        shown = f"{value:.2f}" if isinstance(value, float) else str(value)
+        verdict = {True: "met", False: "MISSED", None: ""}[row["met"]]
+        print(
+            f"{row['figure']:<5} {row['what']:<72} {shown:>10} {row['unit']:<6} "
+            f"{row['target']:<9} {verdict}"
+        )
+    missed = [row for row in rows if row["met"] is False]
+    if missed:
+        print(f"\n{len(missed)} target(s) missed: see docs/scale.md for why and what would fix it.")
 
 
 if __name__ == "__main__":

@@ -20,6 +20,7 @@ def register_commands(app: Flask) -> None:
         accounts,
         demo,
         digest,
+        load,
         maintenance,
         reference,
         release,
@@ -27,6 +28,6 @@ def register_commands(app: Flask) -> None:
         tokens,
     )
 
-    for module in (accounts, security, tokens, reference, demo, digest, release, maintenance):
+    for module in (accounts, security, tokens, reference, demo, digest, release, maintenance, load):
         for command in module.COMMANDS:
             app.cli.add_command(command)

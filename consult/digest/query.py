@@ -37,7 +37,10 @@ from consult.reference.models import (
     Theme,
 )
 
-BATCH_SIZE = 100
+#: Inputs per keyset batch of an export. Each batch costs four statements (the
+#: rows, then their countries, themes and recommendations); 1,000 keeps a batch
+#: to a few MB of text while cutting the round trips tenfold (bench B4).
+BATCH_SIZE = 1_000
 
 
 def conditions(filters: DigestFilters) -> list[ColumnElement[bool]]:

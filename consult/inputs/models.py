@@ -142,6 +142,24 @@ class Input(db.Model):
             f"attribution IN ({', '.join(repr(a.value) for a in Attribution)})",
             name="attribution",
         ),
+        # HQ's queue: routed to HQ, whatever the delegation, oldest first.
+        Index("ix_inputs_hq_queue", "routed_to", "status", "submitted_at", "id"),
+        # Any list of several statuses oldest first (HQ's forwarded list): walked in
+        # order, so the first page does not sort every forwarded input.
+        Index("ix_inputs_submitted", "submitted_at", "id"),
+        # Digests: every filter and aggregated column of the forwarded inputs, so
+        # the counts are answered from the index alone (no visit to the long texts).
+        Index(
+            "ix_inputs_digest",
+            "status",
+            "consultation_id",
+            "merged_into_id",
+            "priority_slug",
+            "type_slug",
+            "forwarded_at",
+            "organisation_id",
+            "id",
+        ),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
