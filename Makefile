@@ -22,7 +22,7 @@ $(BIN)/python:
 
 $(STAMP): $(BIN)/python pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
-	$(BIN)/python -m consult.identifiers.gazetteer
+	$(BIN)/python -c "from consult.identifiers.gazetteer import build; build()"
 	touch $(STAMP)
 
 install: $(STAMP) ## Create .venv and install consult with its dev tools

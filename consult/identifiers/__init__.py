@@ -76,9 +76,7 @@ class Detector:
         spans.extend(find_people(text))
         return _merged(text, spans)
 
-    def redact(
-        self, text: str, replacement: str = REDACTED, regions: Sequence[str] = ()
-    ) -> str:
+    def redact(self, text: str, replacement: str = REDACTED, regions: Sequence[str] = ()) -> str:
         if not text:
             return text
         return redact_spans(text, [(f.start, f.end) for f in self.find(text, regions)], replacement)

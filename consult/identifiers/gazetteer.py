@@ -36,9 +36,7 @@ class Gazetteer:
 
 
 def _in_scripts(name: str) -> bool:
-    return all(
-        any(lo <= ord(ch) <= hi for lo, hi in _SCRIPTS) or ch in " -'" for ch in name
-    )
+    return all(any(lo <= ord(ch) <= hi for lo, hi in _SCRIPTS) or ch in " -'" for ch in name)
 
 
 def _extract(filename: str, max_rank: int) -> list[str]:
@@ -85,7 +83,3 @@ def load() -> Gazetteer:
     with gzip.open(path, "rt", encoding="utf-8") as handle:
         given, _, surnames = handle.read().partition("\n\f\n")
     return Gazetteer(frozenset(given.split("\n")), frozenset(surnames.split("\n")))
-
-
-if __name__ == "__main__":  # pragma: no cover - run by `make install`
-    print(build())

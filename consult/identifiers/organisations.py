@@ -23,7 +23,7 @@ LATIN_KEYWORDS = frozenset(
     foundation fondation league ligue alliance movement mouvement union réseau reseau
     institute institut house maison circle cercle federation fédération trust
     rassemblement collectif assembly campaign campagne mothers women youth jeunes femmes
-    watch monitor lab""".split()
+    watch monitor lab aid relief defenders solidarity voices""".split()
 )
 # Of those, the ones that name a body by themselves (not "women", "youth").
 _HEAD_KEYWORDS = LATIN_KEYWORDS - {"mothers", "women", "youth", "jeunes", "femmes"}
@@ -36,7 +36,8 @@ PUBLIC_MARKERS = frozenset(
     gouvernement parliament parlement parliamentary parlementaire federal fédéral republic
     république royal royale european européen européenne eu ue un onu united nations nations
     unies supreme suprême high haut haute court cour tribunal police forces armed armée
-    security sécurité council""".split()
+    security sécurité council europe europa conclusions rule treaty declaration directive
+    regulation""".split()
 )
 # "Security" and "council" only mark a public body together ("Security Council",
 # "Conseil de sécurité"); alone they are common in CSO names.
@@ -144,11 +145,16 @@ CYRILLIC_PUBLIC = (
     "поліці",
     "миссия",
     "місія",
+    "европ",
+    "європ",
 )
 _CYR_WORD = re.compile(r"[\u0400-\u04ff][\u0400-\u04ff'ʼ’\-]*")
 # Past-tense and present verb endings stop a genitive chain ("… контроля зафиксировала").
 _CYR_VERB = re.compile(
     r".*(?:ла|ло|ли|ал|ил|ел|ял|ет|ют|ит|ат|ят|ть|ться|ться|ся|ує|ють|ить|ать|ує|ав|ив)$"
+)
+_CYR_ADJECTIVE = re.compile(
+    r"(?:ая|ое|ий|ый|ой|ська|ське|ський|ського|ської|ского|ской|ных|них|на)$"
 )
 _CYR_STOP = frozenset(
     "в у на по з із зі с со о об от від для до и і та й а но але что що как як это це".split()
@@ -176,6 +182,12 @@ def _latin_phrases(text: str) -> Iterator[Span]:
                 break
             word = words[j].group()
             lowered = word.lower()
+            if lowered in ("the", "la", "le", "les", "l") and run[-1].group().lower() in (
+                "and",
+                "et",
+            ):
+                run.pop()  # "Tunisia and the Gulf …": two names, not one
+                break
             if _is_capitalised(word) or lowered in _CONNECTORS:
                 run.append(words[j])
                 j += 1
@@ -224,10 +236,15 @@ def _french_tail(text: str, words: list[re.Match[str]], index: int) -> tuple[lis
     return run, j
 
 
+_REGNAL = re.compile(r"^(?:i{1,3}|iv|v|vi{1,3}|ix|x{1,2}i{0,3})$")
+
+
 def _is_public(lowered: list[str]) -> bool:
     words = [w.strip("'") for w in lowered]
     if any(w in _PUBLIC_ALONE for w in words):
         return True
+    if any(_REGNAL.match(w) for w in words[1:]):
+        return True  # named after a king ("Mohammed VI Foundation")
     return any(a in words and b in words for a, b in _PUBLIC_PAIRS)
 
 
@@ -275,7 +292,10 @@ def _cyrillic_phrases(text: str) -> Iterator[Span]:
             prev = words[k]
             if text[prev.end() : words[k + 1].start()].strip():
                 break
-            if not re.search(r"(?:ая|ое|ий|ый|ой|ська|ське|ський|ського|ської|ского|ской|ных|них|на)$", prev.group().lower()):
+            if not re.search(
+                r"(?:ая|ое|ий|ый|ой|ська|ське|ський|ського|ської|ского|ской|ных|них|на)$",
+                prev.group().lower(),
+            ):
                 break
             start = prev.start()
             k -= 1
@@ -286,8 +306,10 @@ def _cyrillic_phrases(text: str) -> Iterator[Span]:
             if gap.strip():
                 break
             word = words[j].group()
-            if word.lower() in _CYR_STOP or _CYR_VERB.match(word.lower()) or (
-                _is_capitalised(word) and taken == 0 and False
+            if (
+                word.lower() in _CYR_STOP
+                or _CYR_VERB.match(word.lower())
+                or (_is_capitalised(word) and taken == 0 and False)
             ):
                 break
             end = words[j].end()

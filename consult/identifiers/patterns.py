@@ -72,9 +72,10 @@ _DATE_RE = re.compile(
     r"\d{1,2}[./\-]\d{1,2}[./\-]\d{2,4}|\d{4}[./\-]\d{1,2}[./\-]\d{1,2}"
     r"|\d{4}\s*[-\u2013\u2014]\s*\d{2,4}"
 )
-# Counts written with thousands separators ("1 000 000", "1.250.000"); a number
-# starting with 0 is not a count.
+# Counts written with thousands separators and followed by what they count
+# ("1 000 000 people", "1.250.000 euros"); a number starting with 0 is not a count.
 _COUNT_RE = re.compile(r"[1-9]\d{0,2}(?:[ ,.\u00a0]\d{3})+")
+_COUNTED = re.compile(r"[ \u00a0]*[^\W\d_]")
 
 _NUMBER_CUE = (
     r"passport|passeport|паспорт|паспорта|ID(?:\s+card)?|identity\s+card|national\s+ID|"
@@ -90,8 +91,10 @@ ID_AFTER_CUE_RE = re.compile(
     re.IGNORECASE,
 )
 # Letters then many digits (passport style), or digits, letters, digits (case files).
+# Or a two-letter series then six digits (older Ukrainian and Russian passports: "ЕК 555183").
 ID_SHAPE_RE = re.compile(
-    r"(?<![\w\-])(?:[A-Z]{1,3}\d{6,10}|\d{2,5}-\d{0,4}[A-Z]{1,3}\d{4,10})(?![\w\-])"
+    r"(?<![\w\-])(?:[A-Z]{1,3}\d{6,10}|\d{2,5}-\d{0,4}[A-Z]{1,3}\d{4,10}"
+    r"|[A-Z\u0410-\u042f\u0404\u0406\u0407]{2}\s?\d{6})(?![\w\-])"
 )
 
 # Street addresses: "14 Sharia Jamal Abdel Nasser", "27 Rue Mar Elias", "12 rue Abou el
@@ -101,7 +104,9 @@ _STREET_WORDS = (
     r"rue|avenue|av\.|bd|boulevard|street|st\.|road|rd\.|lane|square|place|impasse|chemin|"
     r"route|allée|quai|sharia|shari'a|sharii|charia|nahj|zanqa|derb|hay|cité|résidence"
 )
-_NAME_WORD = r"(?:[A-Z\u00c0-\u024f][\w'\u2019\-]*|el|al|ibn|bin|ben|abou|abu|de|du|des|la|le|d'|l')"
+_NAME_WORD = (
+    r"(?:[A-Z\u00c0-\u024f][\w'\u2019\-]*|el|al|ibn|bin|ben|abou|abu|de|du|des|la|le|d'|l')"
+)
 LATIN_ADDRESS_RE = re.compile(
     rf"\b\d{{1,4}}(?:\s?(?:bis|ter|[a-zA-Z]))?,?\s+(?:{_STREET_WORDS})\s+{_NAME_WORD}"
     rf"(?:\s+{_NAME_WORD}){{0,5}}"
@@ -151,7 +156,7 @@ def _is_phone(candidate: str, regions: Iterable[str]) -> bool:
     if digits < 7 or digits > 15:
         return False
     stripped = candidate.strip("() ")
-    if _DATE_RE.fullmatch(stripped) or _COUNT_RE.fullmatch(stripped):
+    if _DATE_RE.fullmatch(stripped):
         return False
     number = stripped.replace("(", "").replace(")", "")
     if number.startswith("00"):
@@ -173,6 +178,8 @@ def find_phones(text: str, regions: Iterable[str] = ()) -> Iterator[Span]:
     for match in PHONE_CANDIDATE_RE.finditer(text):
         candidate = match.group().rstrip(" .-")
         start = match.start()
+        if _COUNT_RE.fullmatch(candidate) and _COUNTED.match(text, start + len(candidate)):
+            continue
         if _is_phone(candidate, tries):
             yield start, start + len(candidate), "phone"
 

@@ -55,19 +55,38 @@ _PLACE_NOUNS = frozenset(
     """airport international university hospital street avenue square bridge stadium school
     mosque church cathedral prison port district province region governorate camp valley
     river mountains mountain lake bay park centre center institute library museum station
-    highway road boulevard plaza plant power nuclear company foundation prize award law article resolution decree code
+    highway road boulevard plaza plant power nuclear company foundation prize award law
+    article resolution decree code
     act convention protocol plan review report programme program mission delegation
     division directorate service agency office department commission dam gate tower
     aéroport université hôpital rue place pont école mosquée prison loi décret
     проспект улица аэропорт университет больница площадь закон вулиця площа миссия місія
-    миссии місії""".split()
+    миссии місії совет рада европы европа європи європа союз республика республіки""".split()
 )
 _MONTHS = frozenset(
     """january february march april may june july august september october november
     december janvier février mars avril mai juin juillet août septembre octobre novembre
     décembre monday tuesday wednesday thursday friday saturday sunday""".split()
 )
-_CYR_ENDINGS = ("ой", "ей", "ом", "ем", "ою", "ею", "ові", "еві", "а", "я", "у", "ю", "ы", "и", "е", "і", "ї")
+_CYR_ENDINGS = (
+    "ой",
+    "ей",
+    "ом",
+    "ем",
+    "ою",
+    "ею",
+    "ові",
+    "еві",
+    "а",
+    "я",
+    "у",
+    "ю",
+    "ы",
+    "и",
+    "е",
+    "і",
+    "ї",
+)
 _CYR_ADD = ("", "й", "а", "я", "ь")
 
 
@@ -79,11 +98,28 @@ def _stopwords() -> frozenset[str]:
     return frozenset(words)
 
 
-def _not_name_words() -> frozenset[str]:
-    return _NOT_NAME
+_COMPASS = frozenset(
+    """north south east west northern southern eastern western central middle gulf
+    africa asia europe america atlantic mediterranean sahel balkans caucasus levant maghreb
+    sector reform treaty organisation organization cooperation rule conclusions""".split()
+)
 
 
-_NOT_NAME = frozenset(LATIN_KEYWORDS | PUBLIC_MARKERS | _PLACE_NOUNS | _MONTHS | TITLES)
+def _country_words() -> frozenset[str]:
+    """Every word of every country's name (pycountry): "Jordan" there is a country."""
+    import pycountry
+
+    words: set[str] = set()
+    for country in pycountry.countries:
+        for attr in ("name", "common_name", "official_name"):
+            words.update(w.lower() for w in re.findall(r"\w+", getattr(country, attr, "") or ""))
+    return frozenset(w for w in words if len(w) > 3)
+
+
+_NOT_NAME = (
+    frozenset(LATIN_KEYWORDS | PUBLIC_MARKERS | _PLACE_NOUNS | _MONTHS | TITLES | _COMPASS)
+    | _country_words()
+)
 
 
 def _is_cyrillic(word: str) -> bool:
@@ -105,8 +141,12 @@ def _lookup(word: str, names: frozenset[str]) -> bool:
     return any(form in names for form in _variants(word))
 
 
-def _is_given(word: str, gazetteer: Gazetteer) -> bool:
-    if word.lower() in _stopwords() or word.lower() in _NOT_NAME or len(word) < 2:
+def _is_given(word: str, gazetteer: Gazetteer, sentence_start: bool = True) -> bool:
+    lowered = word.lower()
+    if lowered in _NOT_NAME or len(word) < 2:
+        return False
+    # Mid-sentence, a capitalised "Said" or "Hope" is a name, not the common word.
+    if lowered in _stopwords() and (sentence_start or len(word) <= 3):
         return False
     parts = word.split("-")
     return _lookup(parts[0], gazetteer.given)
@@ -149,8 +189,25 @@ def _title_before(text: str, start: int) -> bool:
     return bool(_CUE_PHRASES.search(before))
 
 
-def _name_tail(words: list[str], first: int) -> int:
-    """How many words from ``first`` on make the name (0 if it is not one)."""
+def _at_sentence_start(text: str, start: int) -> bool:
+    before = text[max(0, start - 4) : start].rstrip(" \u00a0\t\"'«“(")
+    return not before or before[-1] in ".!?:;\n—–"
+
+
+def _name_tail(words: list[str], first: int, gazetteer: Gazetteer, strict: bool = False) -> int:
+    """How many words from ``first`` on make the name (0 if it is not one).
+
+    ``strict`` (a capitalised common word may start the sentence): the second
+    word must be a known surname or given name, or a name particle.
+    """
+    if strict and first + 1 < len(words):
+        second = words[first + 1]
+        if not (
+            second.lower() in _PARTICLES
+            or _lookup(second.split("-")[0], gazetteer.surnames)
+            or _lookup(second.split("-")[0], gazetteer.given)
+        ):
+            return 0
     count = 1
     for word in words[first + 1 : first + 4]:
         lowered = word.lower().rstrip(".")
@@ -196,7 +253,7 @@ def _latin_cyrillic(text: str, gazetteer: Gazetteer) -> Iterator[Span]:
                     break
                 word = words[index]
             if lowered[index] in _KUNYA and index + 1 < len(words):
-                if _is_given(words[index + 1], gazetteer):
+                if _is_given(words[index + 1], gazetteer, False):
                     yield run[index].start(), run[index + 1].end(), "person"
                     index += 2
                     continue
@@ -206,13 +263,14 @@ def _latin_cyrillic(text: str, gazetteer: Gazetteer) -> Iterator[Span]:
                     yield run[index].start(), run[index + 1].end(), "person"
                     index += 2
                     continue
-            if titled or _is_given(word, gazetteer):
-                count = _name_tail(words, index)
+            start_of_sentence = _at_sentence_start(text, run[index].start())
+            if titled or _is_given(word, gazetteer, start_of_sentence):
+                count = _name_tail(words, index, gazetteer, strict=start_of_sentence and not titled)
                 if count:
                     yield run[index].start(), run[index + count - 1].end(), "person"
                     index += count
                     continue
-                if titled and lowered[index] not in _NOT_NAME and not word.isupper():
+                if titled and lowered[index] not in _NOT_NAME and not word[:-1].isupper():
                     # "Dr Farghaly": a title and one capitalised word
                     yield run[index].start(), run[index].end(), "person"
             index += 1
@@ -267,8 +325,13 @@ def _arabic(text: str, gazetteer: Gazetteer) -> Iterator[Span]:
             index += 1
             continue
         if end_at > start_at or titled:
-            cue = titled or _AR_CUE.search(text[max(0, tokens[start_at].start() - 12) : tokens[start_at].start()])
-            surname_known = any(words[k] in gazetteer.surnames for k in range(start_at + 1, end_at + 1))
+            cue = titled or _AR_CUE.search(
+                text[max(0, tokens[start_at].start() - 12) : tokens[start_at].start()]
+            )
+            surname_known = any(
+                words[k].startswith("ال") and words[k] in gazetteer.surnames
+                for k in range(start_at + 1, end_at + 1)
+            )
             if titled or cue or surname_known:
                 yield tokens[start_at].start(), tokens[end_at].end(), "person"
                 index = end_at + 1
