@@ -15,6 +15,7 @@ from consult.reference.models import (
     Region,
     Theme,
 )
+from consult.review.findings import FindingDismissal
 from consult.review.models import ReviewEvent
 from consult.submissions.models import (
     Attachment,
@@ -35,6 +36,7 @@ __all__ = [
     "Consultation",
     "Country",
     "Delegation",
+    "FindingDismissal",
     "GuidingQuestion",
     "Input",
     "InputCountry",

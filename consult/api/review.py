@@ -15,6 +15,7 @@ from werkzeug.wrappers import Response
 
 from consult.access import load_input, requires
 from consult.api.blueprint import bp
+from consult.api.findings import findings_pending
 from consult.api.requests import (
     PAGE_MAX,
     ApiError,
@@ -183,10 +184,13 @@ def decide_input(input_id: str) -> Response:
     reason = optional_string(body, "reason", fields)
     if fields:
         raise validation_error(fields)
-    return _run(
-        item,
+    commit_or_raise(
         lambda: services.decide(user, item, action, message, version=version, reason=reason),
+        (services.ConflictError, conflict),
+        (services.FindingsPending, findings_pending),
+        (services.ReviewError, review_error),
     )
+    return jsonify(input_json(item, user))
 
 
 @bp.route("/inputs/<input_id>/feedback", methods=["POST"])

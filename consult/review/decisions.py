@@ -14,6 +14,7 @@ from consult.access import can_see_input
 from consult.audit.services import record
 from consult.auth.roles import Role
 from consult.review.conflicts import ConflictError, check_version, save_input
+from consult.review.findings import require_findings_handled
 from consult.review.models import EventKind
 from consult.review.rules import (
     ReviewError,
@@ -66,6 +67,7 @@ def decide(
         )
     now = utcnow()
     if action == "forward":
+        require_findings_handled(item)
         record_event(item, user, EventKind.FORWARDED, visible=True)
         item.status = Status.FORWARDED
         item.forwarded_at = now

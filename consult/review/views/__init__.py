@@ -12,10 +12,19 @@ registers their routes on it:
 - :mod:`.input_page`: the review page of one input
 - :mod:`.actions`: claim, release, take over, edit, redact, decide, merge, HQ feedback
 - :mod:`.originals`: the sealed original and attachments
+- :mod:`.findings`: dismissing possible identifiers
 """
 
-from consult.review.views import actions, input_page, originals, queues
+from consult.review.views import actions, findings, input_page, originals, queues
 from consult.review.views.blueprint import bp
 from consult.review.views.originals import _attachment_file
 
-__all__ = ["_attachment_file", "actions", "bp", "input_page", "originals", "queues"]
+__all__ = [
+    "_attachment_file",
+    "actions",
+    "bp",
+    "findings",
+    "input_page",
+    "originals",
+    "queues",
+]

@@ -96,6 +96,8 @@ def render_input_page(
         feedback_form=feedback_form,
         can_feedback=user.role == Role.HQ and item.status in FORWARDED_STATUSES,
         findings=findings,
+        finding_list=services.field_findings(item, findings),
+        needs_clearance=services.needs_clearance(item),
         segments=_segments,
         rec_values=rec_values or {},
         rec_errors=rec_errors or [],
