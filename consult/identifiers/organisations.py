@@ -45,7 +45,11 @@ _PUBLIC_ALONE = PUBLIC_MARKERS - {"security", "sécurité", "council"}
 _PUBLIC_PAIRS = (("security", "council"), ("conseil", "sécurité"), ("conseil", "securite"))
 
 _LATIN_WORD = re.compile(r"[A-Za-z\u00c0-\u024f][A-Za-z\u00c0-\u024f0-9\-]*")
-_ARTICLES = frozenset("the la le les l' l’ a an".split())
+# Determiners a sentence may start a name with ("Our Tunisian Forum…"): not part of it.
+_ARTICLES = frozenset(
+    """the la le les l' l’ a an our their its his her my your this that these those
+    notre nos votre vos leur leurs son sa ses ce cet cette ces un une""".split()
+)
 
 ARABIC_KEYWORDS = (
     "جمعية",
