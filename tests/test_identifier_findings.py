@@ -74,7 +74,7 @@ def test_review_page_lists_each_finding_with_its_kind_and_forwarding_waits(
         ("Amira Haddad-Trabelsi", "person"),
         ("Nino Beridze", "person"),
     ):
-        assert f"{text}</a>\n            (<span class=\"finding-kind\">{kind}</span>" in html
+        assert f'{text}</a>\n            (<span class="finding-kind">{kind}</span>' in html
     assert "2023" in html and "Kasserine" in html
 
     client = factories.login(app.test_client(), moderator)
@@ -239,9 +239,7 @@ def test_api_redacts_findings_by_key_and_refuses_stale_versions(
     listed = mod.get(f"/inputs/{item.id}/findings").get_json()
     assert listed["needs_clearance"] is True and listed["pending"] == 3
     key = next(f["key"] for f in listed["findings"] if f["text"] == "Nino Beridze")
-    stale = mod.post(
-        f"/inputs/{item.id}/findings/redact", json={"findings": [key], "version": 99}
-    )
+    stale = mod.post(f"/inputs/{item.id}/findings/redact", json={"findings": [key], "version": 99})
     assert stale.status_code == 409 and stale.get_json()["error"]["code"] == "conflict"
     done = mod.post(
         f"/inputs/{item.id}/findings/redact",

@@ -12,7 +12,7 @@ came from, so a match in the skeleton maps back to a span of the original.
 
 from __future__ import annotations
 
-import unicodedata
+import re
 from functools import lru_cache
 
 from anyascii import anyascii
@@ -21,17 +21,20 @@ _LETTER_FOLD = str.maketrans({"c": "k", "q": "k", "y": "i", "w": "v", "j": "i", 
 _PAIR_FOLD = (("kh", "h"), ("ph", "f"), ("sh", "s"), ("ch", "s"), ("ou", "u"), ("ee", "i"))
 
 
-@lru_cache(maxsize=4096)
-def _fold_char(ch: str) -> str:
-    """The ASCII letters/digits one character becomes ('' for separators)."""
-    if ch.isascii():
-        return ch.lower() if ch.isalnum() else ""
-    if ch.isdigit():
-        return str(int(ch)) if ch.isdecimal() else ""
-    out = anyascii(ch).lower()
-    return "".join(c for c in out if c.isalnum())
+# A word: letters and digits of any script, with the combining accents of a decomposed letter.
+_WORD = re.compile(r"(?:[^\W_]|[\u0300-\u036f])+")
+_NOT_ALNUM = re.compile(r"[^a-z0-9]+")
 
 
+@lru_cache(maxsize=65536)
+def _fold_token(token: str) -> str:
+    """One word of the text as it appears in the skeleton ('' when nothing is left)."""
+    if not token.isascii():
+        token = anyascii(token)
+    return fold_word(_NOT_ALNUM.sub("", token.lower()))
+
+
+@lru_cache(maxsize=65536)
 def fold_word(word: str) -> str:
     """Spelling variants of one lower-case ASCII word folded together."""
     word = word.translate(_LETTER_FOLD)
@@ -51,34 +54,18 @@ def skeleton(text: str) -> tuple[str, list[int]]:
     Words are folded with :func:`fold_word`; the skeleton starts and ends with
     a space so that whole-word matching is a plain substring search.
     """
-    words: list[tuple[str, int, int]] = []
-    current: list[str] = []
-    start = -1
-    end = -1
-    for index, ch in enumerate(text):
-        folded = _fold_char(ch)
-        if folded:
-            if start < 0:
-                start = index
-            current.append(folded)
-            end = index + 1
-        elif unicodedata.combining(ch):
-            continue  # a decomposed accent belongs to its letter
-        elif current:
-            words.append(("".join(current), start, end))
-            current, start = [], -1
-    if current:
-        words.append(("".join(current), start, end))
     chars = [" "]
     origin = [0]
-    for word, begin, finish in words:
-        folded = fold_word(word)
+    for match in _WORD.finditer(text):
+        folded = _fold_token(match.group())
+        if not folded:
+            continue
         chars.append(folded)
         # Characters of a folded word map to the word's first offset; its end is kept
         # on the following space so a match ending at the word's end maps to ``finish``.
-        origin.extend([begin] * len(folded))
+        origin.extend([match.start()] * len(folded))
         chars.append(" ")
-        origin.append(finish)
+        origin.append(match.end())
     return "".join(chars), origin
 
 

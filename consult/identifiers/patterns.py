@@ -84,10 +84,14 @@ _NUMBER_CUE = (
     r"file(?:\s+no\.?|\s+number)|РНОКПП|ІПН|ИНН|ИН|УНП|IDNP|TIN|NIF|"
     r"رقم(?:\s+ملفه|\s+ملفها|\s+الملف|\s+الهوية|\s+جواز\s+السفر|\s+وطني)?|جواز\s+سفره?|هويته"
 )
-# A number after a cue ("passport No. C05551234", "n° 05551872", "РНОКПП 3055512748").
-ID_AFTER_CUE_RE = re.compile(
-    rf"(?:{_NUMBER_CUE})\s*[:#(]?\s*(?:(?:no\.?|n[°o]\.?|№|number)\s*)?"
-    r"(?P<id>(?=[\w.\-/]*\d[\w.\-/]*\d[\w.\-/]*\d[\w.\-/]*\d[\w.\-/]*\d)[A-Za-z0-9][\w.\-/]*\w)",
+# A number after a cue ("passport No. C05551234", "n° 05551872", "РНОКПП 3055512748"):
+# candidates with five digits or more are found first, then the words before them read.
+ID_CANDIDATE_RE = re.compile(
+    r"(?<![\w.\-/])(?=[\w.\-/]*\d[\w.\-/]*\d[\w.\-/]*\d[\w.\-/]*\d[\w.\-/]*\d)"
+    r"[A-Za-z0-9][\w.\-/]*\w"
+)
+ID_CUE_BEFORE_RE = re.compile(
+    rf"(?:^|[^\w])(?:{_NUMBER_CUE})\s*[:#(]?\s*(?:(?:no\.?|n[°o]\.?|№|number)\s*)?$",
     re.IGNORECASE,
 )
 # Letters then many digits (passport style), or digits, letters, digits (case files).
@@ -129,6 +133,10 @@ ARABIC_ADDRESS_RE = re.compile(
     r"(?:شارع|نهج|زنقة|طريق|حي|درب)\s+[\u0621-\u064a][\u0621-\u0652]*(?:\s+[\u0621-\u064a][\u0621-\u0652]*){0,2}"
     r"(?:\s*[،,]?\s*(?:عمارة|بناية|مبنى|رقم|شقة|الطابق)\s*[0-9]+)*"
 )
+
+
+_FIVE_DIGITS = re.compile(r"\d(?:[\s.\-()/]*\d){4}")
+_ANY_DIGIT = re.compile(r"\d")
 
 
 def find_emails(text: str) -> Iterator[Span]:
@@ -185,8 +193,9 @@ def find_phones(text: str, regions: Iterable[str] = ()) -> Iterator[Span]:
 
 
 def find_id_numbers(text: str) -> Iterator[Span]:
-    for match in ID_AFTER_CUE_RE.finditer(text):
-        yield match.start("id"), match.end("id"), "id_number"
+    for match in ID_CANDIDATE_RE.finditer(text):
+        if ID_CUE_BEFORE_RE.search(text, max(0, match.start() - 60), match.start()):
+            yield match.start(), match.end(), "id_number"
     for match in ID_SHAPE_RE.finditer(text):
         yield match.start(), match.end(), "id_number"
 
@@ -205,8 +214,12 @@ def find_addresses(text: str) -> Iterator[Span]:
 def find_shaped(text: str, regions: Iterable[str] = ()) -> Iterator[Span]:
     """Every identifier with a recognisable shape in ``text``."""
     plain = ascii_digits(text)
-    yield from find_emails(plain)
-    yield from find_urls_and_handles(plain)
-    yield from find_phones(plain, regions)
-    yield from find_id_numbers(plain)
-    yield from find_addresses(plain)
+    if "@" in plain or "." in plain or "(" in plain or "[" in plain:
+        yield from find_emails(plain)
+        yield from find_urls_and_handles(plain)
+    # Phones, ID numbers and addresses all need a run of digits.
+    if _FIVE_DIGITS.search(plain):
+        yield from find_phones(plain, regions)
+        yield from find_id_numbers(plain)
+    if _ANY_DIGIT.search(plain):
+        yield from find_addresses(plain)
