@@ -110,7 +110,8 @@ class KnownIdentifiers(list):
     @property
     def detector(self) -> Detector:
         if self._detector is None:
-            self._detector = Detector(self)
+            # The same names as a previous call (the next page view) reuse its automaton.
+            self._detector = detector_for(tuple(self))
         return self._detector
 
 

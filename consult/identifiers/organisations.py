@@ -27,6 +27,12 @@ LATIN_KEYWORDS = frozenset(
 )
 # Of those, the ones that name a body by themselves (not "women", "youth").
 _HEAD_KEYWORDS = LATIN_KEYWORDS - {"mothers", "women", "youth", "jeunes", "femmes"}
+# Keywords that start a French-style name followed by lower-case words.
+_FRENCH_HEADS = frozenset(
+    """association réseau reseau plateforme collectif comité observatoire fondation ligue
+    mouvement centre maison union coalition initiative rassemblement atelier cercle
+    fédération institut groupe forum""".split()
+)
 _CONNECTORS = frozenset(
     "of for and the in on at to de des du la le les l d pour et en à au aux sur contre".split()
 )
@@ -203,10 +209,12 @@ def _latin_phrases(text: str) -> Iterator[Span]:
             run.pop(0)
         # French style: a capitalised keyword then lower-case words joined by connectors
         # ("Plateforme tripolitaine de cohésion sociale").
-        if len(run) == 1 and run[0].group().lower() in _HEAD_KEYWORDS:
+        if len(run) == 1 and run[0].group().lower() in _FRENCH_HEADS:
             run, j = _french_tail(text, words, words.index(run[0]))
             while run and run[-1].group().lower() in _CONNECTORS:
                 run.pop()
+            if not any(w.group().lower() in _CONNECTORS for w in run):
+                run = run[:1]  # "Réseau des femmes …" yes, "Trust grows where" no
         lowered = [w.group().lower().replace("\u2019", "'") for w in run]
         if (
             len(run) >= 2
