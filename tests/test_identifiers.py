@@ -145,6 +145,13 @@ def test_acronyms_match_only_as_written():
     assert redact("the atts of the year", known) == "the atts of the year"
 
 
+def test_lowercased_acronyms_still_match_where_written_in_capitals():
+    # A caller that lower-cases its known names still finds the acronym as written.
+    assert redact("KYSO and kyso and ГИГК", ["kyso", "гигк"]) == (
+        "[redacted] and kyso and [redacted]"
+    )
+
+
 @pytest.mark.parametrize(
     "text, name",
     [

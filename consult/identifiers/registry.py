@@ -27,6 +27,11 @@ def is_acronym(value: str) -> bool:
     return bool(_ACRONYM.fullmatch(value)) and any(ch.isalpha() for ch in value)
 
 
+def _lowered_acronym(value: str) -> bool:
+    """A short single lower-case word ("kyso"): an acronym someone lower-cased."""
+    return value.islower() and value.isalnum() and 2 <= len(value) <= 6
+
+
 class Registry:
     """The registered names, compiled once for any number of texts."""
 
@@ -38,7 +43,9 @@ class Registry:
             value = (raw or "").strip()
             if not value:
                 continue
-            if is_acronym(value):
+            if is_acronym(value) or _lowered_acronym(value):
+                # Matched in capitals only, as acronyms are written ("KYSO", not "kyso").
+                value = value.upper()
                 acronyms.add(value)
                 transliterated = anyascii(value).upper()
                 if is_acronym(transliterated):
