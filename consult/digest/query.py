@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, distinct, exists, func, or_, select
+from sqlalchemy import ColumnElement, distinct, exists, func, select
 from sqlalchemy.orm import aliased
 
 from consult.digest.filters import DigestFilters
@@ -35,7 +35,7 @@ from consult.submissions.models import (
     Recommendation,
     input_themes,
 )
-from consult.submissions.states import FORWARDED_STATUSES, Attribution
+from consult.submissions.states import FORWARDED_STATUSES
 
 BATCH_SIZE = 100
 
@@ -46,8 +46,6 @@ def conditions(filters: DigestFilters) -> list[ColumnElement[bool]]:
         Input.status.in_([str(s) for s in FORWARDED_STATUSES]),
         Input.merged_into_id.is_(None),
     ]
-    if filters.external:
-        where.append(Input.attribution != str(Attribution.EU_ONLY))
     if filters.consultation:
         where.append(
             Input.consultation_id
@@ -146,30 +144,24 @@ class Aggregates:
     recommendations: int
     cells: dict[tuple[str, str], Cell]
     by_priority: dict[str, Cell]
-    by_type: dict[str, int]
-    by_theme: dict[str, int]
-    by_addressee: dict[str, int]
-    #: Organisations with at least one non-attributable input in the digest.
-    non_attributable_orgs: set[uuid.UUID] = field(default_factory=set)
+    #: The linked tables: {priority: {type, theme or addressee slug: count}}.
+    by_type: dict[str, dict[str, int]]
+    by_theme: dict[str, dict[str, int]]
+    by_addressee: dict[str, dict[str, int]]
 
 
-def aggregate(
-    filters: DigestFilters, exclude_priorities: frozenset[str] = frozenset()
-) -> Aggregates:
-    """Count what the filters cover, leaving out the inputs of ``exclude_priorities``.
+def _per_priority(stmt: Any) -> dict[str, dict[str, int]]:
+    """``{priority: {slug: count}}`` from rows of (priority, slug, count)."""
+    table: dict[str, dict[str, int]] = {}
+    for priority, slug, count in db.session.execute(stmt):
+        if priority is not None and slug is not None:
+            table.setdefault(priority, {})[slug] = count
+    return table
 
-    An external digest leaves out the inputs of a priority whose total it must
-    hide (see ``anonymise.suppress``); its counts are then taken again without
-    them, so that no count includes what the digest does not show.
-    """
+
+def aggregate(filters: DigestFilters) -> Aggregates:
+    """Count what the filters cover, each count from one GROUP BY query."""
     where = conditions(filters)
-    if exclude_priorities:
-        where.append(
-            or_(
-                Input.priority_slug.is_(None),
-                Input.priority_slug.not_in(sorted(exclude_priorities)),
-            )
-        )
     session = db.session
     inputs, organisations = session.execute(
         select(func.count(Input.id), func.count(distinct(Input.organisation_id))).where(*where)
@@ -212,35 +204,22 @@ def aggregate(
         )
         if p is not None
     }
-    by_type = {
-        t: n
-        for t, n in session.execute(
-            select(Input.type_slug, func.count(Input.id)).where(*where).group_by(Input.type_slug)
-        )
-        if t is not None
-    }
-    by_theme = dict(
-        session.execute(
-            select(input_themes.c.theme_slug, func.count(Input.id))
-            .join(Input, Input.id == input_themes.c.input_id)
-            .where(*where)
-            .group_by(input_themes.c.theme_slug)
-        ).all()
+    by_type = _per_priority(
+        select(Input.priority_slug, Input.type_slug, func.count(Input.id))
+        .where(*where)
+        .group_by(Input.priority_slug, Input.type_slug)
     )
-    by_addressee = dict(
-        session.execute(
-            select(Recommendation.addressee_slug, func.count(Recommendation.id))
-            .join(Input, Input.id == Recommendation.input_id)
-            .where(*where)
-            .group_by(Recommendation.addressee_slug)
-        ).all()
+    by_theme = _per_priority(
+        select(Input.priority_slug, input_themes.c.theme_slug, func.count(Input.id))
+        .join(Input, Input.id == input_themes.c.input_id)
+        .where(*where)
+        .group_by(Input.priority_slug, input_themes.c.theme_slug)
     )
-    non_attributable_orgs = set(
-        session.scalars(
-            select(Input.organisation_id)
-            .where(*where, Input.attribution == str(Attribution.NON_ATTRIBUTABLE))
-            .distinct()
-        )
+    by_addressee = _per_priority(
+        select(Input.priority_slug, Recommendation.addressee_slug, func.count(Recommendation.id))
+        .join(Input, Input.id == Recommendation.input_id)
+        .where(*where)
+        .group_by(Input.priority_slug, Recommendation.addressee_slug)
     )
     return Aggregates(
         inputs=inputs or 0,
@@ -252,7 +231,6 @@ def aggregate(
         by_type=by_type,
         by_theme=by_theme,
         by_addressee=by_addressee,
-        non_attributable_orgs=non_attributable_orgs,
     )
 
 
@@ -295,7 +273,7 @@ _COLUMNS = (
 )
 
 
-def _fill_details(rows: list[InputRow]) -> None:
+def fill_details(rows: list[InputRow]) -> None:
     """Countries (in order), themes and recommendations of a batch: three queries."""
     by_id = {row.id: row for row in rows}
     ids = list(by_id)
@@ -322,6 +300,17 @@ def _fill_details(rows: list[InputRow]) -> None:
         .order_by(Recommendation.input_id, Recommendation.position)
     ):
         by_id[input_id].recommendations.append((addressee, text))
+
+
+def input_columns_for_ids(ids: list[uuid.UUID]) -> list[InputRow]:
+    """The inputs of ``ids`` as plain rows, details not yet filled."""
+    stmt = (
+        select(*_COLUMNS)
+        .join(Consultation, Consultation.id == Input.consultation_id)
+        .join(Organisation, Organisation.id == Input.organisation_id)
+        .where(Input.id.in_(ids))
+    )
+    return [InputRow(*values) for values in db.session.execute(stmt)]
 
 
 def iter_batches(
@@ -357,7 +346,7 @@ def iter_batches(
             rows = [InputRow(*values) for values in db.session.execute(stmt)]
             if not rows:
                 break
-            _fill_details(rows)
+            fill_details(rows)
             yield rows
             last = rows[-1].id
             if len(rows) < batch_size:
