@@ -8,6 +8,7 @@ and reviewed through the API, must come out redacted in every external format.
 from __future__ import annotations
 
 import json
+import uuid
 
 import pytest
 from sqlalchemy import select
@@ -19,12 +20,12 @@ from consult.submissions.models import Input
 from consult.submissions.states import Attribution, Status
 from tests import factories
 from tests.api_support import api_client
-from tests.digest_fixtures import text_parts
+from tests.digest_fixtures import last_month, publish, text_parts
 
 LEAK_BODY = (
     "Our Tunisian Forum for\nCommunity Safety runs night patrols with residents in Kasserine. "
     "Amira Haddad-Trabelsi trained 40 volunteers in 2023, and according to Nino Beridze "
-    "the model works in Georgia too."
+    "the model works in Georgia too. TFCS volunteers keep the rota."
 )
 LEAK_SECRETS = (
     "Tunisian Forum for\nCommunity Safety",
@@ -33,14 +34,18 @@ LEAK_SECRETS = (
     "Amira Haddad-Trabelsi",
     "Haddad-Trabelsi",
     "Nino Beridze",
+    "TFCS",
 )
 
 
 @pytest.fixture
 def forum(app):
-    return factories.make_organisation(
+    org = factories.make_organisation(
         "Tunisian Forum for Community Safety", ["TN"], email="office@tfcs.example.org"
     )
+    org.acronym = "TFCS"
+    db.session.commit()
+    return org
 
 
 @pytest.fixture
@@ -83,7 +88,7 @@ def test_review_page_lists_each_finding_with_its_kind_and_forwarding_waits(
         data={"version": item.version, "action": "forward"},
     )
     assert refused.status_code == 400
-    assert "Redact or dismiss the 3 possible identifiers listed before forwarding." in (
+    assert "Redact or dismiss the 4 possible identifiers listed before forwarding." in (
         refused.get_data(as_text=True)
     )
     assert _fresh(item.id).status == Status.SUBMITTED
@@ -101,14 +106,14 @@ def test_redact_one_dismiss_the_rest_then_forward(app, consultation, member, mod
     assert "Amira" not in saved.effective_body
     html = _page(app, moderator, saved)
     keys = [f["key"] for f in _api_findings(app, moderator, saved)["findings"]]
-    assert len(keys) == 2 and "Forwarding waits until each of these 2" in html
+    assert len(keys) == 3 and "Forwarding waits until each of these 3" in html
 
     response = client.post(
         f"/review/inputs/{item.id}/findings/dismiss",
         data={"version": saved.version, "redact": keys},
         follow_redirects=True,
     )
-    assert "2 possible identifiers dismissed." in response.get_data(as_text=True)
+    assert "3 possible identifiers dismissed." in response.get_data(as_text=True)
     assert "Every possible identifier has been redacted or dismissed." in _page(
         app, moderator, _fresh(item.id)
     )
@@ -116,11 +121,11 @@ def test_redact_one_dismiss_the_rest_then_forward(app, consultation, member, mod
     event = db.session.scalar(
         select(AuditEvent).where(AuditEvent.action == "input.findings_dismissed")
     )
-    assert event.detail == {"count": 2, "kinds": ["person", "registered"], "fields": ["body"]}
+    assert event.detail == {"count": 3, "kinds": ["person", "registered"], "fields": ["body"]}
     dumped = json.dumps([e.detail for e in db.session.scalars(select(AuditEvent))])
     assert "Beridze" not in dumped and "Forum" not in dumped
     stored = db.session.scalars(select(FindingDismissal)).all()
-    assert len(stored) == 2 and all(len(d.fingerprint) == 64 for d in stored)
+    assert len(stored) == 3 and all(len(d.fingerprint) == 64 for d in stored)
 
     response = client.post(
         f"/review/inputs/{item.id}/decide",
@@ -203,7 +208,8 @@ def test_the_two_leaks_replayed_through_the_api_come_out_redacted_everywhere(
     assert ("registered", "Tunisian Forum for\nCommunity Safety") in listed
     assert ("person", "Amira Haddad-Trabelsi") in listed
     assert ("person", "Nino Beridze") in listed
-    assert len(error["findings"]) == 4  # the recommendation names Nino Beridze too
+    assert ("registered", "TFCS") in listed
+    assert len(error["findings"]) == 5  # the recommendation names Nino Beridze too
 
     # The moderator misjudges and dismisses them all: forwarding is then allowed ...
     keys = [f["key"] for f in error["findings"]]
@@ -217,7 +223,10 @@ def test_the_two_leaks_replayed_through_the_api_come_out_redacted_everywhere(
     )
     assert forwarded.status_code == 200 and forwarded.get_json()["status"] == "forwarded"
 
-    # ... and every external format still redacts what the detector finds.
+    # ... and every external format of the release still redacts what the detector finds.
+    db.session.get(Input, uuid.UUID(input_id)).forwarded_at = last_month()
+    db.session.commit()
+    publish(consultation.slug, k=1)
     hq = api_client(app, hq_user)
     for fmt in EXTERNAL_FORMATS:
         response = hq.get(f"/digest?format={fmt}&audience=external")
@@ -237,7 +246,7 @@ def test_api_redacts_findings_by_key_and_refuses_stale_versions(
     item = factories.make_input(consultation, member, title="Night patrols", body=LEAK_BODY)
     mod = api_client(app, moderator)
     listed = mod.get(f"/inputs/{item.id}/findings").get_json()
-    assert listed["needs_clearance"] is True and listed["pending"] == 3
+    assert listed["needs_clearance"] is True and listed["pending"] == 4
     key = next(f["key"] for f in listed["findings"] if f["text"] == "Nino Beridze")
     stale = mod.post(f"/inputs/{item.id}/findings/redact", json={"findings": [key], "version": 99})
     assert stale.status_code == 409 and stale.get_json()["error"]["code"] == "conflict"
@@ -245,7 +254,7 @@ def test_api_redacts_findings_by_key_and_refuses_stale_versions(
         f"/inputs/{item.id}/findings/redact",
         json={"findings": [key], "version": listed["version"]},
     )
-    assert done.status_code == 200 and done.get_json()["pending"] == 2
+    assert done.status_code == 200 and done.get_json()["pending"] == 3
     assert "Nino Beridze" not in _fresh(item.id).effective_body
     bad = mod.post(f"/inputs/{item.id}/findings/dismiss", json={"findings": []})
     assert bad.status_code == 400
