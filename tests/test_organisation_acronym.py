@@ -29,6 +29,8 @@ def test_admin_registers_and_edits_an_acronym(client, login, admin_user):
     assert org.acronym == "KYSO"
     page = client.get(f"/admin/organisations/{org.id}").get_data(as_text=True)
     assert 'value="KYSO"' in page and "Acronym (optional)" in page
+    listing = client.get("/admin/organisations").get_data(as_text=True)
+    assert "Kasserine Youth and Security Observatory</a> (KYSO)" in listing
 
     data = {"name": org.name, "countries": ["TN"], "contact_email": "contact@kyso.example.org"}
     response = client.post(f"/admin/organisations/{org.id}", data={**data, "acronym": "K Y"})
