@@ -13,17 +13,11 @@ from flask import jsonify
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from consult.access import load_input, requires
+from consult.access import requires
 from consult.api.blueprint import bp
-from consult.api.requests import ApiError, commit_or_raise, json_body, validation_error
+from consult.api.requests import ApiError, json_body, validation_error
+from consult.inputs.scope import load_input
 from consult.review import services
-
-
-def findings_pending(exc: services.FindingsPending) -> ApiError:
-    """409 with every finding that still stops forwarding."""
-    return ApiError(
-        409, "findings_pending", exc.message, findings=[f.as_json() for f in exc.pending]
-    )
 
 
 def _findings_json(item: Any) -> dict[str, Any]:
@@ -61,16 +55,11 @@ def _keys_and_version(body: dict[str, Any]) -> tuple[list[str], int]:
 
 
 def _handle(input_id: str, act: Any) -> Response:
-    from consult.api.review import conflict, review_error
-
+    """Run ``act``; its refusals become JSON errors in one place (consult.api.refusals)."""
     user = current_user._get_current_object()
     item = load_input(input_id, user)
     keys, version = _keys_and_version(json_body())
-    commit_or_raise(
-        lambda: act(user, item, keys, version=version),
-        (services.ConflictError, conflict),
-        (services.ReviewError, review_error),
-    )
+    act(user, item, keys, version=version)
     return jsonify(_findings_json(item))
 
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from consult.errors import DomainError
 from consult.extensions import db
 from consult.organisations.models import Organisation
 from consult.reference.models import Country
@@ -16,7 +17,7 @@ ACRONYM_MAX = 20
 _UNCHANGED: Any = object()
 
 
-class OrganisationError(ValueError):
+class OrganisationError(DomainError):
     """An organisation request that cannot be carried out, with a message for a person.
 
     ``field`` names the form field the message is about (name, countries,

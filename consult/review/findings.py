@@ -26,6 +26,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 from consult.audit.services import record
 from consult.extensions import db
 from consult.identifiers import Finding
+from consult.inputs.models import Input
+from consult.inputs.states import Attribution, Status
 from consult.review.conflicts import check_version, save_input
 from consult.review.redaction import identifier_findings
 from consult.review.rules import (
@@ -34,8 +36,6 @@ from consult.review.rules import (
     require_open,
     require_reviewer,
 )
-from consult.submissions.models import Input
-from consult.submissions.states import Attribution, Status
 from consult.timeutil import utcnow
 
 

@@ -4,7 +4,7 @@ The acronym ("KYSO") is matched in texts as written, like the name. A finding
 dismissal stores a hash of the finding, never its text.
 
 Revision ID: b8649b492e4b
-Revises: 54786b6b8778
+Revises: 7d2e5b9c4a10
 Create Date: 2026-11-30 18:49:24.758144
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "b8649b492e4b"
-down_revision = "54786b6b8778"
+down_revision = "7d2e5b9c4a10"
 branch_labels = None
 depends_on = None
 

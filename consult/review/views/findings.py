@@ -9,12 +9,11 @@ from flask_babel import ngettext
 from flask_login import current_user
 
 from consult.access import requires
-from consult.extensions import db
 from consult.review import services
 from consult.review.forms import VersionForm
-from consult.review.services import ConflictError, ReviewError
+from consult.review.views.actions import _answer
 from consult.review.views.blueprint import bp
-from consult.review.views.input_page import conflict_response, load_for_action
+from consult.review.views.input_page import load_for_action
 
 
 @bp.route("/inputs/<input_id>/findings/dismiss", methods=["POST"])
@@ -25,17 +24,10 @@ def dismiss_findings(input_id: str) -> Any:
     form = VersionForm()
     if not form.validate():
         abort(400)
-    try:
-        count = services.dismiss_findings(
-            current_user, item, request.form.getlist("redact"), version=form.version.data
-        )
-    except ConflictError as conflict:
-        return conflict_response(item, conflict)
-    except ReviewError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-        return redirect(url_for("review.input", input_id=item.id) + "#identifiers")
-    db.session.commit()
+    _answer(item, anchor="#identifiers")
+    count = services.dismiss_findings(
+        current_user, item, request.form.getlist("redact"), version=form.version.data
+    )
     flash(
         ngettext(
             "%(num)d possible identifier dismissed.",
