@@ -11,7 +11,7 @@ STAMP := $(VENV)/.installed-dev
 export FLASK_APP := consult
 
 .DEFAULT_GOAL := help
-.PHONY: help run test test-postgres lint format bench bench-quick serve-prod migrate browser-deps messages clean
+.PHONY: help run test test-postgres lint format bench bench-quick bench-identifiers eval-identifiers serve-prod migrate browser-deps messages clean
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  %-15s %s\n", $$1, $$2}'
@@ -22,6 +22,7 @@ $(BIN)/python:
 
 $(STAMP): $(BIN)/python pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/python -c "from consult.identifiers.gazetteer import build; build()"
 	touch $(STAMP)
 
 install: $(STAMP) ## Create .venv and install consult with its dev tools
@@ -65,6 +66,14 @@ bench: $(STAMP) ## Figures B0-B9 at BENCH_SIZES, side by side, as ratios (JSON i
 
 bench-quick: $(STAMP) ## The benchmark at small sizes: a smoke test printing figures, under 2 minutes
 	$(BIN)/python bench/run.py --quick --json bench/results/quick.json
+
+CORPUS ?= tests/data/identifiers/identifiers-dev.jsonl
+REGISTRY ?= tests/data/identifiers/registered-organisations.json
+eval-identifiers: $(STAMP) ## Score identifier detection on CORPUS with REGISTRY (add ARGS=--json)
+	$(BIN)/python -m consult.identifiers.scoring --corpus $(CORPUS) --registry $(REGISTRY) $(ARGS)
+
+bench-identifiers: $(STAMP) ## Measure identifier detection: one automaton against a regex per name
+	$(BIN)/python bench/identifiers.py
 
 serve-prod: $(STAMP) ## Serve with gunicorn (set CONSULT_ENV=production, SECRET_KEY, TOTP_ENCRYPTION_KEYS, DATABASE_URL)
 	$(BIN)/gunicorn --workers $${WEB_CONCURRENCY:-3} --bind $${BIND:-127.0.0.1:8000} \

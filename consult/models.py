@@ -26,6 +26,7 @@ from consult.reference.models import (
     Region,
     Theme,
 )
+from consult.review.findings import FindingDismissal
 
 __all__ = [
     "AccountToken",
@@ -36,6 +37,7 @@ __all__ = [
     "Consultation",
     "Country",
     "Delegation",
+    "FindingDismissal",
     "GuidingQuestion",
     "Input",
     "InputCountry",

@@ -15,11 +15,16 @@ def _org_error(exc: organisations.OrganisationError) -> AdminError:
 
 
 def create_organisation(
-    actor: User, name: str, country_codes: list[str], contact_email: str, verified: bool
+    actor: User,
+    name: str,
+    country_codes: list[str],
+    contact_email: str,
+    verified: bool,
+    acronym: str | None = None,
 ) -> Organisation:
     try:
         org = organisations.create_organisation(
-            name, country_codes, contact_email, verified=verified
+            name, country_codes, contact_email, verified=verified, acronym=acronym
         )
     except organisations.OrganisationError as exc:
         raise _org_error(exc) from exc
@@ -29,10 +34,17 @@ def create_organisation(
 
 
 def update_organisation(
-    actor: User, org: Organisation, name: str, country_codes: list[str], contact_email: str
+    actor: User,
+    org: Organisation,
+    name: str,
+    country_codes: list[str],
+    contact_email: str,
+    acronym: str | None = None,
 ) -> list[str]:
     try:
-        changed = organisations.update_organisation(org, name, country_codes, contact_email)
+        changed = organisations.update_organisation(
+            org, name, country_codes, contact_email, acronym=acronym
+        )
     except organisations.OrganisationError as exc:
         raise _org_error(exc) from exc
     if changed:

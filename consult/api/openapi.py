@@ -57,7 +57,9 @@ ERROR_DESCRIPTIONS = {
     401: "No token, or an unknown, expired or revoked one.",
     404: "No such object, or not one the caller may see.",
     405: "The path does not accept this method.",
-    409: "Someone changed the input since the caller read it (`current_version`).",
+    409: "Someone changed the input since the caller read it (`current_version`), or, "
+    "on forwarding, possible identifiers are neither redacted nor dismissed "
+    "(`findings_pending`, with `findings`).",
     413: "The upload is larger than allowed.",
     415: "The body is not of an accepted media type.",
     422: "The request is well formed but cannot be done in the object's current state.",
@@ -130,6 +132,7 @@ SCHEMAS: dict[str, Any] = {
                     },
                     "current_version": {"type": "integer"},
                     "changes": SLUG_LIST,
+                    "findings": {"type": "array", "items": ref("Finding")},
                 },
                 required=["code", "message", "fields"],
             )
@@ -351,6 +354,45 @@ SCHEMAS["Feedback"] = {
         "version": {"type": "integer"},
     },
     "required": ["note"],
+}
+SCHEMAS["Finding"] = obj(
+    {
+        "key": STRING,
+        "field": STRING,
+        "kind": {
+            "enum": [
+                "registered",
+                "organisation",
+                "person",
+                "email",
+                "phone",
+                "url",
+                "handle",
+                "address",
+                "id_number",
+            ]
+        },
+        "text": STRING,
+        "start": {"type": "integer"},
+        "end": {"type": "integer"},
+        "dismissed": {"type": "boolean"},
+    }
+)
+SCHEMAS["Findings"] = obj(
+    {
+        "version": {"type": "integer"},
+        "needs_clearance": {"type": "boolean"},
+        "pending": {"type": "integer"},
+        "findings": {"type": "array", "items": ref("Finding")},
+    }
+)
+SCHEMAS["FindingKeys"] = {
+    "type": "object",
+    "properties": {
+        "findings": {"type": "array", "items": STRING, "minItems": 1},
+        "version": {"type": "integer"},
+    },
+    "required": ["findings", "version"],
 }
 SCHEMAS["Decision"] = {
     "type": "object",
@@ -596,6 +638,38 @@ PATHS: dict[str, Any] = {
             "parameters": [INPUT_ID],
             "requestBody": json_body("Decision"),
             "responses": {**ok("Input", "The decided input"), **errors(400, 404, 409, 415, 422)},
+        }
+    },
+    "/inputs/{input_id}/findings": {
+        "get": {
+            "operationId": "list_findings",
+            "summary": "Possible identifiers in the reviewed text, each with its kind",
+            "parameters": [INPUT_ID],
+            "responses": {**ok("Findings", "The findings"), **errors(404, 422)},
+        }
+    },
+    "/inputs/{input_id}/findings/dismiss": {
+        "post": {
+            "operationId": "dismiss_findings",
+            "summary": "Dismiss findings that identify no one (audited without the text)",
+            "parameters": [INPUT_ID],
+            "requestBody": json_body("FindingKeys"),
+            "responses": {
+                **ok("Findings", "The findings, now dismissed"),
+                **errors(400, 404, 409, 415, 422),
+            },
+        }
+    },
+    "/inputs/{input_id}/findings/redact": {
+        "post": {
+            "operationId": "redact_findings",
+            "summary": "Redact findings in the reviewed text",
+            "parameters": [INPUT_ID],
+            "requestBody": json_body("FindingKeys"),
+            "responses": {
+                **ok("Findings", "The findings left"),
+                **errors(400, 404, 409, 415, 422),
+            },
         }
     },
     "/digest": {

@@ -11,6 +11,7 @@ from __future__ import annotations
 from consult.api.requests import ApiError, validation_error
 from consult.errors import DomainError
 from consult.review.conflicts import ConflictError
+from consult.review.findings import FindingsPending
 from consult.submissions.attachments import AttachmentError
 
 #: Service field names as the API (and its error ``fields``) calls them.
@@ -34,6 +35,11 @@ def refusal_error(exc: DomainError) -> ApiError:
             str(exc),
             current_version=exc.current_version,
             changes=[str(line) for line in exc.changes],
+        )
+    if isinstance(exc, FindingsPending):
+        # Forwarding waits on these: each is to be redacted or dismissed first.
+        return ApiError(
+            409, "findings_pending", exc.message, findings=[f.as_json() for f in exc.pending]
         )
     fields = {
         API_FIELD_NAMES.get(name, name): [str(m) for m in messages]

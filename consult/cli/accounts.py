@@ -34,11 +34,18 @@ from consult.reference.services import find_delegation
 )
 @click.option("--email", "contact_email", required=True, help="The organisation's contact email.")
 @click.option("--verified/--unverified", default=False, help="Verified organisations may submit.")
-def create_org(name: str, countries: tuple[str, ...], contact_email: str, verified: bool) -> None:
+@click.option("--acronym", default=None, help="The short form it goes by, like KYSO (optional).")
+def create_org(
+    name: str,
+    countries: tuple[str, ...],
+    contact_email: str,
+    verified: bool,
+    acronym: str | None,
+) -> None:
     """Register a civil society organisation."""
     codes = [c.strip().upper() for value in countries for c in value.split(",") if c.strip()]
     try:
-        org = create_organisation(name, codes, contact_email, verified=verified)
+        org = create_organisation(name, codes, contact_email, verified=verified, acronym=acronym)
     except OrganisationError as exc:
         db.session.rollback()
         fail(str(exc))

@@ -30,6 +30,8 @@ class Organisation(db.Model):
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
     name: Mapped[str] = mapped_column(String(200), unique=True)
+    # The short form it goes by ("KYSO"): found in texts as written, like the name.
+    acronym: Mapped[str | None] = mapped_column(String(20))
     contact_email: Mapped[str] = mapped_column(String(254))
     # Only a verified organisation may submit; an admin verifies it.
     is_verified: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import func, select
 
 from consult.errors import DomainError
@@ -11,6 +13,8 @@ from consult.reference.models import Country
 
 NAME_MAX = 200
 EMAIL_MAX = 254
+ACRONYM_MAX = 20
+_UNCHANGED: Any = object()
 
 
 class OrganisationError(DomainError):
@@ -41,6 +45,20 @@ def _clean_name(name: str, *, current: Organisation | None = None) -> str:
     return name
 
 
+def _clean_acronym(acronym: str | None) -> str | None:
+    """The acronym as written (it is matched case-sensitively), or None when left empty."""
+    acronym = " ".join((acronym or "").split())
+    if not acronym:
+        return None
+    if len(acronym) > ACRONYM_MAX:
+        raise OrganisationError(f"The acronym is longer than {ACRONYM_MAX} characters.", "acronym")
+    if " " in acronym or len(acronym) < 2 or not any(ch.isalpha() for ch in acronym):
+        raise OrganisationError(
+            "Write the acronym as one word of at least two letters, like KYSO.", "acronym"
+        )
+    return acronym
+
+
 def _clean_email(contact_email: str) -> str:
     contact_email = (contact_email or "").strip().lower()
     local, _at, domain = contact_email.partition("@")
@@ -66,13 +84,23 @@ def _countries(country_codes: list[str]) -> list[Country]:
 
 
 def create_organisation(
-    name: str, country_codes: list[str], contact_email: str, *, verified: bool = False
+    name: str,
+    country_codes: list[str],
+    contact_email: str,
+    *,
+    verified: bool = False,
+    acronym: str | None = None,
 ) -> Organisation:
     name = _clean_name(name)
+    acronym = _clean_acronym(acronym)
     contact_email = _clean_email(contact_email)
     countries = _countries(country_codes)
     org = Organisation(
-        name=name, contact_email=contact_email, is_verified=verified, countries=countries
+        name=name,
+        acronym=acronym,
+        contact_email=contact_email,
+        is_verified=verified,
+        countries=countries,
     )
     db.session.add(org)
     db.session.flush()
@@ -80,20 +108,30 @@ def create_organisation(
 
 
 def update_organisation(
-    org: Organisation, name: str, country_codes: list[str], contact_email: str
+    org: Organisation,
+    name: str,
+    country_codes: list[str],
+    contact_email: str,
+    *,
+    acronym: str | None = _UNCHANGED,
 ) -> list[str]:
-    """Change an organisation's name, countries and contact email.
+    """Change an organisation's name, acronym, countries and contact email.
 
     Returns the names of the fields that changed (for the audit log); nothing
-    is changed when any value is refused.
+    is changed when any value is refused. The acronym stays as it is unless given.
     """
     name = _clean_name(name, current=org)
+    if acronym is not _UNCHANGED:
+        acronym = _clean_acronym(acronym)
     contact_email = _clean_email(contact_email)
     countries = _countries(country_codes)
     changed: list[str] = []
     if org.name != name:
         org.name = name
         changed.append("name")
+    if acronym is not _UNCHANGED and org.acronym != acronym:
+        org.acronym = acronym
+        changed.append("acronym")
     if org.contact_email != contact_email:
         org.contact_email = contact_email
         changed.append("contact_email")

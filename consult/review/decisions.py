@@ -17,6 +17,7 @@ from consult.inputs.scope import may_record_feedback
 from consult.inputs.states import FORWARDED_STATUSES, Status
 from consult.inputs.transitions import transition
 from consult.review.conflicts import ConflictError, check_version, save_input
+from consult.review.findings import require_findings_handled
 from consult.review.rules import (
     ReviewError,
     require_not_held_by_other,
@@ -65,6 +66,7 @@ def decide(
         )
     now = utcnow()
     if action == "forward":
+        require_findings_handled(item)
         transition(item, Status.FORWARDED, user, EventKind.FORWARDED)
         item.forwarded_at = now
         if message:

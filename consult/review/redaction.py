@@ -45,12 +45,14 @@ def identifier_findings(
     Fields are ``title``, ``body`` and ``rec-<id>`` for each recommendation.
     """
     known = known_identifiers() if known is None else known
+    # The input's countries are tried first for local phone numbers.
+    regions = item.country_codes
     found = {
-        "title": find_identifiers(item.effective_title, known),
-        "body": find_identifiers(item.effective_body, known),
+        "title": find_identifiers(item.effective_title, known, regions),
+        "body": find_identifiers(item.effective_body, known, regions),
     }
     for rec in item.recommendations:
-        found[f"rec-{rec.id}"] = find_identifiers(rec.effective_text, known)
+        found[f"rec-{rec.id}"] = find_identifiers(rec.effective_text, known, regions)
     return found
 
 

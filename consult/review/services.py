@@ -33,17 +33,25 @@ from consult.review.decisions import (
     record_hq_feedback,
 )
 from consult.review.duplicates import merge, merge_candidates
+from consult.review.findings import (
+    FindingsPending,
+    dismiss_findings,
+    field_findings,
+    needs_clearance,
+    pending_findings,
+)
 from consult.review.queue import QueueFilterError, QueuePage, queue_page
 from consult.review.redaction import identifier_findings, redact_identifiers, redact_passages
 from consult.review.rules import ReviewError, can_review
 from consult.review.timeline import FIELD_LABELS, describe_event
 
 __all__ = [
+    "BulkResult",
+    "ConflictError",
     "DECISIONS",
     "DECLINE_REASONS",
     "FIELD_LABELS",
-    "BulkResult",
-    "ConflictError",
+    "FindingsPending",
     "QueueFilterError",
     "QueuePage",
     "ReviewError",
@@ -53,9 +61,13 @@ __all__ = [
     "claim",
     "decide",
     "describe_event",
+    "dismiss_findings",
+    "field_findings",
     "identifier_findings",
     "merge",
     "merge_candidates",
+    "needs_clearance",
+    "pending_findings",
     "queue_page",
     "record_hq_feedback",
     "redact_identifiers",

@@ -13,6 +13,7 @@ from consult.extensions import db
 from consult.inputs.events import ReviewEvent
 from consult.inputs.models import Input
 from consult.inputs.states import Status
+from consult.review.findings import dismiss_findings, field_findings
 from tests import factories
 
 
@@ -60,6 +61,13 @@ def events(item: Input) -> list[ReviewEvent]:
             select(ReviewEvent).where(ReviewEvent.input_id == item.id).order_by(ReviewEvent.id)
         )
     )
+
+
+def clear_findings(item: Input, moderator) -> None:
+    """Dismiss every possible identifier, so the input may be forwarded."""
+    keys = [f.key for f in field_findings(fresh(item))]
+    dismiss_findings(moderator, fresh(item), keys, version=None)
+    db.session.commit()
 
 
 def audit_actions(item: Input) -> list[str]:
@@ -352,9 +360,10 @@ def test_merge_marks_a_duplicate_and_both_keep_status_and_timeline(
 
 def test_forward_with_a_note_to_hq(app, item, moderator, hq_user):
     mod = client_for(app, moderator)
+    clear_findings(item, moderator)
     response = mod.post(
         f"/review/inputs/{item.id}/decide",
-        data={"version": item.version, "action": "forward", "hq_note": "Strong on youth."},
+        data={"version": fresh(item).version, "action": "forward", "hq_note": "Strong on youth."},
     )
     assert response.status_code == 302
     saved = fresh(item)
@@ -373,7 +382,7 @@ def test_forward_with_a_note_to_hq(app, item, moderator, hq_user):
     assert "<dd>English</dd>" in page  # the language's name, not its code
     # HQ sees the identifiers the moderator left, and what digests do with them.
     assert "+216 71 234 567" in page
-    assert "External digests replace each of these with [redacted]" in page
+    assert "External digests replace whatever the detector finds with [redacted]" in page
 
 
 def test_return_needs_a_question_the_cso_sees(app, item, moderator):
@@ -517,8 +526,10 @@ def test_hq_works_an_hq_direct_input(app, consultation, hq_user):
 
 
 def test_hq_cannot_decide_on_a_delegation_input(app, item, hq_user, moderator):
+    clear_findings(item, moderator)
     client_for(app, moderator).post(
-        f"/review/inputs/{item.id}/decide", data={"version": 1, "action": "forward"}
+        f"/review/inputs/{item.id}/decide",
+        data={"version": fresh(item).version, "action": "forward"},
     )
     hq = client_for(app, hq_user)
     response = hq.post(
@@ -530,8 +541,10 @@ def test_hq_cannot_decide_on_a_delegation_input(app, item, hq_user, moderator):
 
 
 def test_hq_feedback_marks_used_and_the_cso_sees_the_note(app, item, moderator, hq_user, cso_user):
+    clear_findings(item, moderator)
     client_for(app, moderator).post(
-        f"/review/inputs/{item.id}/decide", data={"version": 1, "action": "forward"}
+        f"/review/inputs/{item.id}/decide",
+        data={"version": fresh(item).version, "action": "forward"},
     )
     hq = client_for(app, hq_user)
     page = hq.get(f"/review/inputs/{item.id}").get_data(as_text=True)
@@ -567,6 +580,11 @@ def test_every_view_and_action_is_audited_without_text_or_addresses(app, item, m
         f"/review/inputs/{item.id}/edit",
         data=_edit_data(fresh(item), priority="crisis", passages="amira@tcf-example.org"),
     )
+    keys = [f.key for f in field_findings(fresh(item))]
+    mod.post(
+        f"/review/inputs/{item.id}/findings/dismiss",
+        data={"version": fresh(item).version, "redact": keys},
+    )
     mod.post(
         f"/review/inputs/{item.id}/decide",
         data={"version": fresh(item).version, "action": "forward", "hq_note": "Secret note"},
@@ -578,6 +596,7 @@ def test_every_view_and_action_is_audited_without_text_or_addresses(app, item, m
         "input.claimed",
         "input.corrected",
         "input.redacted",
+        "input.findings_dismissed",
         "input.forwarded",
     ):
         assert action in actions, action

@@ -7,7 +7,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, StringField, SubmitField
-from wtforms.validators import DataRequired, Email, Length
+from wtforms.validators import DataRequired, Email, Length, Optional
 
 from consult.admin.forms.fields import MultiCheckboxField, country_choices
 
@@ -17,6 +17,13 @@ class OrganisationForm(FlaskForm):
         _l("Name"),
         description=_l("At most 200 characters."),
         validators=[DataRequired(_l("Give the organisation's name.")), Length(max=200)],
+    )
+    acronym = StringField(
+        _l("Acronym (optional)"),
+        description=_l(
+            "The short form it goes by, like KYSO. Digests redact it wherever it appears."
+        ),
+        validators=[Optional(), Length(max=20)],
     )
     countries = MultiCheckboxField(
         _l("Countries of operation"),

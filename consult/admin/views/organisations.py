@@ -64,6 +64,7 @@ def organisation_new() -> Rendered:
             form.countries.data or [],
             form.contact_email.data,
             form.verified.data,
+            form.acronym.data,
         ),
     )
     if not isinstance(saved, NotSaved):
@@ -87,7 +88,12 @@ def organisation_edit(org_id: str) -> Rendered:
     saved = save_form(
         form,
         lambda: services.update_organisation(
-            acting_admin(), org, form.name.data, form.countries.data or [], form.contact_email.data
+            acting_admin(),
+            org,
+            form.name.data,
+            form.countries.data or [],
+            form.contact_email.data,
+            form.acronym.data,
         ),
     )
     if not isinstance(saved, NotSaved):
@@ -99,7 +105,12 @@ def organisation_edit(org_id: str) -> Rendered:
 
 
 def _org_data(org: Organisation) -> dict[str, Any]:
-    return {"name": org.name, "countries": org.country_codes, "contact_email": org.contact_email}
+    return {
+        "name": org.name,
+        "acronym": org.acronym or "",
+        "countries": org.country_codes,
+        "contact_email": org.contact_email,
+    }
 
 
 @bp.route("/organisations/<org_id>/verify", methods=["POST"])

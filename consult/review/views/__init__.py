@@ -12,9 +12,10 @@ registers their routes on it:
 - :mod:`.input_page`: the review page of one input
 - :mod:`.actions`: claim, release, take over, edit, redact, decide, merge, HQ feedback
 - :mod:`.originals`: the sealed original and attachments
+- :mod:`.findings`: dismissing possible identifiers
 """
 
-from consult.review.views import actions, input_page, originals, queues
+from consult.review.views import actions, findings, input_page, originals, queues
 from consult.review.views.blueprint import bp
 
-__all__ = ["actions", "bp", "input_page", "originals", "queues"]
+__all__ = ["actions", "bp", "findings", "input_page", "originals", "queues"]

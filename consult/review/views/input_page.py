@@ -75,6 +75,8 @@ class InputPage:
     feedback_form: FeedbackForm
     can_feedback: bool
     findings: Any
+    finding_list: list[Any]
+    needs_clearance: bool
     rec_values: dict[int, str]
     rec_errors: list[str]
     conflict: ConflictError | None
@@ -120,6 +122,7 @@ def input_page(
         formdata=None, version=item.version, note=item.hq_feedback
     )
     duplicates = db.session.scalars(select(Input).where(Input.merged_into_id == item.id))
+    findings = services.identifier_findings(item, known_identifiers())
     return InputPage(
         item=item,
         reviewer=reviewer,
@@ -135,7 +138,9 @@ def input_page(
         has_candidates=bool(candidates),
         feedback_form=feedback_form,
         can_feedback=may_record_feedback(user, item) and item.status in FORWARDED_STATUSES,
-        findings=services.identifier_findings(item, known_identifiers()),
+        findings=findings,
+        finding_list=services.field_findings(item, findings),
+        needs_clearance=services.needs_clearance(item),
         rec_values=typed.rec_values or {},
         rec_errors=typed.rec_errors,
         conflict=conflict,
