@@ -12,7 +12,8 @@ from consult.audit.services import record
 from consult.auth import services, totp
 from consult.auth.forms import LoginForm
 from consult.auth.limits import password_limits
-from consult.auth.session import end_all_sessions, set_pending
+from consult.auth.revocation import end_all_access
+from consult.auth.session import set_pending
 from consult.auth.views.blueprint import bp, finish_login, safe_next
 from consult.extensions import db
 
@@ -52,10 +53,10 @@ def login() -> Response | str:
 @login_only
 def logout() -> Response:
     user = current_user._get_current_object()
-    end_all_sessions(user)
+    end_all_access(user, user, "logout")
     record("logout", user, user)
     db.session.commit()
     logout_user()
     session.clear()
-    flash(_("You are signed out."), "info")
+    flash(_("You are signed out, and your API tokens are revoked."), "info")
     return redirect(url_for("auth.login"))
