@@ -83,6 +83,10 @@ class Config:
     MAIL_FROM = os.environ.get("CONSULT_MAIL_FROM", "consult@localhost")
     SMTP_HOST = os.environ.get("CONSULT_SMTP_HOST", "")
     SMTP_PORT = _int("CONSULT_SMTP_PORT", 25)
+    # Mail goes out over STARTTLS with a verified certificate. A private CA's
+    # certificate file may be named; plaintext only to a relay that is explicitly allowed.
+    SMTP_CA_FILE = os.environ.get("CONSULT_SMTP_CA_FILE", "")
+    SMTP_ALLOW_PLAINTEXT = _bool("CONSULT_SMTP_ALLOW_PLAINTEXT", False)
     PUBLIC_URL = os.environ.get("CONSULT_PUBLIC_URL", "http://127.0.0.1:5000")
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
