@@ -50,6 +50,10 @@ class Config:
     UPLOAD_DIR = os.environ.get("CONSULT_UPLOAD_DIR", str(INSTANCE_DIR / "uploads"))
     MAX_ATTACHMENT_BYTES = _int("CONSULT_MAX_ATTACHMENT_MB", 10) * 1024 * 1024
     MAX_ATTACHMENTS_PER_INPUT = _int("CONSULT_MAX_ATTACHMENTS", 5)
+    # A DOCX/XLSX/ODT (a ZIP archive) may unpack to at most this much in total, and
+    # no member may expand more than MAX_COMPRESSION_RATIO times (zip bombs).
+    MAX_UNCOMPRESSED_BYTES = _int("CONSULT_MAX_UNCOMPRESSED_MB", 25) * 1024 * 1024
+    MAX_COMPRESSION_RATIO = _int("CONSULT_MAX_COMPRESSION_RATIO", 100)
     # The whole request may carry a few attachments plus the form.
     MAX_CONTENT_LENGTH = (MAX_ATTACHMENT_BYTES * MAX_ATTACHMENTS_PER_INPUT) + 1024 * 1024
     # Smallest number of organisations behind a priority x country cell of an
