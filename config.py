@@ -92,6 +92,8 @@ class Config:
     SMTP_CA_FILE = os.environ.get("CONSULT_SMTP_CA_FILE", "")
     SMTP_ALLOW_PLAINTEXT = _bool("CONSULT_SMTP_ALLOW_PLAINTEXT", False)
     PUBLIC_URL = os.environ.get("CONSULT_PUBLIC_URL", "http://127.0.0.1:5000")
+    # instance/: the SQLite database, the development secret key, uploads by default.
+    INSTANCE_DIR = str(INSTANCE_DIR)
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = False

@@ -34,6 +34,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.config.from_object(CONFIGS[env])
     if test_config:
         app.config.update(test_config)
+    app.instance_path = str(app.config.get("INSTANCE_DIR") or app.instance_path)
 
     from consult.settings_check import check_settings
 
@@ -58,10 +59,15 @@ def _trust_proxies(app: Flask) -> None:
 
 
 def _prepare_folders(app: Flask) -> None:
-    os.makedirs(app.config["UPLOAD_DIR"], exist_ok=True)
+    """Create the upload folder and an SQLite database file private (0700, 0600)."""
+    from consult.maintenance.modes import private_dir, touch_private
+
+    private_dir(app.config["UPLOAD_DIR"])
     uri = app.config["SQLALCHEMY_DATABASE_URI"]
     if uri.startswith("sqlite:///") and uri != "sqlite://":
-        os.makedirs(os.path.dirname(uri.removeprefix("sqlite:///")) or ".", exist_ok=True)
+        path = uri.removeprefix("sqlite:///").split("?", 1)[0]
+        private_dir(os.path.dirname(path) or ".")
+        touch_private(path)
 
 
 def _configure_logger(app: Flask) -> None:

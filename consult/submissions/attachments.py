@@ -28,6 +28,7 @@ from sqlalchemy import func, select
 
 from consult.extensions import db
 from consult.maintenance.filetx import remove_on_rollback, unlink_after_commit, write_durably
+from consult.maintenance.modes import private_dir
 from consult.submissions.archives import (
     ArchiveBomb,
     ArchiveTooLarge,
@@ -394,8 +395,7 @@ def store_attachment(
     kind = detect_kind(data)
     cleaned = strip_metadata(data, kind)
     storage_name = secrets.token_hex(20)
-    folder = upload_dir()
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = private_dir(upload_dir())
     path = folder / storage_name
     # On disk before the row commits; removed again if the transaction does not commit.
     write_durably(path, cleaned)
