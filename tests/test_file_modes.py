@@ -72,8 +72,8 @@ def test_check_storage_reports_and_fixes_loose_modes(app, runner):
     instance = Path(app.instance_path)
     loose_file = instance / "notes.txt"
     loose_file.write_text("x")
-    os.chmod(loose_file, 0o644)
-    os.chmod(uploads, 0o755)
+    os.chmod(loose_file, 0o644)  # noqa: S103 - the loose mode under test
+    os.chmod(uploads, 0o755)  # noqa: S103 - the loose mode under test
     try:
         result = runner.invoke(args=["check-storage"])
         assert result.exit_code == 1
