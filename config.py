@@ -45,7 +45,8 @@ class Config:
     SQLALCHEMY_DATABASE_URI = database_url(
         os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'consult.sqlite'}")
     )
-    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    # hide_parameters: a database error in the log never shows the values (an input's text).
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True, "hide_parameters": True}
     # Attachments live outside static/ under random names.
     UPLOAD_DIR = os.environ.get("CONSULT_UPLOAD_DIR", str(INSTANCE_DIR / "uploads"))
     MAX_ATTACHMENT_BYTES = _int("CONSULT_MAX_ATTACHMENT_MB", 10) * 1024 * 1024
@@ -94,6 +95,9 @@ class Config:
     PUBLIC_URL = os.environ.get("CONSULT_PUBLIC_URL", "http://127.0.0.1:5000")
     # instance/: the SQLite database, the development secret key, uploads by default.
     INSTANCE_DIR = str(INSTANCE_DIR)
+    # The application log goes to stderr: "text" lines or "json" lines (docs/hardening.md).
+    LOG_FORMAT = os.environ.get("CONSULT_LOG_FORMAT", "text")
+    LOG_LEVEL = os.environ.get("CONSULT_LOG_LEVEL", "INFO")
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = False

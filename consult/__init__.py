@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import os
 from collections.abc import Mapping
 from typing import Any
@@ -72,10 +71,10 @@ def _prepare_folders(app: Flask) -> None:
 
 def _configure_logger(app: Flask) -> None:
     # Log lines name events and ids, never an input's content or a client address.
-    level = os.environ.get("CONSULT_LOG_LEVEL", "INFO").upper()
-    app.logger.setLevel(level)
     from consult.logprivacy import install
+    from consult.logsetup import configure_logging
 
+    configure_logging(app)
     install(app.logger)  # libraries log client addresses: scrub them
 
 
@@ -132,6 +131,3 @@ def _register_commands(app: Flask) -> None:
     from consult.cli import register_commands
 
     register_commands(app)
-
-
-logging.getLogger("consult").addHandler(logging.NullHandler())
