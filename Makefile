@@ -59,10 +59,10 @@ migrate: $(STAMP) ## Upgrade the configured database to the newest migration
 bench: $(STAMP) ## Measure export speed and memory side by side
 	$(BIN)/python bench/run.py
 
-serve-prod: $(STAMP) ## Serve with gunicorn (set CONSULT_ENV=production, SECRET_KEY, TOTP_ENCRYPTION_KEYS, DATABASE_URL)
-	$(BIN)/gunicorn --workers $${WEB_CONCURRENCY:-3} --bind $${BIND:-127.0.0.1:8000} \
+serve-prod: $(STAMP) ## Serve production with gunicorn; refuses to start without the production settings (docs/hardening.md)
+	CONSULT_ENV=production $(BIN)/gunicorn --workers $${WEB_CONCURRENCY:-3} --bind $${BIND:-127.0.0.1:8000} \
 		--access-logfile - --access-logformat '%(t)s "%(m)s %(U)s" %(s)s %(b)s %(L)ss' \
-		'consult:create_app()'
+		'consult.wsgi:app'
 
 messages: $(STAMP) ## Extract every user-facing string to consult/translations/messages.pot
 	mkdir -p consult/translations

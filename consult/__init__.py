@@ -35,8 +35,11 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         app.config.update(test_config)
     app.instance_path = str(app.config.get("INSTANCE_DIR") or app.instance_path)
 
-    from consult.settings_check import check_settings
+    from consult.instance_secrets import fill_instance_secrets
+    from consult.settings_check import check_settings, refuse_development_under_wsgi_server
 
+    refuse_development_under_wsgi_server(app)
+    fill_instance_secrets(app)
     check_settings(app)
     _trust_proxies(app)
     _prepare_folders(app)
@@ -81,6 +84,7 @@ def _configure_logger(app: Flask) -> None:
 def _register_extensions(app: Flask) -> None:
     from consult import models  # noqa: F401  (every table on the metadata)
     from consult.auth.session import init_login_manager
+    from consult.auth.session_store import init_session_store
     from consult.database import configure_engine_events
     from consult.extensions import babel, csrf, db, limiter, migrate
     from consult.i18n import select_locale
@@ -91,6 +95,7 @@ def _register_extensions(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
     limiter.init_app(app)
     init_login_manager(app)
+    init_session_store(app)
     with app.app_context():
         configure_engine_events(db.engine)
 

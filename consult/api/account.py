@@ -19,6 +19,7 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from consult.access import requires
 from consult.api import tokens
+from consult.auth.reauth import recent_sign_in_required
 from consult.extensions import db
 from consult.timeutil import utcnow
 
@@ -86,6 +87,7 @@ def index() -> tuple[str, int]:
 
 @bp.route("", methods=["POST"])
 @requires("use_api")
+@recent_sign_in_required
 def create() -> tuple[str, int]:
     form = TokenForm()
     if not form.validate_on_submit():
