@@ -73,6 +73,7 @@ def plain_server() -> Iterator[tuple[Controller, Inbox]]:
 
 
 def _send(make_app, controller: Controller, **settings) -> None:
+    OUTBOX.clear()
     app = make_app(SMTP_HOST="127.0.0.1", SMTP_PORT=controller.port, **settings)
     with app.app_context():
         send_mail("x@example.org", "Your link", "Body text", link="https://l.example.org/t")
