@@ -82,7 +82,7 @@ def test_staff_confirm_with_password_and_code(app, hq_user):
     with freeze_time(start):
         _sign_in(client, hq_user)
     with freeze_time(start + LATER):
-        response = client.get("/digest/download/csv")
+        response = client.get("/digest/download/csv?audience=internal")
         assert response.status_code == 302
         target = response.headers["Location"]
         assert target.startswith("/auth/confirm?next=") and "download/csv" in target
@@ -91,10 +91,13 @@ def test_staff_confirm_with_password_and_code(app, hq_user):
         # The password alone is not enough for an account with a second factor.
         alone = client.post(target, data={"password": PASSWORD})
         assert alone.status_code == 400
-        assert client.get("/digest/download/csv").status_code == 302
+        assert client.get("/digest/download/csv?audience=internal").status_code == 302
         done = client.post(target, data={"password": PASSWORD, "code": _code(hq_user, later=0)})
-        assert done.status_code == 302 and done.headers["Location"] == "/digest/download/csv"
-        download = client.get("/digest/download/csv")
+        assert (
+            done.status_code == 302
+            and done.headers["Location"] == "/digest/download/csv?audience=internal"
+        )
+        download = client.get("/digest/download/csv?audience=internal")
         assert download.status_code == 200
         assert "attachment" in download.headers["Content-Disposition"]
 
