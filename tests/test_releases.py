@@ -137,15 +137,22 @@ def test_the_page_lists_and_publishes_releases(data, client, login, hq_user):
     login(client, hq_user)
     page = client.get("/digest/").get_data(as_text=True)
     assert "No release has been published yet." in page
+    unconfirmed = client.post(
+        "/digest/releases", data={"consultation": "enp-2026", "period": "2026-03..2026-05"}
+    )
+    assert unconfirmed.status_code == 400
+    assert "a release is final" in unconfirmed.get_data(as_text=True)
     bad = client.post(
-        "/digest/releases", data={"consultation": "enp-2026", "period": "2026-3..2026-05"}
+        "/digest/releases",
+        data={"consultation": "enp-2026", "period": "2026-3..2026-05", "confirm": "y"},
     )
     assert bad.status_code == 400
     text = bad.get_data(as_text=True)
     assert "is not a month" in text
     assert 'value="2026-3..2026-05"' in text  # what was typed is kept
     response = client.post(
-        "/digest/releases", data={"consultation": "enp-2026", "period": "2026-03..2026-05"}
+        "/digest/releases",
+        data={"consultation": "enp-2026", "period": "2026-03..2026-05", "confirm": "y"},
     )
     assert response.status_code == 302
     assert "release=1" in response.headers["Location"]
@@ -234,3 +241,24 @@ def test_a_later_release_never_counts_a_month_twice(data):
     later = create_release("enp-2026", None, "2026-03..2026-05", now=LATER + timedelta(days=1))
     assert later.number == 2
     assert later.audit["audited_with"] == ["#1"]
+
+
+def test_a_filtered_download_counts_what_it_lists(data, runner, tmp_path):
+    _publish()
+    out = tmp_path / "am.csv"
+    result = runner.invoke(
+        args=[
+            "digest",
+            "--format",
+            "csv",
+            "--out",
+            str(out),
+            "--consultation",
+            "enp-2026",
+            "--country",
+            "AM",
+        ]
+    )
+    assert result.exit_code == 0, result.output
+    rows = out.read_text("utf-8-sig").strip().splitlines()[1:]
+    assert f"Wrote {len(rows)} input" in result.output

@@ -246,22 +246,39 @@ class _Program:
         return constant + found[0], constant + found[1]
 
 
+def component_intervals(
+    releases: list[PublishedRelease], priorities: set[str], k: int, *, stop_at_failure: bool = False
+) -> list[Interval]:
+    """The intervals of the small cells of one component (optionally up to the first failure)."""
+    cells = [
+        (index, priority, country)
+        for index, release in enumerate(releases)
+        for priority, country in sorted(release.primary)
+        if priority in priorities and country in release.columns
+    ]
+    if not cells:
+        return []
+    program = _Program(releases, priorities, k)
+    intervals: list[Interval] = []
+    for index, priority, country in cells:
+        low, high = program.bounds(index, priority, country)
+        interval = Interval(releases[index].name, priority, country, low, high, k)
+        intervals.append(interval)
+        if stop_at_failure and not interval.passes:
+            break
+    return intervals
+
+
+def components(releases: list[PublishedRelease]) -> list[set[str]]:
+    """Groups of priorities audited together (one per priority unless inputs moved)."""
+    return _components(releases)
+
+
 def audit(releases: list[PublishedRelease], k: int) -> list[Interval]:
     """The feasibility interval of every small cell of every release, audited together."""
     intervals: list[Interval] = []
     for priorities in _components(releases):
-        cells = [
-            (index, priority, country)
-            for index, release in enumerate(releases)
-            for priority, country in sorted(release.primary)
-            if priority in priorities and country in release.columns
-        ]
-        if not cells:
-            continue
-        program = _Program(releases, priorities, k)
-        for index, priority, country in cells:
-            low, high = program.bounds(index, priority, country)
-            intervals.append(Interval(releases[index].name, priority, country, low, high, k))
+        intervals += component_intervals(releases, priorities, k)
     return intervals
 
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from babel import Locale
@@ -135,6 +135,7 @@ _ARABIC_PREFIXES = "وبلفك"
 _MAX_WORDS = 4
 
 
+@lru_cache(maxsize=65536)
 def _fold(text: str) -> str:
     """Lower case without diacritics, for Latin and Cyrillic comparisons."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())
@@ -159,6 +160,20 @@ class Gazetteer:
     names: dict[str, set[str]]  # folded name -> country codes
     cyrillic_stems: dict[str, set[str]]
     arabic_stems: dict[str, set[str]]
+    #: The longest name (in words) starting with each folded first word.
+    starts: dict[str, int] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for name in self.names:
+            words = name.split(" ")
+            self.starts[words[0]] = max(self.starts.get(words[0], 0), len(words))
+
+    def longest_from(self, word: str) -> int:
+        """How many words a name starting with ``word`` may have (0: none starts so)."""
+        script = _script(word)
+        if script != "latin":
+            return max(1, self.starts.get(_fold(word) if script == "cyrillic" else word, 0))
+        return self.starts.get(_fold(word), 0)
 
     def countries_of(self, words: list[str]) -> set[str]:
         """The countries a run of words names (empty when it names none)."""
@@ -240,7 +255,8 @@ def find_places(text: str, countries: Iterable[str]) -> list[tuple[int, int, str
     index = 0
     while index < len(words):
         matched = False
-        for size in range(min(_MAX_WORDS, len(words) - index), 0, -1):
+        longest = places.longest_from(words[index].group().strip("-’'‘"))
+        for size in range(min(longest, len(words) - index), 0, -1):
             run = words[index : index + size]
             # A name spans words separated by spaces only (not across sentences).
             gaps = [text[a.end() : b.start()] for a, b in zip(run, run[1:], strict=False)]

@@ -152,6 +152,29 @@ class ReleaseDigest(Digest):
                 return False
         return True
 
+    @property
+    def count(self) -> int:
+        """How many inputs this projection lists (the release's total is in ``totals``)."""
+        total = 0
+        last = -1
+        columns = (
+            ReleaseInput.position,
+            ReleaseInput.priority_slug,
+            ReleaseInput.countries,
+            ReleaseInput.regions,
+        )
+        while True:
+            rows = db.session.execute(
+                select(*columns)
+                .where(ReleaseInput.release_id == self.release_id, ReleaseInput.position > last)
+                .order_by(ReleaseInput.position)
+                .limit(BATCH * 10)
+            ).all()
+            if not rows:
+                return total
+            last = rows[-1].position
+            total += sum(1 for row in rows if self.selects(row))
+
     # -- tables ------------------------------------------------------------------
     def totals(self) -> Totals:
         t = self.tables["totals"]
@@ -201,22 +224,16 @@ class ReleaseDigest(Digest):
             result.append(PriorityCount(slug, name, row["total"], row["organisations"]))
         return result
 
-    def _counts(self, table: str, names: dict[str, str]) -> list[tuple[str, str, int]]:
-        per_priority = self.tables[table]
+    def linked_tables(self) -> dict[str, dict[str, dict[str, int]]]:
         wanted = self._priorities()
-        return [
-            (slug, name, sum(per_priority.get(p, {}).get(slug, 0) for p in wanted))
-            for slug, name in names.items()
-        ]
-
-    def type_counts(self) -> list[tuple[str, str, int]]:
-        return self._counts("by_type", self.reference.types)
-
-    def theme_counts(self) -> list[tuple[str, str, int]]:
-        return self._counts("by_theme", self.reference.themes)
-
-    def addressee_counts(self) -> list[tuple[str, str, int]]:
-        return self._counts("by_addressee", self.reference.addressees)
+        return {
+            name: {p: rows[p] for p in wanted if p in rows}
+            for name, rows in (
+                ("type", self.tables["by_type"]),
+                ("theme", self.tables["by_theme"]),
+                ("addressee", self.tables["by_addressee"]),
+            )
+        }
 
     def filter_description(self) -> list[tuple[str, str]]:
         f = self.filters

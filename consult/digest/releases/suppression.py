@@ -28,7 +28,8 @@ from consult.digest.releases.audit import (
     ListedInput,
     PublishedRelease,
     PublishedRow,
-    audit,
+    component_intervals,
+    components,
     failures,
 )
 
@@ -218,20 +219,36 @@ class Protector:
         return False
 
     def protect(self) -> Protection:
+        """Escalate row by row until every small cell's interval passes.
+
+        Rows are audited independently (they share no cell), and a row is audited
+        again only after it changed; until then it stops at its first failing cell.
+        """
         plans = self.initial()
+        passed: dict[frozenset[str], list[Interval]] = {}
+        todo: set[str] | None = None  # None: every row
         rounds = 0
-        while True:
+        while todo is None or todo:
             rounds += 1
-            intervals = audit([*self.earlier, self.published(plans)], self.k)
-            failed = failures(intervals)
-            if not failed:
-                return Protection(self.columns, plans, intervals, rounds)
-            acted: set[str] = set()
-            for interval in failed:
-                if interval.priority in acted:
+            releases = [*self.earlier, self.published(plans)]
+            changed: set[str] = set()
+            for component in components(releases):
+                key = frozenset(component)
+                if todo is not None and not component & todo and key in passed:
                     continue
+                intervals = component_intervals(releases, component, self.k, stop_at_failure=True)
+                failed = failures(intervals)
+                if not failed:
+                    passed[key] = intervals
+                    continue
+                passed.pop(key, None)
+                interval = failed[0]
                 plan = plans.setdefault(interval.priority, RowPlan(interval.priority))
-                if self._escalate(plan, interval.country):
-                    acted.add(interval.priority)
-            if not acted:
-                raise RuntimeError("The release cannot be protected; this is a bug.")
+                if not self._escalate(plan, interval.country):
+                    raise RuntimeError("The release cannot be protected; this is a bug.")
+                changed |= component
+            todo = changed
+        intervals = [i for group in passed.values() for i in group]
+        order = {p: n for n, p in enumerate(sorted({i.priority for i in intervals}))}
+        intervals.sort(key=lambda i: (i.release, order[i.priority], i.country))
+        return Protection(self.columns, plans, intervals, rounds)
