@@ -69,7 +69,7 @@ migrate: $(STAMP) ## Upgrade the configured database to the newest migration
 bench: $(STAMP) ## Measure export speed and memory side by side
 	$(BIN)/python bench/run.py
 
-serve-prod: $(STAMP) ## Serve production with gunicorn; refuses to start without the production settings (docs/hardening.md)
+serve-prod: $(STAMP) ## Serve production with gunicorn; refuses to start without the production settings (docs/security.md, Hardening)
 	CONSULT_ENV=production $(BIN)/gunicorn --workers $${WEB_CONCURRENCY:-3} --bind $${BIND:-127.0.0.1:8000} \
 		--access-logfile - --access-logformat '%(t)s "%(m)s %(U)s" %(s)s %(b)s %(L)ss' \
 		'consult.wsgi:app'

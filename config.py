@@ -107,7 +107,7 @@ class Config:
     PUBLIC_URL = os.environ.get("CONSULT_PUBLIC_URL", "http://127.0.0.1:5000")
     # instance/: the SQLite database, the development secret key, uploads by default.
     INSTANCE_DIR = str(INSTANCE_DIR)
-    # The application log goes to stderr: "text" lines or "json" lines (docs/hardening.md).
+    # The log goes to stderr: "text" or "json" lines (docs/security.md, Hardening).
     LOG_FORMAT = os.environ.get("CONSULT_LOG_FORMAT", "text")
     LOG_LEVEL = os.environ.get("CONSULT_LOG_LEVEL", "INFO")
     SESSION_COOKIE_HTTPONLY = True

@@ -12,8 +12,8 @@ from consult.admin.validation import AdminError, check_slug
 from consult.audit.services import record
 from consult.auth.models import User
 from consult.extensions import db
+from consult.inputs.models import Consultation, GuidingQuestion
 from consult.reference.models import Country, Priority
-from consult.submissions.models import Consultation, GuidingQuestion
 
 
 @dataclass
@@ -92,7 +92,7 @@ def create_consultation(actor: User, data: ConsultationData) -> Consultation:
     _set_questions(consultation, data.questions)
     db.session.flush()
     record(
-        "consultation_created",
+        "consultation.created",
         actor,
         consultation,
         slug=consultation.slug,
@@ -128,6 +128,6 @@ def update_consultation(
         _set_questions(consultation, wanted)
         changed.append("questions")
     if changed:
-        record("consultation_updated", actor, consultation, changed=changed)
+        record("consultation.updated", actor, consultation, changed=changed)
     db.session.flush()
     return changed

@@ -52,6 +52,6 @@ def change_role(
     if new != Role.CSO:
         user.is_org_admin = False
     end_all_access(user, actor, "role_changed")
-    record("user_role_changed", actor, user, old_role=old, new_role=new.value)
+    record("user.role_changed", actor, user, old_role=old, new_role=new.value)
     db.session.flush()
     return True

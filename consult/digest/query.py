@@ -18,6 +18,14 @@ from sqlalchemy.orm import aliased
 
 from consult.digest.filters import DigestFilters
 from consult.extensions import db
+from consult.inputs.models import (
+    Consultation,
+    Input,
+    InputCountry,
+    Recommendation,
+    input_themes,
+)
+from consult.inputs.states import FORWARDED_STATUSES
 from consult.organisations.models import Organisation
 from consult.reference.models import (
     Addressee,
@@ -28,14 +36,6 @@ from consult.reference.models import (
     Region,
     Theme,
 )
-from consult.submissions.models import (
-    Consultation,
-    Input,
-    InputCountry,
-    Recommendation,
-    input_themes,
-)
-from consult.submissions.states import FORWARDED_STATUSES
 
 BATCH_SIZE = 100
 

@@ -13,7 +13,7 @@ from flask_login import current_user
 
 from consult.access import may
 from consult.auth.roles import ROLE_LABELS, Role
-from consult.submissions.states import ATTRIBUTION_LABELS, STATUS_LABELS
+from consult.inputs.states import ATTRIBUTION_LABELS, STATUS_LABELS
 
 
 @lru_cache(maxsize=32)

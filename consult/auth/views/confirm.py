@@ -32,11 +32,11 @@ def confirm() -> Response | str | tuple[str, int]:
         )
         if password_ok and code_ok:
             mark_reauthenticated()
-            record("reauthenticated", user, user)
+            record("auth.reauthenticated", user, user)
             db.session.commit()
             return redirect(next_path)
         db.session.commit()  # a used recovery code stays used
-        record("reauthentication_failed", user, user)
+        record("auth.reauthentication_failed", user, user)
         db.session.commit()
         message = (
             _("The password or the code is not right. Try again.")

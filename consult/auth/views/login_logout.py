@@ -54,7 +54,7 @@ def login() -> Response | str:
 def logout() -> Response:
     user = current_user._get_current_object()
     end_all_access(user, user, "logout")
-    record("logout", user, user)
+    record("auth.logout", user, user)
     db.session.commit()
     end_this_session()
     flash(_("You are signed out, and your API tokens are revoked."), "info")

@@ -10,8 +10,8 @@ from sqlalchemy import select
 
 from consult.access import parse_uuid
 from consult.extensions import db
+from consult.inputs.models import Consultation
 from consult.reference.models import Priority
-from consult.submissions.models import Consultation
 
 bp = Blueprint("submissions", __name__)
 
