@@ -8,24 +8,34 @@ export TEST_REDIS_URL
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-dev
+# Every package, pinned with its hashes (refresh: make lock). make installs from these only.
+LOCK := requirements-dev.lock
+PIP_COMPILE := $(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
+	--no-emit-find-links --no-emit-index-url
 export FLASK_APP := consult
 
 .DEFAULT_GOAL := help
-.PHONY: help run test test-postgres lint format bench bench-quick bench-identifiers eval-identifiers serve-prod migrate browser-deps messages clean
+.PHONY: help run test test-postgres lint format bench bench-quick bench-identifiers eval-identifiers serve-prod migrate browser-deps messages clean lock
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  %-15s %s\n", $$1, $$2}'
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
 
-$(STAMP): $(BIN)/python pyproject.toml
-	$(BIN)/pip install --quiet -e '.[dev]'
+$(STAMP): $(BIN)/python pyproject.toml $(LOCK)
+	$(BIN)/pip install --quiet --require-hashes --no-deps -r $(LOCK)
+	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
+	@$(BIN)/pip check >/dev/null || { $(BIN)/pip check; \
+		echo "$(LOCK) does not match pyproject.toml: run make lock"; exit 1; }
 	$(BIN)/python -c "from consult.identifiers.gazetteer import build; build()"
 	touch $(STAMP)
 
-install: $(STAMP) ## Create .venv and install consult with its dev tools
+install: $(STAMP) ## Create .venv and install consult with its dev tools from the lock file
+
+lock: $(STAMP) ## Refresh requirements.lock and requirements-dev.lock from pyproject.toml (pins and hashes)
+	$(PIP_COMPILE) --upgrade -o requirements.lock pyproject.toml
+	$(PIP_COMPILE) --upgrade --extra dev -o $(LOCK) pyproject.toml
 
 run: $(STAMP) ## Create .venv, install, migrate SQLite, load demo data, serve on 127.0.0.1:5000
 	$(BIN)/flask db upgrade
@@ -75,10 +85,10 @@ eval-identifiers: $(STAMP) ## Score identifier detection on CORPUS with REGISTRY
 bench-identifiers: $(STAMP) ## Measure identifier detection: one automaton against a regex per name
 	$(BIN)/python bench/identifiers.py
 
-serve-prod: $(STAMP) ## Serve with gunicorn (set CONSULT_ENV=production, SECRET_KEY, TOTP_ENCRYPTION_KEYS, DATABASE_URL)
-	$(BIN)/gunicorn --workers $${WEB_CONCURRENCY:-3} --bind $${BIND:-127.0.0.1:8000} \
+serve-prod: $(STAMP) ## Serve production with gunicorn; refuses to start without the production settings (docs/security.md, Hardening)
+	CONSULT_ENV=production $(BIN)/gunicorn --workers $${WEB_CONCURRENCY:-3} --bind $${BIND:-127.0.0.1:8000} \
 		--access-logfile - --access-logformat '%(t)s "%(m)s %(U)s" %(s)s %(b)s %(L)ss' \
-		'consult:create_app()'
+		'consult.wsgi:app'
 
 messages: $(STAMP) ## Extract every user-facing string to consult/translations/messages.pot
 	mkdir -p consult/translations

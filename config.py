@@ -7,10 +7,15 @@ One class per environment; ``consult.create_app`` picks one from ``CONSULT_ENV``
 from __future__ import annotations
 
 import os
+import secrets
 from pathlib import Path
+
+from cryptography.fernet import Fernet
 
 BASE_DIR = Path(__file__).resolve().parent
 INSTANCE_DIR = Path(os.environ.get("CONSULT_INSTANCE_DIR", BASE_DIR / "instance"))
+#: The database when DATABASE_URL is not set (refused in production).
+DEFAULT_DATABASE_URL = f"sqlite:///{INSTANCE_DIR / 'consult.sqlite'}"
 
 
 def _bool(name: str, default: bool) -> bool:
@@ -39,17 +44,23 @@ class Config:
     ENV_NAME = "base"
     SECRET_KEY = os.environ.get("SECRET_KEY")
     # Fernet keys, comma-separated, that encrypt two-factor secrets: the first
-    # encrypts, all decrypt (rotation). Required in production; development and
-    # testing derive one from SECRET_KEY when it is empty.
+    # encrypts, all decrypt (rotation). Required in production; development makes
+    # one of its own, once, in instance/totp_key. Never derived from SECRET_KEY.
     TOTP_ENCRYPTION_KEYS = os.environ.get("TOTP_ENCRYPTION_KEYS", "")
-    SQLALCHEMY_DATABASE_URI = database_url(
-        os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'consult.sqlite'}")
-    )
-    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    # A separate secret for keyed references inside internal digests (HMAC key).
+    # Required in production; development makes one in instance/digest_reference_key.
+    DIGEST_REFERENCE_KEY = os.environ.get("DIGEST_REFERENCE_KEY", "")
+    SQLALCHEMY_DATABASE_URI = database_url(os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL))
+    # hide_parameters: a database error in the log never shows the values (an input's text).
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True, "hide_parameters": True}
     # Attachments live outside static/ under random names.
     UPLOAD_DIR = os.environ.get("CONSULT_UPLOAD_DIR", str(INSTANCE_DIR / "uploads"))
     MAX_ATTACHMENT_BYTES = _int("CONSULT_MAX_ATTACHMENT_MB", 10) * 1024 * 1024
     MAX_ATTACHMENTS_PER_INPUT = _int("CONSULT_MAX_ATTACHMENTS", 5)
+    # A DOCX/XLSX/ODT (a ZIP archive) may unpack to at most this much in total, and
+    # no member may expand more than MAX_COMPRESSION_RATIO times (zip bombs).
+    MAX_UNCOMPRESSED_BYTES = _int("CONSULT_MAX_UNCOMPRESSED_MB", 25) * 1024 * 1024
+    MAX_COMPRESSION_RATIO = _int("CONSULT_MAX_COMPRESSION_RATIO", 100)
     # The whole request may carry a few attachments plus the form.
     MAX_CONTENT_LENGTH = (MAX_ATTACHMENT_BYTES * MAX_ATTACHMENTS_PER_INPUT) + 1024 * 1024
     # Smallest number of organisations behind a priority x country cell of an
@@ -59,6 +70,9 @@ class Config:
     STAFF_IDLE_MINUTES = _int("CONSULT_STAFF_IDLE_MINUTES", 30)
     CSO_IDLE_MINUTES = _int("CONSULT_CSO_IDLE_MINUTES", 120)
     SESSION_ABSOLUTE_HOURS = _int("CONSULT_SESSION_ABSOLUTE_HOURS", 12)
+    # Creating an API token, changing the second factor or downloading an internal
+    # digest asks for the password and the code again when the last sign-in is older.
+    REAUTH_MINUTES = _int("CONSULT_REAUTH_MINUTES", 15)
     # One-time account links: invitations and password resets.
     INVITE_VALID_HOURS = _int("CONSULT_INVITE_VALID_HOURS", 7 * 24)
     RESET_VALID_MINUTES = _int("CONSULT_RESET_VALID_MINUTES", 60)
@@ -70,6 +84,9 @@ class Config:
     # Shown to members of an unverified organisation: whom to ask for verification.
     ADMIN_CONTACT_EMAIL = os.environ.get("CONSULT_ADMIN_CONTACT", "")
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    # Sessions live on the server: in Redis when this is set (required in production),
+    # otherwise in instance/sessions (development) or in memory (tests).
+    SESSION_REDIS_URL = os.environ.get("SESSION_REDIS_URL", "")
     RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
     RATELIMIT_HEADERS_ENABLED = True
     # Per account (the email typed), whatever address the attempts come from.
@@ -83,7 +100,16 @@ class Config:
     MAIL_FROM = os.environ.get("CONSULT_MAIL_FROM", "consult@localhost")
     SMTP_HOST = os.environ.get("CONSULT_SMTP_HOST", "")
     SMTP_PORT = _int("CONSULT_SMTP_PORT", 25)
+    # Mail goes out over STARTTLS with a verified certificate. A private CA's
+    # certificate file may be named; plaintext only to a relay that is explicitly allowed.
+    SMTP_CA_FILE = os.environ.get("CONSULT_SMTP_CA_FILE", "")
+    SMTP_ALLOW_PLAINTEXT = _bool("CONSULT_SMTP_ALLOW_PLAINTEXT", False)
     PUBLIC_URL = os.environ.get("CONSULT_PUBLIC_URL", "http://127.0.0.1:5000")
+    # instance/: the SQLite database, the development secret key, uploads by default.
+    INSTANCE_DIR = str(INSTANCE_DIR)
+    # The log goes to stderr: "text" or "json" lines (docs/security.md, Hardening).
+    LOG_FORMAT = os.environ.get("CONSULT_LOG_FORMAT", "text")
+    LOG_LEVEL = os.environ.get("CONSULT_LOG_LEVEL", "INFO")
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = False
@@ -100,18 +126,21 @@ class Config:
 class DevelopmentConfig(Config):
     ENV_NAME = "development"
     DEBUG = _bool("FLASK_DEBUG", False)
-    # A fixed key is fine on a developer's laptop and refused in production.
-    SECRET_KEY = os.environ.get("SECRET_KEY") or "dev-only-insecure-key-change-me"
+    # Empty keys are made once, at random, in instance/ (see consult.instance_secrets).
 
 
 class TestingConfig(Config):
     ENV_NAME = "testing"
     TESTING = True
-    SECRET_KEY = "testing-secret-key-not-for-production-use"  # noqa: S105
+    # Random per test process, like a developer's instance: never a constant.
+    SECRET_KEY = secrets.token_hex(32)
+    TOTP_ENCRYPTION_KEYS = Fernet.generate_key().decode()
+    DIGEST_REFERENCE_KEY = secrets.token_hex(32)
     SQLALCHEMY_DATABASE_URI = database_url(os.environ.get("TEST_DATABASE_URL", "sqlite://"))
     WTF_CSRF_ENABLED = False
     RATELIMIT_ENABLED = False
     RATELIMIT_STORAGE_URI = "memory://"
+    SESSION_REDIS_URL = ""
     KEEP_CSO_IP = False
 
 

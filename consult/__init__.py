@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import os
 from collections.abc import Mapping
 from typing import Any
@@ -34,9 +33,13 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.config.from_object(CONFIGS[env])
     if test_config:
         app.config.update(test_config)
+    app.instance_path = str(app.config.get("INSTANCE_DIR") or app.instance_path)
 
-    from consult.settings_check import check_settings
+    from consult.instance_secrets import fill_instance_secrets
+    from consult.settings_check import check_settings, refuse_development_under_wsgi_server
 
+    refuse_development_under_wsgi_server(app)
+    fill_instance_secrets(app)
     check_settings(app)
     _trust_proxies(app)
     _prepare_folders(app)
@@ -58,24 +61,30 @@ def _trust_proxies(app: Flask) -> None:
 
 
 def _prepare_folders(app: Flask) -> None:
-    os.makedirs(app.config["UPLOAD_DIR"], exist_ok=True)
+    """Create the upload folder and an SQLite database file private (0700, 0600)."""
+    from consult.maintenance.modes import private_dir, touch_private
+
+    private_dir(app.config["UPLOAD_DIR"])
     uri = app.config["SQLALCHEMY_DATABASE_URI"]
     if uri.startswith("sqlite:///") and uri != "sqlite://":
-        os.makedirs(os.path.dirname(uri.removeprefix("sqlite:///")) or ".", exist_ok=True)
+        path = uri.removeprefix("sqlite:///").split("?", 1)[0]
+        private_dir(os.path.dirname(path) or ".")
+        touch_private(path)
 
 
 def _configure_logger(app: Flask) -> None:
     # Log lines name events and ids, never an input's content or a client address.
-    level = os.environ.get("CONSULT_LOG_LEVEL", "INFO").upper()
-    app.logger.setLevel(level)
     from consult.logprivacy import install
+    from consult.logsetup import configure_logging
 
+    configure_logging(app)
     install(app.logger)  # libraries log client addresses: scrub them
 
 
 def _register_extensions(app: Flask) -> None:
     from consult import models  # noqa: F401  (every table on the metadata)
     from consult.auth.session import init_login_manager
+    from consult.auth.session_store import init_session_store
     from consult.database import configure_engine_events
     from consult.extensions import babel, csrf, db, limiter, migrate
     from consult.i18n import select_locale
@@ -86,6 +95,7 @@ def _register_extensions(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
     limiter.init_app(app)
     init_login_manager(app)
+    init_session_store(app)
     with app.app_context():
         configure_engine_events(db.engine)
 
@@ -126,6 +136,3 @@ def _register_commands(app: Flask) -> None:
     from consult.cli import register_commands
 
     register_commands(app)
-
-
-logging.getLogger("consult").addHandler(logging.NullHandler())

@@ -68,16 +68,23 @@ def may(user: Any, action: str) -> bool:
     return Role(user.role) in allowed
 
 
-def requires(action: str) -> Callable[[F], F]:
+def requires(action: str, *, recent_sign_in: bool = False) -> Callable[[F], F]:
     """Guard a view: signed in, and the role may perform ``action`` (else 404).
 
     A role that may not perform the action gets 404, like an object outside
-    its scope: the page's existence is not confirmed to it.
+    its scope: the page's existence is not confirmed to it. ``recent_sign_in``
+    also asks for the password and code again when the last sign-in is old
+    (:func:`consult.auth.reauth.recent_sign_in_required`).
     """
     if action not in PERMISSIONS:
         raise KeyError(f"unknown action {action!r}")
 
     def decorator(view: F) -> F:
+        if recent_sign_in:
+            from consult.auth.reauth import recent_sign_in_required
+
+            view = recent_sign_in_required(view)
+
         @wraps(view)
         def wrapped(*args: Any, **kwargs: Any) -> Any:
             if not may(current_user, action):

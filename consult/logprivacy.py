@@ -26,6 +26,8 @@ REDACTED_EMAIL = "[email]"
 #: One-time link tokens in a request line (``?token=...``) of a server's access log.
 LINK_TOKEN = re.compile(r"(?<=[?&]token=)[^&\s\"]+")
 REDACTED_TOKEN = "[token]"  # noqa: S105 - a placeholder, not a secret
+#: API tokens (``cst_...``), wherever they appear.
+API_TOKEN = re.compile(r"\bcst_[A-Za-z0-9_-]+")
 #: Loggers that write request lines.
 ACCESS_LOGGERS = frozenset({"werkzeug", "gunicorn.access"})
 
@@ -55,3 +57,12 @@ def install(app_logger: logging.Logger) -> None:
     for logger in (app_logger, *(logging.getLogger(name) for name in LOGGERS)):
         if _FILTER not in logger.filters:
             logger.addFilter(_FILTER)
+
+
+def redact(text: str, *, keep_link: bool = False) -> str:
+    """``text`` with addresses, emails, API tokens and (unless ``keep_link``) link tokens
+    replaced: the last guard before a line is written."""
+    text = API_TOKEN.sub(REDACTED_TOKEN, text)
+    if not keep_link:
+        text = LINK_TOKEN.sub(REDACTED_TOKEN, text)
+    return EMAIL.sub(REDACTED_EMAIL, ADDRESS.sub(REDACTED_ADDRESS, text))

@@ -76,9 +76,12 @@ def upload_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def base_config(database_uri: str, upload_root: Path) -> dict:
+def base_config(
+    database_uri: str, upload_root: Path, tmp_path_factory: pytest.TempPathFactory
+) -> dict:
     return {
         "ENV_NAME": "testing",
+        "INSTANCE_DIR": str(tmp_path_factory.mktemp("instance")),
         "SQLALCHEMY_DATABASE_URI": database_uri,
         "UPLOAD_DIR": str(upload_root),
         "SERVER_NAME": None,

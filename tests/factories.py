@@ -195,3 +195,26 @@ def totp_code(user: User, *, later: int = 0) -> str:
 
 def delegation(slug: str) -> Delegation:
     return db.session.get(Delegation, slug)
+
+
+def production_settings(**overrides: Any) -> dict[str, Any]:
+    """Complete production settings for an app built in a test.
+
+    Production needs Redis for sessions and rate limits: the local one
+    (``TEST_REDIS_URL``, which make and CI set when it answers).
+    """
+    import os
+    import secrets
+
+    from cryptography.fernet import Fernet
+
+    redis_url = os.environ.get("TEST_REDIS_URL") or "redis://127.0.0.1:6379/0"
+    return {
+        "ENV_NAME": "production",
+        "SECRET_KEY": secrets.token_hex(32),
+        "TOTP_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
+        "DIGEST_REFERENCE_KEY": secrets.token_hex(32),
+        "SESSION_REDIS_URL": redis_url,
+        "RATELIMIT_STORAGE_URI": redis_url,
+        **overrides,
+    }

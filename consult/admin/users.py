@@ -14,9 +14,9 @@ from consult.admin.validation import AdminError, refuse
 from consult.audit.services import record
 from consult.auth.models import User, normalise_email, user_by_email
 from consult.auth.passwords import password_problems
+from consult.auth.revocation import end_all_access
 from consult.auth.roles import Role
 from consult.auth.services import AccountError, create_user
-from consult.auth.session import end_all_sessions
 from consult.extensions import db
 from consult.organisations.models import Organisation
 from consult.reference.models import Delegation
@@ -168,7 +168,7 @@ def set_user_active(actor: User, user: User, active: bool) -> bool:
         return False
     user.active = active
     if not active:
-        end_all_sessions(user)
+        end_all_access(user, actor, "deactivated")
     record("user.reactivated" if active else "user.deactivated", actor, user)
     db.session.flush()
     return True

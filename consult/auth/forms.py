@@ -116,3 +116,22 @@ class SetPasswordForm(FlaskForm):
         render_kw={"autocomplete": "new-password"},
     )
     submit = SubmitField(_l("Save password"))
+
+
+class ConfirmIdentityForm(FlaskForm):
+    """The password, and the code when the account has a second factor (checked in the view)."""
+
+    password = PasswordField(
+        _l("Password"),
+        validators=[DataRequired(_l("Enter your password."))],
+        render_kw={"autocomplete": "current-password"},
+    )
+    code = StringField(
+        _l("Code"),
+        description=_l(
+            "The 6-digit code your authenticator app shows now, or one of your recovery codes."
+        ),
+        validators=[Length(max=32)],
+        render_kw={"autocomplete": "one-time-code", "autocapitalize": "off", "maxlength": 32},
+    )
+    submit = SubmitField(_l("Confirm"))

@@ -2,6 +2,10 @@
 
 With ``CONSULT_SMTP_HOST`` set, messages go out over SMTP (in a background
 thread, so the time a request takes does not reveal whether a mail was sent).
+The connection is upgraded with STARTTLS and the server's certificate is
+verified (:func:`ssl.create_default_context`, or ``CONSULT_SMTP_CA_FILE`` for a
+private CA); a server that offers no STARTTLS gets nothing, unless
+``CONSULT_SMTP_ALLOW_PLAINTEXT`` says it is a local relay.
 Without it — development and tests — the link is written to the application
 log at INFO, with nothing else (no address, no text), and the message is kept
 in :data:`OUTBOX`, an in-memory list of the last messages that tests read.
@@ -10,12 +14,15 @@ in :data:`OUTBOX`, an in-memory list of the last messages that tests read.
 from __future__ import annotations
 
 import smtplib
+import ssl
 import threading
 from collections import deque
 from dataclasses import dataclass
 from email.message import EmailMessage
 
 from flask import current_app
+
+from consult.logsetup import KEEPS_LINK
 
 #: How many messages the in-memory outbox keeps.
 OUTBOX_SIZE = 50
@@ -40,33 +47,68 @@ def send_mail(to: str, subject: str, body: str, *, link: str | None = None) -> N
     host = config.get("SMTP_HOST")
     if not host:
         OUTBOX.append(message)
-        if link:
-            current_app.logger.info("account link: %s", link)
+        if link and config.get("ENV_NAME") != "production":
+            # Development's way to follow an invitation or reset without mail.
+            current_app.logger.info("account link: %s", link, extra={KEEPS_LINK: True})
+        elif link:
+            current_app.logger.warning("account link not mailed: CONSULT_SMTP_HOST is not set")
         return
     email = EmailMessage()
     email["From"] = config.get("MAIL_FROM", "consult@localhost")
     email["To"] = to
     email["Subject"] = subject
     email.set_content(body)
-    port = int(config.get("SMTP_PORT", 25))
+    server = SmtpServer(
+        host=host,
+        port=int(config.get("SMTP_PORT", 25)),
+        allow_plaintext=bool(config.get("SMTP_ALLOW_PLAINTEXT")),
+        ca_file=config.get("SMTP_CA_FILE") or None,
+    )
     logger = current_app.logger
     thread = threading.Thread(
-        target=_deliver, args=(host, port, email, logger), name="consult-mail", daemon=True
+        target=deliver, args=(server, email, logger), name=MAIL_THREAD, daemon=True
     )
     thread.start()
 
 
-def _deliver(host: str, port: int, email: EmailMessage, logger) -> None:  # noqa: ANN001
+#: The name of the threads that deliver mail (tests wait for them).
+MAIL_THREAD = "consult-mail"
+
+
+@dataclass(frozen=True)
+class SmtpServer:
+    host: str
+    port: int
+    allow_plaintext: bool = False
+    ca_file: str | None = None
+
+
+class PlaintextRefused(smtplib.SMTPException):
+    """The server offers no STARTTLS and plaintext delivery is not allowed."""
+
+
+def deliver(server: SmtpServer, email: EmailMessage, logger) -> bool:  # noqa: ANN001
+    """Send ``email`` over TLS (STARTTLS, certificate verified); returns whether it went out."""
     try:
-        with smtplib.SMTP(host, port, timeout=30) as smtp:
-            try:
-                smtp.starttls()
-            except smtplib.SMTPNotSupportedError:
-                pass  # a local relay without TLS
+        with smtplib.SMTP(server.host, server.port, timeout=30) as smtp:
+            smtp.ehlo()
+            if smtp.has_extn("starttls"):
+                smtp.starttls(context=ssl.create_default_context(cafile=server.ca_file))
+                smtp.ehlo()
+            elif not server.allow_plaintext:
+                raise PlaintextRefused()
             smtp.send_message(email)
+    except PlaintextRefused:
+        logger.error(
+            "mail delivery refused: the SMTP server offers no STARTTLS "
+            "(CONSULT_SMTP_ALLOW_PLAINTEXT=1 allows plaintext to a local relay)"
+        )
+        return False
     except (OSError, smtplib.SMTPException) as exc:
         # Name the failure, never the recipient or the link.
         logger.error("mail delivery failed: %s", exc.__class__.__name__)
+        return False
+    return True
 
 
 def last_message(to: str | None = None) -> Message | None:

@@ -8,8 +8,9 @@ cookie the same way.
 Keys come from ``TOTP_ENCRYPTION_KEYS``: comma-separated Fernet keys, the
 first encrypts and every one decrypts, so a key is rotated by putting a new
 one first and running ``flask --app consult rotate-totp-key``. Production
-refuses to start without them (:mod:`consult.settings_check`); development and
-testing derive one from ``SECRET_KEY`` so the app runs without setup.
+refuses to start without them (:mod:`consult.settings_check`); development
+makes its own, once, in instance/ (:mod:`consult.instance_secrets`). The key is
+a secret of its own, never derived from ``SECRET_KEY``.
 
 A stored value that is a bare base32 secret (from before encryption) is still
 read as it is; it never looks like a Fernet token, which always starts with
@@ -18,18 +19,14 @@ read as it is; it never looks like a Fernet token, which always starts with
 
 from __future__ import annotations
 
-import base64
 import re
 from functools import lru_cache
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from flask import current_app
 
 SETTING = "TOTP_ENCRYPTION_KEYS"
 _LEGACY_SECRET = re.compile(r"[A-Z2-7]+=*")
-_DERIVATION_INFO = b"consult totp-secret encryption v1"
 
 
 class SecretBoxError(RuntimeError):
@@ -52,14 +49,6 @@ def invalid_keys(keys: list[str]) -> list[int]:
     return bad
 
 
-def derived_key(secret_key: str) -> str:
-    """A Fernet key derived from ``SECRET_KEY`` (development and testing only)."""
-    raw = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=_DERIVATION_INFO).derive(
-        secret_key.encode()
-    )
-    return base64.urlsafe_b64encode(raw).decode()
-
-
 @lru_cache(maxsize=8)
 def _box(keys: tuple[str, ...]) -> MultiFernet:
     return MultiFernet([Fernet(key) for key in keys])
@@ -68,12 +57,11 @@ def _box(keys: tuple[str, ...]) -> MultiFernet:
 def _configured_keys() -> tuple[str, ...]:
     config = current_app.config
     keys = parse_keys(config.get(SETTING))
-    if keys:
-        return tuple(keys)
-    if config.get("ENV_NAME") == "production":
-        # settings_check refuses to start without keys; never fall back here.
+    if not keys:
+        # Production refuses to start without keys, development makes its own:
+        # never fall back to anything here.
         raise SecretBoxError(f"{SETTING} is not set.")
-    return (derived_key(config["SECRET_KEY"]),)
+    return tuple(keys)
 
 
 def _current_box() -> MultiFernet:

@@ -19,8 +19,8 @@ from consult.auth.passwords import (
     password_problems,
     verify_password,
 )
+from consult.auth.revocation import end_all_access
 from consult.auth.roles import Role
-from consult.auth.session import end_all_sessions
 from consult.auth.tokens import Purpose, find_valid_token, issue_token, link_for, revoke_tokens
 from consult.errors import DomainError
 from consult.extensions import db
@@ -63,17 +63,18 @@ def change_password(user: User, current: str, new: str) -> None:
     """Change the password and end every other session; raises AccountError."""
     if not verify_password(user.password_hash, current):
         raise AccountError("Your current password is not correct.")
-    set_password(user, new)
+    set_password(user, new, reason="password_changed")
     record("password.changed", user, user)
 
 
-def set_password(user: User, new: str) -> None:
+def set_password(user: User, new: str, *, reason: str) -> None:
+    """Set a new password; every session ends and every API token is revoked."""
     problems = password_problems(new, user.email)
     if problems:
         raise AccountError(" ".join(problems))
     user.password_hash = hash_password(new)
     user.password_changed_at = utcnow()
-    end_all_sessions(user)
+    end_all_access(user, user, reason)
 
 
 def create_user(
@@ -195,7 +196,7 @@ def reset_password(token: str, new: str) -> User:
     if found is None:
         raise AccountError("This reset link has expired or was already used. Ask for a new one.")
     row, user = found
-    set_password(user, new)
+    set_password(user, new, reason="password_reset")
     row.used_at = utcnow()
     revoke_tokens(user, Purpose.RESET)
     record("password.reset", user, user)

@@ -4,17 +4,18 @@ Logging out, changing a password or being deactivated bumps the user's
 ``session_generation``; a cookie that carries an older generation no longer
 loads a user, so a captured cookie is useless after logout.
 
-Sessions live in Flask's signed cookie (nothing to run server-side). What a
-server-side store would add is covered like this:
+Sessions live on the server (:mod:`consult.auth.session_store`); the cookie
+holds only a random id.
 
 - ending sessions: the generation check above, on every request;
-- a new session at login: the session is emptied and gets a fresh random
-  ``consult_sid``, so nothing from before the login survives and the cookie
-  value changes completely;
-- timeouts: each session carries when it started and when it was last used;
-  :func:`enforce_session_limits` signs out a session idle for longer than
-  ``STAFF_IDLE_MINUTES`` / ``CSO_IDLE_MINUTES`` or older than
-  ``SESSION_ABSOLUTE_HOURS``.
+- a new session at login: the old entry is deleted, the session gets a new
+  id (so the cookie value changes completely) and is emptied;
+- timeouts: each session records (server-side) when it started and when it
+  was last used; :func:`enforce_session_limits` signs out a session idle for
+  longer than ``STAFF_IDLE_MINUTES`` / ``CSO_IDLE_MINUTES`` or older than
+  ``SESSION_ABSOLUTE_HOURS``;
+- re-authentication: it also records when both factors were last given
+  (:data:`AUTHENTICATED`), which :mod:`consult.auth.reauth` checks.
 
 Between the password and the second factor, the session holds only a
 "pending" marker (:func:`set_pending`): the person is not signed in and can
@@ -41,6 +42,7 @@ STARTED = "consult_started"
 SEEN = "consult_seen"
 SESSION_ID = "consult_sid"
 PENDING = "consult_pending"
+AUTHENTICATED = "consult_authenticated"
 ENROL_SECRET = "consult_enrol_secret"  # noqa: S105 - a session key, not a secret
 
 #: How long the step between password and code may take.
@@ -116,18 +118,34 @@ def now_ts() -> int:
 def fresh_session_values(now: int | None = None) -> dict[str, Any]:
     """What a new session carries besides Flask-Login's keys."""
     now = now_ts() if now is None else now
-    return {STARTED: now, SEEN: now, SESSION_ID: secrets.token_urlsafe(16)}
+    return {STARTED: now, SEEN: now, AUTHENTICATED: now, SESSION_ID: secrets.token_urlsafe(16)}
 
 
 def begin_session(user) -> None:  # noqa: ANN001
     """Sign ``user`` in on a brand-new session (both factors done)."""
+    from consult.auth.session_store import renew_session_id
+
+    renew_session_id()
     session.clear()
     login_user(user)
     session.update(fresh_session_values())
 
 
+def end_this_session() -> None:
+    """Sign out here: the server forgets this session and the browser gets a new id."""
+    from consult.auth.session_store import renew_session_id
+
+    logout_user()
+    session.clear()
+    renew_session_id()
+    session.clear()
+
+
 def set_pending(user, next_path: str | None) -> None:  # noqa: ANN001
     """Remember that ``user`` gave the right password and must now give a code."""
+    from consult.auth.session_store import renew_session_id
+
+    renew_session_id()
     session.clear()
     session[PENDING] = {"user": user.get_id(), "at": now_ts(), "next": next_path}
 
@@ -188,8 +206,7 @@ def enforce_session_limits() -> Response | None:
         or now - seen > _idle_limit_seconds(current_user)
         or now - started > absolute
     ):
-        logout_user()
-        session.clear()
+        end_this_session()
         flash(_("Your session expired. Please sign in again."), "info")
         view = current_app.view_functions.get(request.endpoint or "")
         if request.method == "POST" and getattr(view, "keeps_text_when_signed_out", False):

@@ -252,9 +252,13 @@ def disable(user: User, actor: User) -> None:
 def reset_two_factor(user: User, actor: User) -> None:
     """For an admin: clear a user's second factor (lost phone and codes).
 
-    Staff must enrol again at their next sign-in; every session of the user ends.
+    Staff must enrol again at their next sign-in; every session of the user ends
+    and every API token is revoked (the lost phone may be in someone's hands).
     """
+    from consult.auth.revocation import revoke_all_api_tokens
+
     _clear(user)
+    revoke_all_api_tokens(user, actor, "two_factor_reset")
     record("two_factor.reset", actor, user)
 
 

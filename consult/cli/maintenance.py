@@ -47,10 +47,15 @@ def purge(erase_orgs: bool, dry_run: bool) -> None:
 
 
 @click.command("check-storage")
-@click.option("--fix", is_flag=True, help="Remove files that no attachment row refers to.")
+@click.option(
+    "--fix",
+    is_flag=True,
+    help="Remove files that no attachment row refers to; make loose file modes private.",
+)
 @click.option("--verify", is_flag=True, help="Also compare every file with its SHA-256.")
 def check_storage_command(fix: bool, verify: bool) -> None:
-    """Find attachment files without rows and attachment rows without files.
+    """Find attachment files without rows and attachment rows without files, and files
+    or folders under the upload folder or instance/ that group or others may read.
 
     Exit status 0 when rows and files match, 1 when something is wrong.
     """
@@ -63,6 +68,10 @@ def check_storage_command(fix: bool, verify: bool) -> None:
         click.echo(f"row without a file: attachment {att.id} (input {att.input_id})")
     for att in report.checksum_mismatches:
         click.echo(f"checksum mismatch: attachment {att.id}")
+    for loose in report.tightened:
+        click.echo(f"made private: {loose}")
+    for loose in report.loose_modes:
+        click.echo(f"file mode too open: {loose}")
     for path in report.young_files:
         click.echo(f"recent file without a row (upload in progress?): {path}")
     click.echo(

@@ -1,7 +1,8 @@
 """Security commands: invitations and two-factor keys.
 
 ``flask --app consult invite EMAIL --role ...`` opens an account by invitation;
-``flask --app consult rotate-totp-key`` re-encrypts two-factor secrets.
+``flask --app consult rotate-totp-key`` re-encrypts two-factor secrets;
+``flask --app consult set-role EMAIL --role ...`` changes an account's role.
 """
 
 from __future__ import annotations
@@ -10,6 +11,9 @@ import click
 
 from consult.auth import secretbox, totp
 from consult.auth.invitations import create_invitation
+from consult.auth.models import user_by_email
+from consult.auth.role_change import change_role
+from consult.auth.services import AccountError
 from consult.cli.accounts import account_options, create_user_or_fail, membership_or_fail
 from consult.cli.errors import fail
 from consult.extensions import db
@@ -50,4 +54,33 @@ def rotate_totp_key_command() -> None:
     click.echo(f"Re-encrypted {count} two-factor secret(s) with the first key.")
 
 
-COMMANDS = [invite_command, rotate_totp_key_command]
+@click.command("set-role")
+@account_options
+def set_role_command(
+    email: str, role: str, org_name: str | None, delegation_ref: str | None, full_name: str
+) -> None:
+    """Change an account's role (and organisation or delegation).
+
+    Every session of the account ends and every API token is revoked.
+    """
+    user = user_by_email(email)
+    if user is None:
+        fail(f"No account has the email {email!r}.")
+    organisation, delegation = membership_or_fail(org_name, delegation_ref)
+    try:
+        changed = change_role(
+            None, user, role.lower(), organisation=organisation, delegation=delegation
+        )
+    except AccountError as exc:
+        db.session.rollback()
+        fail(str(exc))
+    if full_name:
+        user.full_name = full_name
+    db.session.commit()
+    if changed:
+        click.echo(f"{user.email} is now {user.role}; signed out everywhere, API tokens revoked.")
+    else:
+        click.echo(f"{user.email} already has that role; nothing changed.")
+
+
+COMMANDS = [invite_command, rotate_totp_key_command, set_role_command]

@@ -121,7 +121,7 @@ def publish():
 
 
 @bp.route("/download/<fmt>")
-@requires("download_digest")
+@requires("download_digest", recent_sign_in=True)
 def download(fmt: str):
     if fmt not in FORMATS:
         abort(404)

@@ -39,6 +39,7 @@ from sqlalchemy.engine import URL, make_url
 
 from consult.extensions import db
 from consult.inputs.models import Attachment
+from consult.maintenance.modes import open_private, private_dir
 from consult.maintenance.storage import sha256_of, upload_root
 from consult.timeutil import utcnow
 
@@ -206,12 +207,16 @@ def make_backup(out: Path) -> BackupResult:
         raise BackupError(f"cannot back up a {dialect} database")
     root = upload_root()
     out = out.resolve()
-    out.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(out.parent)
     partial = out.with_name(f".{out.name}.{uuid.uuid4().hex[:8]}.part")
     files: list[dict[str, Any]] = []
     missing: list[str] = []
     try:
-        with snapshot as (db_file, counts, attachments), tarfile.open(partial, "w:gz") as tar:
+        with (
+            snapshot as (db_file, counts, attachments),
+            open_private(partial) as raw,
+            tarfile.open(fileobj=raw, mode="w:gz") as tar,
+        ):
             _add_file(tar, member, db_file)
             for att in attachments:
                 path = attachment_path(att).resolve()

@@ -26,8 +26,11 @@ _DOOMED = "consult_files_to_unlink"
 
 
 def write_durably(path: Path, data: bytes) -> None:
-    """Write a new file and make sure its bytes are on disk before a row points at it."""
-    with open(path, "xb") as handle:
+    """Write a new file (mode 0600) and make sure its bytes are on disk before a row
+    points at it."""
+    from consult.maintenance.modes import open_private
+
+    with open_private(path) as handle:
         handle.write(data)
         handle.flush()
         os.fsync(handle.fileno())

@@ -31,6 +31,7 @@ from consult.maintenance.backup import (
     sqlite_path,
     table_counts,
 )
+from consult.maintenance.modes import open_private, private_dir
 from consult.maintenance.storage import upload_root
 
 #: Tables whose rows mean an instance is in use. Reference data alone
@@ -104,10 +105,10 @@ def _extract_to(tar: tarfile.TarFile, member: str, target: Path) -> None:
     source = tar.extractfile(member)
     if source is None:
         raise BackupError(f"{member} is missing from the backup")
-    target.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(target.parent)
     partial = target.with_name(f".{target.name}.{uuid.uuid4().hex[:8]}.part")
     try:
-        with partial.open("wb") as out:
+        with open_private(partial) as out:
             shutil.copyfileobj(source, out, 1024 * 1024)
             out.flush()
             os.fsync(out.fileno())
@@ -175,7 +176,7 @@ def restore_backup(archive: Path, *, force: bool = False) -> RestoreResult:
             if reasons:
                 raise BackupError("restore needs an empty instance (" + "; ".join(reasons) + ")")
         root = upload_root()
-        root.mkdir(parents=True, exist_ok=True)
+        private_dir(root)
         targets = [
             (entry["path"], _safe_target(root, entry["path"])) for entry in manifest["files"]
         ]

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from consult.extensions import db
 from consult.inputs.files import attachment_path
 from consult.inputs.models import Attachment
+from consult.maintenance.modes import LooseMode, loose_modes, tighten
 
 #: A file younger than this may belong to an upload whose row is not committed
 #: yet: it is reported but never removed.
@@ -38,12 +39,28 @@ class StorageReport:
     checksum_mismatches: list[Attachment] = field(default_factory=list)
     young_files: list[Path] = field(default_factory=list)
     removed: list[Path] = field(default_factory=list)
+    loose_modes: list[LooseMode] = field(default_factory=list)
+    tightened: list[LooseMode] = field(default_factory=list)
     rows_checked: int = 0
     files_checked: int = 0
 
     @property
     def ok(self) -> bool:
-        return not (self.files_without_rows or self.rows_without_files or self.checksum_mismatches)
+        return not (
+            self.files_without_rows
+            or self.rows_without_files
+            or self.checksum_mismatches
+            or self.loose_modes
+        )
+
+
+def private_folders() -> list[Path]:
+    """The folders whose contents only the app's account may read: uploads and instance/."""
+    folders = [upload_root()]
+    instance = Path(current_app.instance_path).resolve()
+    if not any(instance == f or instance.is_relative_to(f) for f in folders):
+        folders.append(instance)
+    return folders
 
 
 def check_storage(
@@ -80,6 +97,10 @@ def check_storage(
             if fix:
                 path.unlink(missing_ok=True)
                 report.removed.append(path)
+    report.loose_modes = loose_modes(private_folders())
+    if fix and report.loose_modes:
+        tighten(report.loose_modes)
+        report.tightened, report.loose_modes = report.loose_modes, []
     if fix:
         report.files_without_rows = [
             p for p in report.files_without_rows if p not in report.removed

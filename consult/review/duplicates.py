@@ -11,7 +11,7 @@ from consult.audit.services import record
 from consult.extensions import db
 from consult.inputs.events import EventKind
 from consult.inputs.models import Input
-from consult.inputs.states import RoutedTo, Status
+from consult.inputs.states import OPEN_FOR_REVIEW, STATUS_LABELS, RoutedTo
 from consult.review.conflicts import check_version, save_input
 from consult.review.rules import (
     ReviewError,
@@ -32,7 +32,9 @@ def merge_candidates(user: Any, item: Input, limit: int = 100) -> list[Input]:
             Input.consultation_id == item.consultation_id,
             Input.id != item.id,
             Input.merged_into_id.is_(None),
-            Input.status.not_in([Status.DRAFT, Status.WITHDRAWN]),
+            # Decided inputs (forwarded, used, declined) are out: merging one would
+            # silently drop it from digests.
+            Input.status.in_(OPEN_FOR_REVIEW),
             Input.routed_to == item.routed_to,
         )
         .order_by(Input.submitted_at, Input.id)
@@ -60,6 +62,7 @@ def merge(user: Any, duplicate: Input, target: Input, *, version: int | str | No
         )
     if duplicate.merged_into_id is not None:
         raise ReviewError(_("This input is already marked as a duplicate."))
+    _require_open_for_merge(duplicate, target)
     if target.merged_into_id is not None:
         raise ReviewError(
             _("That input is itself a duplicate; merge into the input it duplicates."),
@@ -71,3 +74,22 @@ def merge(user: Any, duplicate: Input, target: Input, *, version: int | str | No
     duplicate.merged_into_id = target.id
     save_input(duplicate)
     record("input.merged", user, duplicate, merged_into=str(target.id))
+
+
+def _require_open_for_merge(duplicate: Input, target: Input) -> None:
+    """Both inputs must still be open for review: a decided one already reached (or
+    left) HQ, and marking it a duplicate would silently drop it from digests."""
+    if duplicate.status not in OPEN_FOR_REVIEW:
+        raise ReviewError(
+            _(
+                "Only an input still open for review can be marked as a duplicate; "
+                "this one is %(status)s.",
+                status=_(STATUS_LABELS[duplicate.status]).lower(),
+            )
+        )
+    if target.status not in OPEN_FOR_REVIEW:
+        message = _(
+            "The input it duplicates must still be open for review; that one is %(status)s.",
+            status=_(STATUS_LABELS[target.status]).lower(),
+        )
+        raise ReviewError(message, {"target": [message]})

@@ -30,6 +30,15 @@ from consult.extensions import db
 from consult.inputs.files import attachment_path, upload_dir
 from consult.inputs.models import Attachment, Input
 from consult.maintenance.filetx import remove_on_rollback, unlink_after_commit, write_durably
+from consult.maintenance.modes import private_dir
+from consult.submissions.archives import (
+    ArchiveBomb,
+    ArchiveTooLarge,
+    Budget,
+    check_archive,
+    copy_member,
+    read_member,
+)
 
 ACCEPTED_LABEL = "PDF, DOCX, ODT, XLSX, JPEG, PNG"
 
@@ -65,8 +74,8 @@ EXTENSIONS = {
     PNG: (".png",),
 }
 
-# Members of a document archive can expand a lot; refuse a "zip bomb".
-MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
+#: The parts read to tell the document kind are small in any real document.
+MAX_PROBE_BYTES = 1024 * 1024
 
 
 def _refused() -> AttachmentError:
@@ -81,23 +90,49 @@ def _refused() -> AttachmentError:
 # --------------------------------------------------------------------------- detection
 
 
+def _archive_refused(exc: ArchiveTooLarge | ArchiveBomb) -> AttachmentError:
+    if isinstance(exc, ArchiveBomb):
+        return AttachmentError(
+            _(
+                "This document is packed the way harmful files are (it would expand far "
+                "beyond its size), so it is refused. Save it again, or attach it as a PDF."
+            )
+        )
+    megabytes = current_app.config["MAX_UNCOMPRESSED_BYTES"] / (1024 * 1024)
+    return AttachmentError(
+        _(
+            "This document holds more than %(size)s MB once unpacked. Attach a smaller "
+            "document, or save it as a PDF."
+        )
+        % {"size": f"{megabytes:g}"}
+    )
+
+
+def _probe(archive: zipfile.ZipFile, name: str) -> bytes:
+    """A small member read to tell the kind; a large one is not a real document."""
+    if archive.getinfo(name).file_size > MAX_PROBE_BYTES:
+        raise _refused()
+    return read_member(archive, name, Budget())
+
+
 def _zip_kind(data: bytes) -> FileKind:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
+        check_archive(archive)
         names = set(archive.namelist())
-        if sum(info.file_size for info in archive.infolist()) > MAX_UNCOMPRESSED_BYTES:
-            raise _refused()
         if "mimetype" in names:
-            declared = archive.read("mimetype").strip()
+            declared = _probe(archive, "mimetype").strip()
             if declared == ODT.mimetype.encode() and "content.xml" in names:
                 return ODT
             raise _refused()
         if "[Content_Types].xml" in names:
-            content_types = archive.read("[Content_Types].xml")
+            content_types = _probe(archive, "[Content_Types].xml")
             if "word/document.xml" in names and b"wordprocessingml.document.main" in content_types:
                 return DOCX
             if "xl/workbook.xml" in names and b"spreadsheetml.sheet.main" in content_types:
                 return XLSX
+    except (ArchiveTooLarge, ArchiveBomb) as exc:
+        raise _archive_refused(exc) from exc
     except (zipfile.BadZipFile, KeyError, OSError, RuntimeError, ValueError) as exc:
         if isinstance(exc, AttachmentError):
             raise
@@ -214,22 +249,30 @@ _WORD_PEOPLE_PART = "word/people.xml"
 
 
 def _rewrite_zip(data: bytes, replace: dict[str, bytes], scrub_word: bool) -> bytes:
+    """The archive again, members in order, with metadata parts replaced.
+
+    Members are streamed (checked against the unpacked-size cap as they go);
+    only Word's XML parts, whose author attributes are scrubbed, are read whole.
+    """
     source = zipfile.ZipFile(io.BytesIO(data))
+    check_archive(source)
+    budget = Budget()
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as target:
         for info in source.infolist():
-            content = source.read(info.filename)
-            if info.filename in replace:
-                content = replace[info.filename]
-            elif (
-                scrub_word and info.filename.startswith("word/") and info.filename.endswith(".xml")
-            ):
-                content = _WORD_PERSON_ATTRS.sub(rb'\1=""', content)
             # ODF wants "mimetype" first and stored; keep each member's compression.
             clean = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
             clean.compress_type = info.compress_type
             clean.external_attr = info.external_attr
-            target.writestr(clean, content)
+            if info.filename in replace:
+                target.writestr(clean, replace[info.filename])
+            elif (
+                scrub_word and info.filename.startswith("word/") and info.filename.endswith(".xml")
+            ):
+                content = read_member(source, info.filename, budget)
+                target.writestr(clean, _WORD_PERSON_ATTRS.sub(rb'\1=""', content))
+            else:
+                copy_member(source, info.filename, target, clean, budget)
     return out.getvalue()
 
 
@@ -252,6 +295,8 @@ def _strip_office(data: bytes, kind: FileKind) -> bytes:
                 b'<w15:people xmlns:w15="http://schemas.microsoft.com/office/word/2012/wordml"/>'
             )
         return _rewrite_zip(data, replace, scrub_word=kind is DOCX)
+    except (ArchiveTooLarge, ArchiveBomb) as exc:
+        raise _archive_refused(exc) from exc
     except (zipfile.BadZipFile, OSError, KeyError, RuntimeError) as exc:
         raise AttachmentError(_("This document could not be read; it may be damaged.")) from exc
 
@@ -342,8 +387,7 @@ def store_attachment(
     kind = detect_kind(data)
     cleaned = strip_metadata(data, kind)
     storage_name = secrets.token_hex(20)
-    folder = upload_dir()
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = private_dir(upload_dir())
     path = folder / storage_name
     # On disk before the row commits; removed again if the transaction does not commit.
     write_durably(path, cleaned)

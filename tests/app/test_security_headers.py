@@ -6,7 +6,6 @@ import urllib.request
 import uuid
 
 import pytest
-from cryptography.fernet import Fernet
 from werkzeug.routing import Rule
 
 from consult import create_app
@@ -130,13 +129,7 @@ def test_signed_in_pages_are_not_stored(client, login, cso_user):
 
 
 def test_production_adds_hsts(make_app, app):
-    prod = make_app(
-        ENV_NAME="production",
-        SECRET_KEY="q" * 64,
-        TOTP_ENCRYPTION_KEYS=Fernet.generate_key().decode(),
-        DEBUG=False,
-        TESTING=True,
-    )
+    prod = make_app(**factories.production_settings(DEBUG=False, TESTING=True))
     with prod.app_context():
         response = prod.test_client().get("/auth/login", base_url="https://consult.example.org")
     check_headers(response, production=True)

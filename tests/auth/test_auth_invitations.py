@@ -168,43 +168,6 @@ def test_reset_refuses_weak_password_and_keeps_link(client, cso_user):
     assert client.get(path, follow_redirects=True).status_code == 200
 
 
-def test_smtp_delivery_when_configured(make_app, monkeypatch):
-    import smtplib
-
-    sent = []
-
-    class FakeSMTP:
-        def __init__(self, host, port, timeout):
-            sent.append((host, port))
-
-        def __enter__(self):
-            return self
-
-        def __exit__(self, *exc):
-            return False
-
-        def starttls(self):
-            raise smtplib.SMTPNotSupportedError
-
-        def send_message(self, message):
-            sent.append(message)
-
-    monkeypatch.setattr(smtplib, "SMTP", FakeSMTP)
-    app = make_app(SMTP_HOST="mail.example.org", SMTP_PORT=2525)
-    import threading
-
-    from consult.auth.mail import send_mail
-
-    with app.app_context():
-        send_mail("x@example.org", "Subject", "Body", link="https://l.example.org/t")
-    for thread in threading.enumerate():
-        if thread.name == "consult-mail":
-            thread.join(timeout=5)
-    assert sent[0] == ("mail.example.org", 2525)
-    assert sent[1]["To"] == "x@example.org" and "Body" in sent[1].get_content()
-    assert len(OUTBOX) == 0
-
-
 def test_link_token_leaves_the_url_after_the_first_request(client, caplog):
     """Browser history and request lines hold the bare path, never the one-time token."""
     import logging

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from cryptography.fernet import Fernet
 from freezegun import freeze_time
 
 from consult.auth.models import User
@@ -172,9 +171,7 @@ def test_cookie_flags_in_development(app, cso_user):
 
 def test_cookie_flags_in_production(make_app, app, cso_user):
     prod = make_app(
-        ENV_NAME="production",
-        SECRET_KEY="p" * 64,
-        TOTP_ENCRYPTION_KEYS=Fernet.generate_key().decode(),
+        **factories.production_settings(),
         DEBUG=False,
         TESTING=True,
         WTF_CSRF_ENABLED=False,

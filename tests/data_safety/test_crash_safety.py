@@ -1,6 +1,7 @@
 """Nothing acknowledged is lost.
 
-* A real server (gunicorn) on an SQLite file is killed with SIGKILL again and
+* A real server (a threaded server process of its own; gunicorn serves only the
+  production settings) on an SQLite file is killed with SIGKILL again and
   again while CSO members submit inputs with attachments; every submission
   that got a success answer is there afterwards, with its file, and
   ``PRAGMA integrity_check`` says ``ok``.
@@ -45,7 +46,8 @@ def free_port() -> int:
 
 
 class Server:
-    """gunicorn serving consult on an SQLite file, in its own process group."""
+    """A server process (``flask run``, threaded) serving consult on an SQLite file,
+    in its own process group. gunicorn refuses the testing settings."""
 
     def __init__(self, db_file: Path, uploads: Path, log: Path) -> None:
         self.port = free_port()
@@ -65,12 +67,15 @@ class Server:
                 [
                     sys.executable,
                     "-m",
-                    "gunicorn",
-                    "--workers=1",
-                    "--threads=4",
-                    "--no-control-socket",  # none shared with other servers on the machine
-                    f"--bind=127.0.0.1:{self.port}",
-                    "consult:create_app()",
+                    "flask",
+                    "--app",
+                    "consult",
+                    "run",
+                    "--no-reload",
+                    "--no-debugger",
+                    "--with-threads",
+                    "--host=127.0.0.1",
+                    f"--port={self.port}",
                 ],
                 cwd=BASE_DIR,
                 env=self.env,
@@ -127,7 +132,7 @@ def test_kill_9_during_a_stream_of_submissions_loses_nothing_acknowledged(
     crash_site, tmp_path: Path, input_form, png_bytes
 ):
     db_file, uploads, email, form_url = crash_site
-    server = Server(db_file, uploads, tmp_path / "gunicorn.log")
+    server = Server(db_file, uploads, tmp_path / "server.log")
     acknowledged: dict[str, tuple[uuid.UUID, bool]] = {}
     unexpected: list[str] = []
     stop = threading.Event()

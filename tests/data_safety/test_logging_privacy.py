@@ -52,9 +52,15 @@ def _assert_clean(text: str, where: str) -> None:
         assert secret not in text, f"{secret!r} found in the {where}"
 
 
+def _visible(capsys) -> str:
+    """What the app wrote to stderr: the log an operator reads."""
+    return capsys.readouterr().err
+
+
 def test_no_content_and_no_address_in_logs_or_audit(
     app,
     caplog,
+    capsys,
     consultation,
     cso_user,
     moderator_user,
@@ -121,6 +127,9 @@ def test_no_content_and_no_address_in_logs_or_audit(
 
     _assert_clean(_everything_logged(caplog), "application log")
     _assert_clean(_everything_audited(), "audit log")
+    visible = _visible(capsys)
+    _assert_clean(visible, "log on stderr")
+    assert cso_user.email not in visible
 
     # What happened is audited all the same: sign-ins (failed and good) and downloads.
     actions = set(db.session.scalars(select(AuditEvent.action)))
@@ -129,7 +138,7 @@ def test_no_content_and_no_address_in_logs_or_audit(
     assert "digest.downloaded" in actions
 
 
-def test_rate_limited_sign_in_does_not_log_the_address(app, make_app, caplog, cso_user):
+def test_rate_limited_sign_in_does_not_log_the_address(app, make_app, caplog, capsys, cso_user):
     """Flask-Limiter logs the key of an exceeded limit (an address, an email): both scrubbed."""
     caplog.set_level(logging.DEBUG)
     limited = make_app(
@@ -160,10 +169,23 @@ def test_rate_limited_sign_in_does_not_log_the_address(app, make_app, caplog, cs
     assert logged.count("exceeded") >= 2  # the events themselves are still logged
     _assert_clean(logged, "application log")
     assert cso_user.email not in logged and "192.0.2." not in logged
+    visible = _visible(capsys)
+    assert visible.count("exceeded") >= 2
+    _assert_clean(visible, "log on stderr")
+    assert cso_user.email not in visible and "192.0.2." not in visible
 
 
 def test_server_errors_log_no_content(
-    app, client, login, consultation, cso_user, caplog, monkeypatch, input_form, new_input_url
+    app,
+    client,
+    login,
+    consultation,
+    cso_user,
+    caplog,
+    capsys,
+    monkeypatch,
+    input_form,
+    new_input_url,
 ):
     """An unexpected error logs where it happened, not what the person typed."""
     caplog.set_level(logging.DEBUG)
@@ -183,3 +205,7 @@ def test_server_errors_log_no_content(
     logged = _everything_logged(caplog)
     assert "storage exploded" in logged
     _assert_clean(logged, "application log")
+    visible = _visible(capsys)
+    assert "unhandled error on POST" in visible and "Traceback" in visible
+    assert "RuntimeError: storage exploded" in visible
+    _assert_clean(visible, "log on stderr")

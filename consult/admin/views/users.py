@@ -166,7 +166,7 @@ def user_reset_two_factor(user_id: str) -> Response:
     flash(
         _(
             "Two-factor login of %(email)s is reset; they set it up again at their next "
-            "sign-in and are signed out everywhere.",
+            "sign-in, are signed out everywhere and their API tokens are revoked.",
             email=user.email,
         ),
         "success",

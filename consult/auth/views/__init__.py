@@ -9,9 +9,10 @@ modules registers their routes on it:
   turning two-factor login off
 - :mod:`.links`: emailed links: forgotten password, password reset, invitation accepted
 - :mod:`.account`: the account page, and changing the password
+- :mod:`.confirm`: the password and code again before a sensitive step
 """
 
-from consult.auth.views import account, links, login_logout, two_factor
+from consult.auth.views import account, confirm, links, login_logout, two_factor
 from consult.auth.views.blueprint import bp, safe_next
 
-__all__ = ["account", "bp", "links", "login_logout", "safe_next", "two_factor"]
+__all__ = ["account", "bp", "confirm", "links", "login_logout", "safe_next", "two_factor"]

@@ -34,7 +34,13 @@ def change_password() -> Response | str | tuple[str, int]:
         # The password change ended every session, this one included: start anew.
         begin_session(user)
         db.session.commit()
-        flash(_("Your password is changed. Other devices are signed out."), "success")
+        flash(
+            _(
+                "Your password is changed. Other devices are signed out "
+                "and your API tokens are revoked."
+            ),
+            "success",
+        )
         return redirect(url_for("main.home"))
     status = 400 if form.errors else 200
     return render_template("auth/password.html", form=form), status

@@ -20,6 +20,7 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from consult.access import requires
 from consult.actions import attempt
 from consult.api import tokens
+from consult.auth.reauth import recent_sign_in_required
 from consult.errors import DomainError
 from consult.extensions import db
 from consult.timeutil import utcnow
@@ -88,6 +89,7 @@ def index() -> tuple[str, int]:
 
 @bp.route("", methods=["POST"])
 @requires("use_api")
+@recent_sign_in_required
 def create() -> tuple[str, int]:
     form = TokenForm()
     if not form.validate_on_submit():

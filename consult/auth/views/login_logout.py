@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, session, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, logout_user
+from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from consult.access import login_only, public
@@ -12,7 +12,8 @@ from consult.audit.services import record
 from consult.auth import services, totp
 from consult.auth.forms import LoginForm
 from consult.auth.limits import password_limits
-from consult.auth.session import end_all_sessions, set_pending
+from consult.auth.revocation import end_all_access
+from consult.auth.session import end_this_session, set_pending
 from consult.auth.views.blueprint import bp, finish_login, safe_next
 from consult.extensions import db
 
@@ -52,10 +53,9 @@ def login() -> Response | str:
 @login_only
 def logout() -> Response:
     user = current_user._get_current_object()
-    end_all_sessions(user)
+    end_all_access(user, user, "logout")
     record("auth.logout", user, user)
     db.session.commit()
-    logout_user()
-    session.clear()
-    flash(_("You are signed out."), "info")
+    end_this_session()
+    flash(_("You are signed out, and your API tokens are revoked."), "info")
     return redirect(url_for("auth.login"))

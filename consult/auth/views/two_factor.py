@@ -13,6 +13,7 @@ from consult.auth import services, totp
 from consult.auth.forms import DisableTwoFactorForm, EnrolForm, RecoveryCodesForm, TwoFactorForm
 from consult.auth.limits import address_key, address_limit, login_limit
 from consult.auth.passwords import verify_password
+from consult.auth.reauth import recent_sign_in_required
 from consult.auth.roles import EU_STAFF
 from consult.auth.session import (
     ENROL_SECRET,
@@ -67,6 +68,7 @@ def _enrolling_user():  # noqa: ANN202
 
 @bp.route("/two-factor/setup", methods=["GET", "POST"])
 @public
+@recent_sign_in_required  # someone signed in adding a factor; enrolment at sign-in is not
 @limiter.limit(address_limit, methods=["POST"], key_func=address_key)
 def two_factor_setup() -> Response | str | tuple[str, int]:
     """Enrol an authenticator app: QR code and secret as text, then a code to confirm."""
@@ -118,6 +120,7 @@ def two_factor_setup() -> Response | str | tuple[str, int]:
 
 @bp.route("/two-factor/recovery-codes", methods=["POST"])
 @login_only
+@recent_sign_in_required
 @limiter.limit(address_limit, key_func=address_key)
 def new_recovery_codes() -> Response | str | tuple[str, int]:
     user = current_user._get_current_object()
@@ -141,6 +144,7 @@ def new_recovery_codes() -> Response | str | tuple[str, int]:
 
 @bp.route("/two-factor/disable", methods=["POST"])
 @login_only
+@recent_sign_in_required
 @limiter.limit(address_limit, key_func=address_key)
 def two_factor_disable() -> Response:
     user = current_user._get_current_object()
