@@ -18,6 +18,7 @@ from consult.api.openapi import openapi_document
 from consult.api.requests import ApiError
 from consult.api.serializers import consultation_json
 from consult.extensions import db
+from consult.i18n import label
 from consult.reference import data as reference_data
 from consult.reference.models import (
     Addressee,
@@ -103,12 +104,14 @@ def reference() -> Response:
             "levels": _slug_names(Level),
             "addressees": _slug_names(Addressee),
             "attributions": [
-                {"slug": str(key), "name": label} for key, label in ATTRIBUTION_LABELS.items()
+                {"slug": str(key), "name": label(name)} for key, name in ATTRIBUTION_LABELS.items()
             ],
             "languages": [
-                {"slug": code, "name": name} for code, name in reference_data.INPUT_LANGUAGES
+                {"slug": code, "name": label(name)} for code, name in reference_data.INPUT_LANGUAGES
             ],
-            "statuses": [{"slug": str(key), "name": label} for key, label in STATUS_LABELS.items()],
+            "statuses": [
+                {"slug": str(key), "name": label(name)} for key, name in STATUS_LABELS.items()
+            ],
             "decline_reasons": [
                 {"slug": key, "name": str(label)} for key, label in DECLINE_REASONS.items()
             ],

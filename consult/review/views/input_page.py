@@ -14,6 +14,7 @@ from consult.access import can_see_input, load_input, may_see_organisation, requ
 from consult.audit.services import record
 from consult.auth.roles import Role
 from consult.extensions import db
+from consult.i18n import label as reference_label
 from consult.identifiers import Finding, known_identifiers
 from consult.reference.data import INPUT_LANGUAGES
 from consult.reference.models import Country, InputType, Priority, Theme
@@ -104,7 +105,9 @@ def render_input_page(
         error=error,
         duplicates=duplicates,
         merged_into_visible=item.merged_into is not None and can_see_input(user, item.merged_into),
-        language_name=dict(INPUT_LANGUAGES).get(item.language or "", item.language),
+        language_name=reference_label(
+            dict(INPUT_LANGUAGES).get(item.language or "", item.language)
+        ),
     )
     db.session.commit()
     return html, status

@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from consult.access import load_input, requires
+from consult.i18n import label
 from consult.reference.data import INPUT_LANGUAGES
 from consult.review.models import EventKind
 from consult.submissions import services
@@ -56,7 +57,7 @@ def input_detail(input_id: str) -> str:
         message_labels=MESSAGE_LABELS,
         routing=services.routing_sentence(item) if item.routed_to else None,
         can_withdraw=services.can_withdraw(item),
-        language=dict(INPUT_LANGUAGES).get(item.language, item.language),
+        language=label(dict(INPUT_LANGUAGES).get(item.language, item.language)),
         attribution_label=ATTRIBUTION_LABELS.get(Attribution(item.attribution), item.attribution),
         attribution_explanation=ATTRIBUTION_EXPLANATIONS.get(Attribution(item.attribution), ""),
     )
