@@ -120,3 +120,10 @@ def format_long_date(value: datetime, with_time: bool = False) -> str:
     if with_time:
         return format_datetime(_utc(value), "dd MMMM y, HH:mm", tzinfo=UTC, locale=locale)
     return format_date(value, "dd MMMM y", locale=locale)
+
+
+def adopt_cookie_choice(user: object) -> None:
+    """At sign-in, an account without a language keeps the one chosen before signing in."""
+    choice = request.cookies.get(LOCALE_COOKIE)
+    if not getattr(user, "locale", None) and choice in languages():
+        user.locale = choice  # type: ignore[attr-defined]

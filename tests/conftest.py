@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from flask import Flask, g
+from flask_babel import refresh as refresh_locale
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
@@ -107,6 +108,8 @@ def make_app(base_config: dict, _schema: None):
             # request; without this, Flask-Login's cached user would leak from
             # one test client to another.
             g.pop("_login_user", None)
+            # Flask-Babel caches the locale on the same ``g``: choose it afresh.
+            refresh_locale()
 
         return app
 

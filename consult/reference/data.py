@@ -99,9 +99,22 @@ INPUT_LANGUAGES = [
 ]
 
 # Delegations seeded for the demo and a fresh install: one per country except
-# Syria, where no delegation is reachable and inputs go straight to HQ.
+# Syria, where no delegation is reachable and inputs go straight to HQ. Each name
+# is written out so that the catalogues can give it in every language.
 DELEGATIONS = [
-    (f"eud-{code.lower()}", f"EU Delegation to {name}", [code])
-    for code, name, _region in COUNTRIES
-    if code != "SY"
+    ("eud-dz", N_("EU Delegation to Algeria"), ["DZ"]),
+    ("eud-eg", N_("EU Delegation to Egypt"), ["EG"]),
+    ("eud-il", N_("EU Delegation to Israel"), ["IL"]),
+    ("eud-jo", N_("EU Delegation to Jordan"), ["JO"]),
+    ("eud-lb", N_("EU Delegation to Lebanon"), ["LB"]),
+    ("eud-ly", N_("EU Delegation to Libya"), ["LY"]),
+    ("eud-ma", N_("EU Delegation to Morocco"), ["MA"]),
+    ("eud-ps", N_("EU Delegation to Palestine"), ["PS"]),
+    ("eud-tn", N_("EU Delegation to Tunisia"), ["TN"]),
+    ("eud-am", N_("EU Delegation to Armenia"), ["AM"]),
+    ("eud-az", N_("EU Delegation to Azerbaijan"), ["AZ"]),
+    ("eud-by", N_("EU Delegation to Belarus"), ["BY"]),
+    ("eud-ge", N_("EU Delegation to Georgia"), ["GE"]),
+    ("eud-md", N_("EU Delegation to Moldova"), ["MD"]),
+    ("eud-ua", N_("EU Delegation to Ukraine"), ["UA"]),
 ]

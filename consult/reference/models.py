@@ -62,7 +62,8 @@ class Delegation(db.Model):
     __tablename__ = "delegations"
 
     slug: Mapped[str] = mapped_column(String(40), primary_key=True)
-    name: Mapped[str] = mapped_column(String(120))
+    name_en: Mapped[str] = mapped_column("name", String(120))
+    name = translated("name_en")
 
     countries: Mapped[list[Country]] = relationship(
         back_populates="delegation", order_by="Country.name_en"
