@@ -16,6 +16,7 @@ from consult.reference.models import (
     Theme,
 )
 from consult.review.models import ReviewEvent
+from consult.submissions.consultation_texts import ConsultationText
 from consult.submissions.models import (
     Attachment,
     Consultation,
@@ -33,6 +34,7 @@ __all__ = [
     "Attachment",
     "AuditEvent",
     "Consultation",
+    "ConsultationText",
     "Country",
     "Delegation",
     "GuidingQuestion",

@@ -13,7 +13,16 @@ from flask_login import current_user
 
 from consult.access import may
 from consult.auth.roles import ROLE_LABELS, Role
-from consult.i18n import LANGUAGE_NAMES, format_when, label, languages, text_direction
+from consult.i18n import (
+    LANGUAGE_NAMES,
+    current_locale,
+    format_when,
+    label,
+    languages,
+    text_direction,
+)
+from consult.submissions.consultation_texts import LocalText, local_text
+from consult.submissions.models import Consultation
 from consult.submissions.states import ATTRIBUTION_LABELS, STATUS_LABELS
 
 
@@ -60,6 +69,11 @@ def register_template_helpers(app: Flask) -> None:
         return format_when(value, with_time)
 
     app.add_template_filter(label, "label")
+
+    @app.template_filter("local")
+    def _local_text(consultation: Consultation) -> LocalText:
+        """A consultation's title, description and questions in the reader's language."""
+        return local_text(consultation, current_locale())
 
     @app.template_filter("status_label")
     def _status_label(value: str) -> str:
