@@ -414,3 +414,40 @@ def test_dates_and_plurals_follow_the_locale(app):
                 "3 країни",
                 "5 країн",
             ]
+
+
+# ---------------------------------------------------------------- inputs keep their language
+
+
+def test_moderator_corrects_the_language_and_the_queue_filters_by_it(
+    client, login, consultation, cso_user, moderator_user
+):
+    french = factories.make_input(consultation, cso_user, title="Forums de police")
+    factories.make_input(consultation, cso_user, title="Police forums")
+    login(client, moderator_user)
+    page = client.get(f"/review/inputs/{french.id}").get_data(as_text=True)
+    assert 'name="language"' in page
+    data = {
+        "version": french.version,
+        "priority": french.priority_slug,
+        "input_type": french.type_slug,
+        "main_country": french.country_codes[0],
+        "language": "fr",
+        "reviewed_title": french.effective_title,
+        "reviewed_body": french.effective_body,
+        **{f"rec-{rec.id}": rec.effective_text for rec in french.recommendations},
+    }
+    response = client.post(f"/review/inputs/{french.id}/edit", data=data)
+    assert response.status_code == 302, response.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(type(french), french.id).language == "fr"
+    page = client.get(f"/review/inputs/{french.id}").get_data(as_text=True)
+    assert "changed the language from English to French" in page
+
+    def titles(query: str) -> list[str]:
+        html = client.get("/review/queue?" + query).get_data(as_text=True)
+        return sorted(re.findall(r'<a href="/review/inputs/[0-9a-f-]+"[^>]*>([^<]+)</a>', html))
+
+    assert titles("language=fr") == ["Forums de police"]
+    assert titles("language=en") == ["Police forums"]
+    assert client.get("/review/queue?language=xx").status_code == 404

@@ -30,6 +30,7 @@ from consult.submissions.models import (
     Input,
 )
 from consult.submissions.states import Status
+from consult.submissions.validation import LANGUAGE_CODES
 
 
 def update_review(
@@ -38,7 +39,7 @@ def update_review(
     """Apply a reviewer's corrections; return the names of the fields that changed.
 
     ``changes`` may hold priority_slug, country_codes, type_slug, theme_slugs,
-    moderator_summary, reviewed_title, reviewed_body, recommendation_texts
+    language, moderator_summary, reviewed_title, reviewed_body, recommendation_texts
     (recommendation id -> text) and passages (texts to redact everywhere).
     The CSO's original title, body and recommendations are never changed:
     the reviewed text goes to the ``reviewed_*`` fields.
@@ -52,6 +53,7 @@ def update_review(
         "country_codes",
         "type_slug",
         "theme_slugs",
+        "language",
         "moderator_summary",
         "reviewed_title",
         "reviewed_body",
@@ -78,6 +80,12 @@ def update_review(
                 errors["input_type"] = [_("Choose one of the listed types.")]
             else:
                 diff.append({"field": "type", "from": item.type_slug, "to": slug})
+        if "language" in changes and changes["language"] != item.language:
+            code = changes["language"]
+            if code not in LANGUAGE_CODES:
+                errors["language"] = [_("Choose a language from the list.")]
+            else:
+                diff.append({"field": "language", "from": item.language, "to": code})
         new_countries: list[str] | None = None
         if "country_codes" in changes:
             codes = list(dict.fromkeys(c for c in changes["country_codes"] or [] if c))
@@ -176,6 +184,8 @@ def update_review(
             item.priority_slug = change["to"]
         elif change["field"] == "type":
             item.type_slug = change["to"]
+        elif change["field"] == "language":
+            item.language = change["to"]
     if new_countries is not None:
         item.set_countries(new_countries)
     if new_themes is not None:

@@ -26,6 +26,8 @@ from sqlalchemy.sql.elements import ColumnElement
 from consult.access import input_scope
 from consult.auth.roles import Role
 from consult.extensions import db
+from consult.i18n import label
+from consult.reference.data import INPUT_LANGUAGES
 from consult.reference.models import Country, InputType, Priority, Theme
 from consult.submissions.models import (
     Consultation,
@@ -34,6 +36,7 @@ from consult.submissions.models import (
     consultation_countries,
 )
 from consult.submissions.states import FORWARDED_STATUSES, OPEN_FOR_REVIEW, RoutedTo, Status
+from consult.submissions.validation import LANGUAGE_CODES
 
 PAGE_SIZE = 50
 SEARCH_MAX = 200
@@ -56,6 +59,7 @@ class QueueFilters:
     country: str | None = None
     type: str | None = None
     theme: str | None = None
+    language: str | None = None
     status: str = OPEN
     q: str = ""
 
@@ -67,6 +71,7 @@ class QueueFilters:
             "country": self.country,
             "type": self.type,
             "theme": self.theme,
+            "language": self.language,
             "status": self.status,
             "q": self.q,
             **override,
@@ -176,6 +181,9 @@ def parse_filters(mapping: Mapping[str, Any], scope: Scope) -> QueueFilters:
     theme = value("theme")
     if theme and db.session.get(Theme, theme) is None:
         raise QueueFilterError("theme")
+    language = value("language")
+    if language and language not in LANGUAGE_CODES:
+        raise QueueFilterError("language")
     status = value("status") or scope.default_status
     if status not in (OPEN, ALL) and status not in scope.statuses:
         raise QueueFilterError("status")
@@ -188,6 +196,7 @@ def parse_filters(mapping: Mapping[str, Any], scope: Scope) -> QueueFilters:
         country=country.upper() if country else None,
         type=type_,
         theme=theme,
+        language=language,
         status=status,
         q=q,
     )
@@ -211,6 +220,8 @@ def filter_conditions(filters: QueueFilters, scope: Scope) -> list[ColumnElement
         conditions.append(Input.country_links.any(InputCountry.country_code == filters.country))
     if filters.theme:
         conditions.append(Input.themes.any(Theme.slug == filters.theme))
+    if filters.language:
+        conditions.append(Input.language == filters.language)
     # Search what EU staff see: the reviewed text once there is one (the
     # original is sealed). LIKE/ILIKE with escaping works on SQLite and PostgreSQL.
     title = func.coalesce(Input.reviewed_title, Input.title)
@@ -304,5 +315,6 @@ def queue_page(
         "priorities": list(db.session.scalars(select(Priority).order_by(Priority.position))),
         "types": list(db.session.scalars(select(InputType).order_by(InputType.position))),
         "themes": list(db.session.scalars(select(Theme).order_by(Theme.position))),
+        "languages": [(code, label(name)) for code, name in INPUT_LANGUAGES],
     }
     return QueuePage(rows[:limit], next_cursor, counts, parsed, scope, options)

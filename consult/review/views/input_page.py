@@ -146,6 +146,7 @@ def _edit_form_for(item: Input) -> ReviewEditForm:
         main_country=codes[0] if codes else "",
         other_countries=codes[1:],
         themes=[t.slug for t in item.themes],
+        language=item.language,
         moderator_summary=item.moderator_summary or "",
         reviewed_title=item.effective_title,
         reviewed_body=item.effective_body,
@@ -173,6 +174,7 @@ def edit_choices(form: ReviewEditForm, item: Input) -> None:
     form.themes.choices = [
         (t.slug, t.name) for t in db.session.scalars(select(Theme).order_by(Theme.position))
     ]
+    form.language.choices = [(code, reference_label(name)) for code, name in INPUT_LANGUAGES]
 
 
 def _text_diffs(
