@@ -3,6 +3,7 @@
 from consult.api.models import ApiToken
 from consult.audit.models import AuditEvent
 from consult.auth.models import AccountToken, RecoveryCode, User
+from consult.digest.releases.models import Release, ReleaseInput
 from consult.maintenance.models import PurgedInputCount
 from consult.organisations.models import Organisation
 from consult.reference.models import (
@@ -49,6 +50,8 @@ __all__ = [
     "Recommendation",
     "RecoveryCode",
     "Region",
+    "Release",
+    "ReleaseInput",
     "ReviewEvent",
     "Theme",
     "User",

@@ -1,13 +1,21 @@
-"""``GET /api/v1/digest``: the HQ digest, streamed by the web's own ``render_digest``."""
+"""``GET /api/v1/digest`` (streamed by the web's own ``render_digest``) and the releases.
+
+External digests are projections of a published release; ``/releases`` lists
+them and publishes the next one, as the digest page and ``flask release`` do.
+"""
 
 from __future__ import annotations
 
-from flask import Response, request, stream_with_context
+from typing import Any
+
+from flask import Response, jsonify, request, stream_with_context
 from flask_login import current_user
 
 from consult.access import requires
 from consult.api.blueprint import bp
-from consult.api.requests import validation_error
+from consult.api.requests import ApiError, commit_or_raise, json_body, validation_error
+from consult.digest.releases.models import Release
+from consult.digest.releases.publishing import ReleaseError, create_release, releases_of
 from consult.digest.services import FORMATS, FilterError, parse_filters, render_digest
 from consult.extensions import db
 
@@ -31,4 +39,52 @@ def digest() -> Response:
     response = Response(stream_with_context(iter(file.chunks)), content_type=file.mimetype)
     response.headers["Content-Disposition"] = f'attachment; filename="{file.filename}"'
     response.headers["X-Digest-Count"] = str(file.count)
+    return response
+
+
+def release_object(release: Release) -> dict[str, Any]:
+    audit = release.audit
+    return {
+        "consultation": release.consultation.slug,
+        "number": release.number,
+        "period_start": release.period_start,
+        "period_end": release.period_end,
+        "published_at": release.published_at.isoformat() + "Z",
+        "published_by": release.published_by.display_name if release.published_by else None,
+        "min_group_size": release.k,
+        "inputs": release.input_count,
+        "small_cells": len(audit["intervals"]),
+        "audit_passes": bool(audit["passes"]),
+    }
+
+
+@bp.route("/releases", methods=["GET"])
+@requires("download_digest")
+def releases() -> Response:
+    """Published external releases, newest first (``?consultation=`` for one)."""
+    consultation = (request.args.get("consultation") or "").strip() or None
+    return jsonify({"items": [release_object(r) for r in releases_of(consultation)]})
+
+
+@bp.route("/releases", methods=["POST"])
+@requires("publish_release")
+def publish_release() -> Response:
+    """Publish the next external release of a consultation (immutable once published)."""
+    body = json_body()
+    fields: dict[str, list[str]] = {}
+    consultation = body.get("consultation")
+    if not isinstance(consultation, str) or not consultation.strip():
+        fields["consultation"] = ["Give the consultation's slug."]
+    period = body.get("period")
+    if period is not None and not isinstance(period, str):
+        fields["period"] = ["Give the months as YYYY-MM..YYYY-MM, or leave it out."]
+    if fields:
+        raise validation_error(fields)
+    user = current_user._get_current_object()
+    release = commit_or_raise(
+        lambda: create_release(consultation.strip(), user, period),
+        (ReleaseError, lambda exc: ApiError(422, "release_refused", str(exc))),
+    )
+    response = jsonify(release_object(release))
+    response.status_code = 201
     return response

@@ -136,6 +136,32 @@ SCHEMAS: dict[str, Any] = {
         }
     ),
     "Organisation": obj({"id": UUID, "name": STRING}),
+    "Release": obj(
+        {
+            "consultation": STRING,
+            "number": {"type": "integer"},
+            "period_start": STRING,
+            "period_end": STRING,
+            "published_at": DATETIME,
+            "published_by": NULLABLE_STRING,
+            "min_group_size": {"type": "integer"},
+            "inputs": {"type": "integer"},
+            "small_cells": {"type": "integer"},
+            "audit_passes": {"type": "boolean"},
+        }
+    ),
+    "ReleaseList": obj({"items": {"type": "array", "items": ref("Release")}}),
+    "ReleaseRequest": {
+        "type": "object",
+        "properties": {
+            "consultation": STRING,
+            "period": {
+                "type": "string",
+                "description": "YYYY-MM..YYYY-MM or YYYY-MM; default: every month that is over.",
+            },
+        },
+        "required": ["consultation"],
+    },
     "Me": obj(
         {
             "id": UUID,
@@ -578,15 +604,34 @@ PATHS: dict[str, Any] = {
             "summary": "Download a digest of forwarded inputs (HQ), streamed",
             "parameters": [
                 query("format", "File format.", {"enum": ["csv", "xlsx", "json", "docx", "html"]}),
-                query("audience", "Who may read it.", {"enum": ["internal", "external"]}),
+                query(
+                    "audience",
+                    "Who may read it. `external` (the default) is a projection of a published "
+                    "release and accepts only consultation, release, priority, region and "
+                    "country; `internal` (EU staff only) is a free query.",
+                    {"enum": ["internal", "external"]},
+                ),
                 query("consultation", "Consultation slug."),
+                query(
+                    "release",
+                    "External: the release's number within the consultation (default: latest).",
+                    {"type": "string"},
+                ),
                 query("priority", "Priority slug."),
-                query("country", "ISO code."),
+                query("country", "ISO code (external: a column of the release)."),
                 query("region", "Region slug."),
-                query("type", "Input type slug."),
-                query("theme", "Theme slug."),
-                query("since", "Forwarded on or after (YYYY-MM-DD).", {"type": "string"}),
-                query("until", "Forwarded on or before (YYYY-MM-DD).", {"type": "string"}),
+                query("type", "Internal only: input type slug."),
+                query("theme", "Internal only: theme slug."),
+                query(
+                    "since",
+                    "Internal only: forwarded on or after (YYYY-MM-DD).",
+                    {"type": "string"},
+                ),
+                query(
+                    "until",
+                    "Internal only: forwarded on or before (YYYY-MM-DD).",
+                    {"type": "string"},
+                ),
                 query(
                     "part",
                     "CSV only: `recommendations` for one row per recommendation.",
@@ -611,6 +656,24 @@ PATHS: dict[str, Any] = {
                 **errors(400, 404),
             },
         }
+    },
+}
+
+PATHS["/releases"] = {
+    "get": {
+        "operationId": "releases",
+        "summary": "List the published external releases (HQ), newest first",
+        "parameters": [query("consultation", "Only this consultation (its slug).")],
+        "responses": {**ok("ReleaseList", "The releases"), **errors(404)},
+    },
+    "post": {
+        "operationId": "publish_release",
+        "summary": "Publish the next external release of a consultation (HQ); immutable",
+        "requestBody": json_body("ReleaseRequest"),
+        "responses": {
+            **ok("Release", "The published release, with its audit's verdict", 201),
+            **errors(400, 404, 415, 422),
+        },
     },
 }
 

@@ -29,6 +29,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "review": frozenset({Role.MODERATOR, Role.HQ}),
     "record_hq_feedback": frozenset({Role.HQ}),
     "download_digest": frozenset({Role.HQ}),
+    "publish_release": frozenset({Role.HQ}),
     "view_sealed_original": frozenset({Role.ADMIN}),
     "administer": frozenset({Role.ADMIN}),
     "view_audit_log": frozenset({Role.ADMIN}),

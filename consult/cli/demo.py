@@ -159,6 +159,24 @@ def _seed_consultation() -> Consultation:
     return consultation
 
 
+def _publish_demo_release() -> str:
+    """Release 1 of the demo consultation, so that external downloads work at once."""
+    from consult.digest.releases.publishing import ReleaseError, create_release, releases_of
+
+    if releases_of(DEMO_CONSULTATION_SLUG):
+        return "The demo consultation already has a release."
+    try:
+        release = create_release(DEMO_CONSULTATION_SLUG, None)
+    except ReleaseError as exc:
+        db.session.rollback()
+        return f"No demo release: {exc}"
+    db.session.commit()
+    return (
+        f"Published release {release.number} of {DEMO_CONSULTATION_SLUG} "
+        f"({release.period_start}..{release.period_end}, {release.input_count} inputs)."
+    )
+
+
 @click.command("seed-demo")
 @click.option(
     "--without-inputs",
@@ -174,6 +192,7 @@ def seed_demo_command(without_inputs: bool) -> None:
     db.session.commit()
     if created:
         click.echo(f"Created {created} demo inputs (submitted, in review, forwarded, used).")
+        click.echo(_publish_demo_release())
     click.echo("Demo data is loaded. Accounts (password: CONSULT_DEMO_PASSWORD or the default):")
     for email, role, where in accounts:
         click.echo(f"  {role:<10} {email:<40} {where}")

@@ -15,6 +15,7 @@ from consult.extensions import db
 @click.option("--format", "fmt", required=True, help=f"One of {', '.join(FORMATS)}.")
 @click.option("--out", "out", required=True, help="The file to write ('-' for standard output).")
 @click.option("--consultation", help="Consultation slug.")
+@click.option("--release", help="External: the release's number (default: the latest).")
 @click.option("--priority", help="Priority slug (ssr, terrorism, ...).")
 @click.option("--country", help="ISO code of a country (TN, UA, ...).")
 @click.option("--region", help="Region slug (south, east).")
@@ -35,7 +36,8 @@ from consult.extensions import db
     help="For CSV: inputs, or recommendations with their addressees.",
 )
 def digest_command(fmt: str, out: str, type_: str | None, part: str, **options: str | None) -> None:
-    """Write a digest of forwarded inputs (same filters as the digest page)."""
+    """Write a digest: an external release (projected by priority, region, country) or an
+    internal query (every filter). Same filters as the digest page."""
     fmt = fmt.strip().lower()
     if fmt not in FORMATS:
         fail(f"Unknown format {fmt!r}; valid values: {', '.join(FORMATS)}.")

@@ -1,30 +1,59 @@
-"""What a digest contains: the :class:`Digest` with its counts and matrix, and its inputs.
+"""What every digest file is made of, whatever its audience: the shaped digest.
 
-A :class:`Digest` counts, describes its filters and builds its
-:class:`~consult.digest.matrix.Matrix`; it reads the inputs in batches and
-presents each one as a :class:`DigestInput` (anonymised, redacted, with
-names not slugs).
+Two kinds of digest exist, and each shapes its contents in one place:
+
+* :class:`~consult.digest.internal.InternalDigest` (EU staff): a free query
+  over forwarded inputs, exact counts, every input as reviewed;
+* :class:`~consult.digest.releases.projection.ReleaseDigest` (external): a
+  projection of a published release, where everything was decided once.
+
+Both answer the interface below; the writers in ``exports/`` turn it into
+bytes and never ask which audience they write for.
 """
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
-from flask_babel import gettext as _
-
-from consult.digest.anonymise import Anonymiser
 from consult.digest.consultation_info import ConsultationInfo
-from consult.digest.filters import DigestFilters
-from consult.digest.matrix import Matrix, MatrixCell, MatrixRow, heat_class, order_countries
-from consult.digest.query import Aggregates, InputRow, Reference, iter_batches
-from consult.submissions.states import Attribution
+from consult.digest.matrix import Matrix
+
+#: The columns of an input, in every format (CSV, XLSX, JSON), for every audience.
+COLUMNS = (
+    "reference",
+    "consultation",
+    "priority",
+    "priority_name",
+    "countries",
+    "level",
+    "type",
+    "type_name",
+    "themes",
+    "title",
+    "body",
+    "moderator_summary",
+    "attribution",
+    "forwarded",
+)
+#: Columns an internal digest adds (it is the only one that holds these inputs).
+INTERNAL_COLUMNS = (*COLUMNS, "eu_staff_only", "status")
+RECOMMENDATION_COLUMNS = (
+    "reference",
+    "priority_name",
+    "countries",
+    "attribution",
+    "addressee",
+    "recommendation",
+)
 
 
 @dataclass
 class DigestInput:
-    """One input as a digest presents it: anonymised, redacted, with names not slugs."""
+    """One input as a digest presents it: labels, not slugs; texts as they may be read."""
 
     ref: str
     consultation: str
@@ -40,197 +69,122 @@ class DigestInput:
     body: str
     summary: str
     attribution: str
-    eu_only: bool
-    status: str
     forwarded: str
     recommendations: list[tuple[str, str, str]] = field(default_factory=list)
+    eu_only: bool = False
+    status: str = ""
+
+    def values(self) -> dict[str, Any]:
+        """Every column's value (lists and booleans as such; writers flatten them)."""
+        return {
+            "reference": self.ref,
+            "consultation": self.consultation,
+            "priority": self.priority_slug,
+            "priority_name": self.priority,
+            "countries": self.countries,
+            "level": self.level,
+            "type": self.type_slug,
+            "type_name": self.type,
+            "themes": self.themes,
+            "title": self.title,
+            "body": self.body,
+            "moderator_summary": self.summary,
+            "attribution": self.attribution,
+            "forwarded": self.forwarded,
+            "eu_staff_only": self.eu_only,
+            "status": self.status,
+        }
+
+    def recommendation_rows(self) -> Iterator[list[str]]:
+        for _slug, addressee, text in self.recommendations:
+            yield [self.ref, self.priority, self.countries, self.attribution, addressee, text]
 
 
-@dataclass
-class Digest:
-    filters: DigestFilters
+@dataclass(frozen=True)
+class Totals:
+    inputs: int
+    organisations: int
+    countries: int
+    recommendations: int
+
+
+@dataclass(frozen=True)
+class PriorityCount:
+    slug: str
+    name: str
+    #: None when the total is not given (a release withheld some of its inputs).
+    inputs: int | None
+    organisations: int | None
+
+
+@dataclass(frozen=True)
+class DigestTexts:
+    """The sentences a report says about its audience, shaped with the digest."""
+
+    summary: str
+    overview_notes: list[str]
+    method: list[str]
+    countries_label: str
+    page_notes: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ReleaseSummary:
+    """Which release an external file projects (shown in every format)."""
+
+    consultation: str
+    number: int
+    period: str
+    published_at: datetime
+    k: int
+
+
+class Digest(ABC):
+    """A shaped digest: what every writer reads."""
+
+    audience: str
+    audience_label: str
     generated_at: datetime
-    reference: Reference
-    aggregates: Aggregates
-    anonymiser: Anonymiser
     consultation: ConsultationInfo | None
     k: int
+    columns: tuple[str, ...]
+    #: The filters as given, for links back to the page.
+    query: dict[str, str]
+    release: ReleaseSummary | None = None
     #: A report written to a file (CLI) embeds its stylesheet; a served page links it.
     standalone: bool = False
-    #: Inputs left out of an external digest with a country filter: those of a priority
-    #: whose cell of that country is small ("a CSO in the region" would still say the
-    #: country). ``aggregates`` is counted without them, so no count includes them.
-    withheld: int = 0
-    #: The matrix's columns, in order: for an external digest every country of its
-    #: scope (see :func:`matrix_columns`); None: the countries that have inputs.
-    columns: tuple[str, ...] | None = None
-
-    # -- counts ------------------------------------------------------------------
-    def _withheld(self, priority: str | None) -> bool:
-        return self.anonymiser.withholds(priority)
 
     @property
     def count(self) -> int:
-        return self.aggregates.inputs
+        return self.totals().inputs
 
-    @property
-    def countries_count(self) -> int:
-        """How many countries the digest is about, as far as it may say.
+    @abstractmethod
+    def totals(self) -> Totals: ...
 
-        External digests count only the countries they name: those with a
-        visible cell. Counting the countries of suppressed cells too would let a
-        reader compare the figure with the visible columns and find the country
-        behind a masked cell.
-        """
-        if not self.filters.external:
-            return self.aggregates.countries
-        anon = self.anonymiser
-        return len(
-            {
-                code
-                for (priority, code), cell in self.aggregates.cells.items()
-                if cell.inputs
-                and not anon.is_suppressed(priority, code)
-                and (self.columns is None or code in self.columns)
-            }
-        )
+    @abstractmethod
+    def matrix(self) -> Matrix: ...
 
-    @property
-    def audience_label(self) -> str:
-        if self.filters.external:
-            return _("External: may be shared outside the EU institutions")
-        return _("Internal: EU staff only")
+    @abstractmethod
+    def priority_counts(self) -> list[PriorityCount]: ...
 
-    def matrix(self) -> Matrix:
-        ref = self.reference
-        agg = self.aggregates
-        codes = self.columns
-        if codes is None:
-            codes = tuple(order_countries({code for _p, code in agg.cells}, ref))
-        countries = [(code, ref.countries.get(code, (code, ""))[0]) for code in codes]
-        anon = self.anonymiser
-        shown = [
-            cell.inputs
-            for (priority, code), cell in agg.cells.items()
-            if code in codes and not anon.is_suppressed(priority, code)
-        ]
-        highest = max(shown, default=0)
-        rows = []
-        for slug, name in ref.priorities.items():
-            if self.filters.priority and slug != self.filters.priority:
-                continue
-            cells = [self._matrix_cell(slug, code, highest) for code in codes]
-            total = agg.by_priority.get(slug)
-            rows.append(
-                MatrixRow(
-                    slug,
-                    name,
-                    cells,
-                    None if anon.total_hidden(slug) else (total.inputs if total else 0),
-                )
-            )
-        return Matrix(countries, rows, self.k, self.filters.external)
+    @abstractmethod
+    def type_counts(self) -> list[tuple[str, str, int]]: ...
 
-    def _matrix_cell(self, priority: str, code: str, highest: int) -> MatrixCell:
-        if self.anonymiser.reads_fewer(priority, code):
-            # Small or masked empty: the same cell either way.
-            return MatrixCell(None, 0, "heat-0 heat-suppressed", _("fewer than %(k)d", k=self.k))
-        if self.anonymiser.is_hidden(priority, code):
-            return MatrixCell(None, 0, "heat-0 heat-suppressed", _("hidden"), hidden=True)
-        cell = self.aggregates.cells.get((priority, code))
-        if cell is None:
-            return MatrixCell(0, 0, "heat-0", "0")
-        return MatrixCell(
-            cell.inputs, cell.organisations, heat_class(cell.inputs, highest), str(cell.inputs)
-        )
+    @abstractmethod
+    def theme_counts(self) -> list[tuple[str, str, int]]: ...
 
-    def type_counts(self) -> list[tuple[str, str, int]]:
-        return [
-            (slug, name, self.aggregates.by_type.get(slug, 0))
-            for slug, name in self.reference.types.items()
-        ]
+    @abstractmethod
+    def addressee_counts(self) -> list[tuple[str, str, int]]: ...
 
-    def theme_counts(self) -> list[tuple[str, str, int]]:
-        return [
-            (slug, name, self.aggregates.by_theme.get(slug, 0))
-            for slug, name in self.reference.themes.items()
-        ]
+    @abstractmethod
+    def filter_description(self) -> list[tuple[str, str]]: ...
 
-    def addressee_counts(self) -> list[tuple[str, str, int]]:
-        return [
-            (slug, name, self.aggregates.by_addressee.get(slug, 0))
-            for slug, name in self.reference.addressees.items()
-        ]
+    @abstractmethod
+    def texts(self) -> DigestTexts: ...
 
-    def filter_description(self) -> list[tuple[str, str]]:
-        """The filters in words, for the report's background and the page."""
-        f = self.filters
-        ref = self.reference
-        items: list[tuple[str, str]] = []
-        if f.consultation:
-            items.append((_("Consultation"), self.consultation.title if self.consultation else ""))
-        if f.priority:
-            items.append((_("Priority"), ref.priorities.get(f.priority, f.priority)))
-        if f.country:
-            items.append((_("Country"), ref.countries.get(f.country, (f.country, ""))[0]))
-        if f.region:
-            items.append((_("Region"), ref.regions.get(f.region, (f.region, ""))[0]))
-        if f.type:
-            items.append((_("Type"), ref.types.get(f.type, f.type)))
-        if f.theme:
-            items.append((_("Theme"), ref.themes.get(f.theme, f.theme)))
-        if f.since:
-            items.append((_("Forwarded on or after"), f.since.isoformat()))
-        if f.until:
-            items.append((_("Forwarded on or before"), f.until.isoformat()))
-        items.append((_("Audience"), self.audience_label))
-        return items
-
-    # -- inputs ------------------------------------------------------------------
-    def present(self, row: InputRow) -> DigestInput:
-        anon = self.anonymiser
-        ref = self.reference
-        priority = row.priority_slug or ""
-        forwarded = ""
-        if row.forwarded_at is not None:
-            # Externally the month is enough; the day would hint at the submission time.
-            forwarded = row.forwarded_at.strftime("%Y-%m" if anon.external else "%Y-%m-%d")
-        return DigestInput(
-            ref=anon.ref(row.id),
-            consultation=row.consultation,
-            priority_slug=priority,
-            priority=ref.priorities.get(priority, priority),
-            countries=anon.place(row.priority_slug, row.country_codes),
-            group_place=anon.group_place(row.priority_slug, row.country_codes),
-            level=ref.levels.get(row.level_slug or "", ""),
-            type_slug=row.type_slug or "",
-            type=ref.types.get(row.type_slug or "", ""),
-            themes=[ref.themes.get(t, t) for t in row.theme_slugs],
-            title=anon.text(row.title),
-            body=anon.text(row.body),
-            summary=anon.text(row.summary),
-            attribution=anon.label(
-                row.attribution,
-                row.organisation_id,
-                row.organisation_name,
-                row.priority_slug,
-                row.country_codes,
-            ),
-            eu_only=row.attribution == Attribution.EU_ONLY,
-            status=row.status,
-            forwarded=forwarded,
-            recommendations=[
-                (slug, ref.addressees.get(slug, slug), anon.text(text))
-                for slug, text in row.recommendations
-            ],
-        )
-
+    @abstractmethod
     def batches(self) -> Iterator[list[DigestInput]]:
         """The inputs, presented, in batches; the order reveals neither time nor sender."""
-        for rows in iter_batches(self.filters, list(self.reference.priorities)):
-            batch = [self.present(row) for row in rows if not self._withheld(row.priority_slug)]
-            if batch:
-                yield batch
 
     def inputs(self) -> Iterator[DigestInput]:
         for batch in self.batches():

@@ -17,6 +17,7 @@ AUDIENCES = ("external", "internal")
 #: The filter names, in the order the page, the CLI and the report list them.
 FILTER_NAMES = (
     "consultation",
+    "release",
     "priority",
     "country",
     "region",
@@ -41,6 +42,8 @@ class DigestFilters:
     """What a digest covers. ``None`` means "all"; ``audience`` is always set."""
 
     consultation: str | None = None
+    #: External digests: the release's number within the consultation (None: the latest).
+    release: int | None = None
     priority: str | None = None
     country: str | None = None
     region: str | None = None
@@ -125,6 +128,14 @@ def parse_filters(mapping: Mapping[str, Any]) -> DigestFilters:
         if name == "consultation":
             given = raw[name]
         values[name] = _choice(name, given, valid[name])
+    if "release" in raw:
+        if not raw["release"].isdigit() or int(raw["release"]) < 1:
+            raise FilterError(
+                "release is the number of a published release (1, 2, ...), "
+                f"not {raw['release']!r}.",
+                "release",
+            )
+        values["release"] = int(raw["release"])
     for name in ("since", "until"):
         if name in raw:
             values[name] = _date(name, raw[name])

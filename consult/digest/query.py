@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, distinct, exists, func, or_, select
+from sqlalchemy import ColumnElement, distinct, exists, func, select
 from sqlalchemy.orm import aliased
 
 from consult.digest.filters import DigestFilters
@@ -35,7 +35,7 @@ from consult.submissions.models import (
     Recommendation,
     input_themes,
 )
-from consult.submissions.states import FORWARDED_STATUSES, Attribution
+from consult.submissions.states import FORWARDED_STATUSES
 
 BATCH_SIZE = 100
 
@@ -46,8 +46,6 @@ def conditions(filters: DigestFilters) -> list[ColumnElement[bool]]:
         Input.status.in_([str(s) for s in FORWARDED_STATUSES]),
         Input.merged_into_id.is_(None),
     ]
-    if filters.external:
-        where.append(Input.attribution != str(Attribution.EU_ONLY))
     if filters.consultation:
         where.append(
             Input.consultation_id
@@ -149,27 +147,11 @@ class Aggregates:
     by_type: dict[str, int]
     by_theme: dict[str, int]
     by_addressee: dict[str, int]
-    #: Organisations with at least one non-attributable input in the digest.
-    non_attributable_orgs: set[uuid.UUID] = field(default_factory=set)
 
 
-def aggregate(
-    filters: DigestFilters, exclude_priorities: frozenset[str] = frozenset()
-) -> Aggregates:
-    """Count what the filters cover, leaving out the inputs of ``exclude_priorities``.
-
-    An external digest leaves out the inputs of a priority whose total it must
-    hide (see ``anonymise.suppress``); its counts are then taken again without
-    them, so that no count includes what the digest does not show.
-    """
+def aggregate(filters: DigestFilters) -> Aggregates:
+    """Count what the filters cover, each count from one GROUP BY query."""
     where = conditions(filters)
-    if exclude_priorities:
-        where.append(
-            or_(
-                Input.priority_slug.is_(None),
-                Input.priority_slug.not_in(sorted(exclude_priorities)),
-            )
-        )
     session = db.session
     inputs, organisations = session.execute(
         select(func.count(Input.id), func.count(distinct(Input.organisation_id))).where(*where)
@@ -235,13 +217,6 @@ def aggregate(
             .group_by(Recommendation.addressee_slug)
         ).all()
     )
-    non_attributable_orgs = set(
-        session.scalars(
-            select(Input.organisation_id)
-            .where(*where, Input.attribution == str(Attribution.NON_ATTRIBUTABLE))
-            .distinct()
-        )
-    )
     return Aggregates(
         inputs=inputs or 0,
         organisations=organisations or 0,
@@ -252,7 +227,6 @@ def aggregate(
         by_type=by_type,
         by_theme=by_theme,
         by_addressee=by_addressee,
-        non_attributable_orgs=non_attributable_orgs,
     )
 
 
@@ -295,7 +269,7 @@ _COLUMNS = (
 )
 
 
-def _fill_details(rows: list[InputRow]) -> None:
+def fill_details(rows: list[InputRow]) -> None:
     """Countries (in order), themes and recommendations of a batch: three queries."""
     by_id = {row.id: row for row in rows}
     ids = list(by_id)
@@ -322,6 +296,17 @@ def _fill_details(rows: list[InputRow]) -> None:
         .order_by(Recommendation.input_id, Recommendation.position)
     ):
         by_id[input_id].recommendations.append((addressee, text))
+
+
+def input_columns_for_ids(ids: list[uuid.UUID]) -> list[InputRow]:
+    """The inputs of ``ids`` as plain rows, details not yet filled."""
+    stmt = (
+        select(*_COLUMNS)
+        .join(Consultation, Consultation.id == Input.consultation_id)
+        .join(Organisation, Organisation.id == Input.organisation_id)
+        .where(Input.id.in_(ids))
+    )
+    return [InputRow(*values) for values in db.session.execute(stmt)]
 
 
 def iter_batches(
@@ -357,7 +342,7 @@ def iter_batches(
             rows = [InputRow(*values) for values in db.session.execute(stmt)]
             if not rows:
                 break
-            _fill_details(rows)
+            fill_details(rows)
             yield rows
             last = rows[-1].id
             if len(rows) < batch_size:

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from consult.audit.services import record
-from consult.digest.building import build_digest
 from consult.digest.contents import Digest
 from consult.digest.filters import DigestFilters, FilterError
+from consult.digest.internal import build_internal
 from consult.extensions import db
 
 FORMATS = ("csv", "xlsx", "json", "docx", "html")
@@ -64,6 +64,15 @@ def _exporter(fmt: str, part: str) -> tuple[Callable[[Digest], Iterable[bytes]],
     return html.report, "text/html; charset=utf-8", "-report.html"
 
 
+def build_digest(filters: DigestFilters) -> Digest:
+    """The shaped digest: a free internal query, or the projection of a published release."""
+    if filters.external:
+        from consult.digest.releases.projection import build_release_digest
+
+        return build_release_digest(filters)
+    return build_internal(filters)
+
+
 def render_digest(
     fmt: str, filters: DigestFilters, actor: Any, *, part: str = "inputs", via: str = "web"
 ) -> DigestFile:
@@ -79,6 +88,7 @@ def render_digest(
         raise FilterError("Only the CSV format has a separate recommendations part.", "part")
     digest = build_digest(filters)
     digest.standalone = via == "cli"
+    release = digest.release
     write, mimetype, suffix = _exporter(fmt, part)
     stamp = digest.generated_at.strftime("%Y%m%d-%H%M")
     filename = f"consult-digest-{filters.audience}-{stamp}{suffix}"
@@ -90,6 +100,7 @@ def render_digest(
         part=part,
         audience=filters.audience,
         filters=filters.as_dict(),
+        release=f"{release.consultation}#{release.number}" if release else None,
         count=digest.count,
         via=via,
     )

@@ -11,15 +11,16 @@ one place (``from consult.digest.services import ...``):
 - :mod:`consult.digest.matrix`: :class:`Matrix` (priorities by countries), its cells and
   rows, and the countries that head an external matrix's columns
 - :mod:`consult.digest.consultation_info`: what a report says about its consultation
-- :mod:`consult.digest.contents`: :class:`Digest`, its counts and matrix, and its inputs
-  as presented (:class:`DigestInput`)
-- :mod:`consult.digest.building`: :func:`build_digest`, counting and the anonymiser
-- :mod:`consult.digest.rendering`: :func:`render_digest`, the formats and the audit record
+- :mod:`consult.digest.contents`: :class:`Digest`, the shaped digest every writer reads, and
+  its inputs as presented (:class:`DigestInput`)
+- :mod:`consult.digest.internal`: internal digests (EU staff), free queries with exact counts
+- :mod:`consult.digest.releases`: external releases, published once and projected by filters
+- :mod:`consult.digest.rendering`: :func:`build_digest`, :func:`render_digest`, the formats
+  and the audit record
 """
 
 from __future__ import annotations
 
-from consult.digest.building import build_digest
 from consult.digest.consultation_info import ConsultationInfo
 from consult.digest.contents import Digest, DigestInput
 from consult.digest.filters import (
@@ -31,7 +32,7 @@ from consult.digest.filters import (
     valid_values,
 )
 from consult.digest.matrix import Matrix, MatrixCell, MatrixRow, matrix_columns
-from consult.digest.rendering import FORMATS, DigestFile, render_digest
+from consult.digest.rendering import FORMATS, DigestFile, build_digest, render_digest
 
 __all__ = [
     "AUDIENCES",

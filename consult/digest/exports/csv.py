@@ -5,66 +5,27 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from consult.digest.contents import RECOMMENDATION_COLUMNS
 from consult.digest.exports import safe_cell
 
 if TYPE_CHECKING:
     from consult.digest.contents import Digest, DigestInput
 
-INPUT_COLUMNS = [
-    "reference",
-    "consultation",
-    "priority",
-    "countries",
-    "level",
-    "type",
-    "themes",
-    "title",
-    "reviewed_body",
-    "moderator_summary",
-    "attribution",
-    "forwarded",
-]
-RECOMMENDATION_COLUMNS = [
-    "reference",
-    "priority",
-    "countries",
-    "attribution",
-    "addressee",
-    "recommendation",
-]
+
+def flat(value: Any) -> str:
+    """A value as one spreadsheet cell: lists joined, booleans as yes/no."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list):
+        return "; ".join(str(v) for v in value)
+    return "" if value is None else str(value)
 
 
-def input_columns(digest: Digest) -> list[str]:
-    if digest.filters.external:
-        return INPUT_COLUMNS
-    return [*INPUT_COLUMNS, "eu_staff_only"]
-
-
-def input_values(item: DigestInput, internal: bool) -> list[str]:
-    values = [
-        item.ref,
-        item.consultation,
-        item.priority,
-        item.countries,
-        item.level,
-        item.type,
-        "; ".join(item.themes),
-        item.title,
-        item.body,
-        item.summary,
-        item.attribution,
-        item.forwarded,
-    ]
-    if internal:
-        values.append("yes" if item.eu_only else "no")
-    return values
-
-
-def recommendation_rows(item: DigestInput) -> Iterator[list[str]]:
-    for _slug, addressee, text in item.recommendations:
-        yield [item.ref, item.priority, item.countries, item.attribution, addressee, text]
+def input_row(item: DigestInput, columns: tuple[str, ...]) -> list[str]:
+    values = item.values()
+    return [flat(values[column]) for column in columns]
 
 
 def _encode(rows: list[list[str]]) -> bytes:
@@ -76,13 +37,12 @@ def _encode(rows: list[list[str]]) -> bytes:
 
 def inputs_csv(digest: Digest) -> Iterator[bytes]:
     # The byte-order mark makes spreadsheet programs read the file as UTF-8.
-    yield "\ufeff".encode() + _encode([input_columns(digest)])
-    internal = not digest.filters.external
+    yield "\ufeff".encode() + _encode([list(digest.columns)])
     for batch in digest.batches():
-        yield _encode([input_values(item, internal) for item in batch])
+        yield _encode([input_row(item, digest.columns) for item in batch])
 
 
 def recommendations_csv(digest: Digest) -> Iterator[bytes]:
-    yield "\ufeff".encode() + _encode([RECOMMENDATION_COLUMNS])
+    yield "\ufeff".encode() + _encode([list(RECOMMENDATION_COLUMNS)])
     for batch in digest.batches():
-        yield _encode([row for item in batch for row in recommendation_rows(item)])
+        yield _encode([row for item in batch for row in item.recommendation_rows()])

@@ -1,4 +1,4 @@
-"""The JSON document: filters, generation time, totals, matrix, and the inputs, streamed."""
+"""The JSON document: what it projects, totals, tables, and the inputs, streamed."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ def _dump(value: Any) -> str:
 
 
 def head(digest: Digest) -> dict[str, Any]:
-    agg = digest.aggregates
+    totals = digest.totals()
     matrix = digest.matrix()
     cells = []
     for row in matrix.rows:
@@ -26,67 +26,59 @@ def head(digest: Digest) -> dict[str, Any]:
             elif cell.hidden:
                 entry["hidden"] = True
             cells.append(entry)
+    release = digest.release
     return {
         "generated_at": digest.generated_at.isoformat() + "Z",
-        "audience": digest.filters.audience,
-        "filters": digest.filters.as_dict(),
-        "min_group_size": digest.k if digest.filters.external else None,
+        "audience": digest.audience,
+        "filters": digest.query,
+        "release": None
+        if release is None
+        else {
+            "consultation": release.consultation,
+            "number": release.number,
+            "period": release.period,
+            "published_at": release.published_at.isoformat() + "Z",
+            "min_group_size": release.k,
+        },
         "totals": {
-            "inputs": digest.count,
-            "organisations": agg.organisations,
-            "countries": digest.countries_count,
-            "recommendations": agg.recommendations,
+            "inputs": totals.inputs,
+            "organisations": totals.organisations,
+            "countries": totals.countries,
+            "recommendations": totals.recommendations,
         },
         "matrix": {
             "priorities": [row.slug for row in matrix.rows],
             "countries": [code for code, _name in matrix.countries],
             "cells": cells,
-            # A hidden total is null; the inputs of its priority are left out.
+            # null: the total is not given (some inputs of the priority are not listed).
             "priority_totals": {row.slug: row.total for row in matrix.rows},
         },
-        # Whether some inputs are left out (never how many: that could be a small cell).
-        "inputs_withheld": bool(digest.withheld),
+        "priorities": [
+            {"priority": p.slug, "inputs": p.inputs, "organisations": p.organisations}
+            for p in digest.priority_counts()
+        ],
         "by_type": {slug: n for slug, _name, n in digest.type_counts()},
         "by_theme": {slug: n for slug, _name, n in digest.theme_counts()},
         "by_addressee": {slug: n for slug, _name, n in digest.addressee_counts()},
     }
 
 
-def input_object(item: DigestInput, internal: bool) -> dict[str, Any]:
-    result: dict[str, Any] = {
-        "reference": item.ref,
-        "consultation": item.consultation,
-        "priority": item.priority_slug,
-        "priority_name": item.priority,
-        "countries": item.countries,
-        "level": item.level,
-        "type": item.type_slug,
-        "type_name": item.type,
-        "themes": item.themes,
-        "title": item.title,
-        "body": item.body,
-        "moderator_summary": item.summary,
-        "attribution": item.attribution,
-        "forwarded": item.forwarded,
-        "recommendations": [
-            {"addressee": slug, "addressee_name": name, "text": text}
-            for slug, name, text in item.recommendations
-        ],
-    }
-    if internal:
-        result["eu_staff_only"] = item.eu_only
-        result["status"] = item.status
+def input_object(item: DigestInput, columns: tuple[str, ...]) -> dict[str, Any]:
+    values = item.values()
+    result = {column: values[column] for column in columns}
+    result["recommendations"] = [
+        {"addressee": slug, "addressee_name": name, "text": text}
+        for slug, name, text in item.recommendations
+    ]
     return result
 
 
 def document(digest: Digest) -> Iterator[bytes]:
     opening = _dump(head(digest))
     yield (opening[:-1] + ',"inputs":[').encode()
-    internal = not digest.filters.external
     first = True
     for batch in digest.batches():
-        parts = [_dump(input_object(item, internal)) for item in batch]
-        text = ",".join(parts)
+        text = ",".join(_dump(input_object(item, digest.columns)) for item in batch)
         yield (text if first else "," + text).encode()
         first = False
     yield b"]}\n"

@@ -3,8 +3,9 @@
 Laid out like the 2017 CSDN meeting report: Background, Overview, one
 section per priority (context findings, recommendations grouped by
 addressee, good practices by country) and a closing note on method and the
-Chatham House Rule. Counts come from the SQL aggregates; the text of the
-inputs is read once, in the digest's (priority) order.
+Chatham House Rule. Counts and the sentences that depend on the audience
+come from the shaped digest; the text of the inputs is read once, in the
+digest's (priority) order.
 """
 
 from __future__ import annotations
@@ -74,28 +75,24 @@ def _finding(item: DigestInput) -> Finding:
 
 
 def _sections(digest: Digest) -> list[Section]:
-    ref = digest.reference
     questions: dict[str, list[str]] = {}
     if digest.consultation is not None:
         for q in digest.consultation.questions:
             questions.setdefault(q.priority_slug, []).append(q.text)
+    addressees = [name for _slug, name, _n in digest.addressee_counts()]
     by_slug: dict[str, Section] = {}
     ordered: list[Section] = []
-    for slug, name in ref.priorities.items():
-        cell = digest.aggregates.by_priority.get(slug)
-        if cell is None or (digest.filters.priority and slug != digest.filters.priority):
-            continue
-        hidden = digest.anonymiser.total_hidden(slug)
+    for count in digest.priority_counts():
         section = Section(
             numeral=ROMAN[len(ordered) % len(ROMAN)],
-            slug=slug,
-            name=name,
-            inputs=None if hidden else cell.inputs,
-            organisations=None if hidden else cell.organisations,
-            questions=questions.get(slug, []),
-            recommendations={addressee: [] for addressee in ref.addressees.values()},
+            slug=count.slug,
+            name=count.name,
+            inputs=count.inputs,
+            organisations=count.organisations,
+            questions=questions.get(count.slug, []),
+            recommendations={addressee: [] for addressee in addressees},
         )
-        by_slug[slug] = section
+        by_slug[count.slug] = section
         ordered.append(section)
     for item in digest.inputs():
         section = by_slug.get(item.priority_slug)
@@ -114,30 +111,9 @@ def _sections(digest: Digest) -> list[Section]:
 
 
 def _summary_sentence(digest: Digest) -> str:
-    """What the report sums up; externally, only the countries it names are counted."""
-    counts = {
-        "inputs": digest.count,
-        "orgs": digest.aggregates.organisations,
-        "countries": digest.countries_count,
-    }
-    if digest.filters.external:
-        lead = _(
-            "This report is a summary of the %(inputs)d inputs forwarded to headquarters "
-            "from %(orgs)d organisations that match the filters listed below. It names "
-            "%(countries)d countries; inputs from fewer than %(k)d organisations in a country "
-            "are reported by region.",
-            k=digest.k,
-            **counts,
-        )
-    else:
-        lead = _(
-            "This report is a summary of the %(inputs)d inputs forwarded to headquarters "
-            "from %(orgs)d organisations about %(countries)d countries that match the filters "
-            "listed below.",
-            **counts,
-        )
+    """What the report sums up (the digest says it for its audience)."""
     return (
-        lead
+        digest.texts().summary
         + " "
         + _(
             "The views expressed may not be attributed to any participating individual or "
@@ -148,7 +124,8 @@ def _summary_sentence(digest: Digest) -> str:
 
 
 def build_report(digest: Digest) -> Report:
-    agg = digest.aggregates
+    totals = digest.totals()
+    texts = digest.texts()
     consultation = digest.consultation
     if consultation is not None:
         title = consultation.title
@@ -185,12 +162,7 @@ def build_report(digest: Digest) -> Report:
         _("The consultation took place under the Chatham House Rule."),
     ]
     top_priorities = sorted(
-        (
-            (c.inputs, ref_name)
-            for slug, c in agg.by_priority.items()
-            if (ref_name := digest.reference.priorities.get(slug))
-            and not digest.anonymiser.total_hidden(slug)
-        ),
+        ((c.inputs, c.name) for c in digest.priority_counts() if c.inputs is not None),
         reverse=True,
     )[:3]
     overview = [
@@ -198,8 +170,8 @@ def build_report(digest: Digest) -> Report:
             "In total, %(inputs)d inputs with %(recs)d recommendations were forwarded. "
             "The matrix below shows how they spread across the priorities and the countries "
             "they concern; an input about several countries is counted under each of them.",
-            inputs=digest.count,
-            recs=agg.recommendations,
+            inputs=totals.inputs,
+            recs=totals.recommendations,
         )
     ]
     if top_priorities:
@@ -209,34 +181,7 @@ def build_report(digest: Digest) -> Report:
                 list="; ".join(f"{name} ({n})" for n, name in top_priorities),
             )
         )
-    matrix = digest.matrix()
-    if digest.filters.external and matrix.has_small:
-        overview.append(
-            _(
-                "Cells marked \u201c%(mark)s\u201d stand for fewer than %(k)d "
-                "organisations, perhaps none; to keep them anonymous, their inputs are "
-                "reported at region level.",
-                mark=f"<{digest.k}" if matrix.compact else _("fewer than %(k)d", k=digest.k),
-                k=digest.k,
-            )
-        )
-    if digest.filters.external and matrix.has_hidden:
-        overview.append(
-            _(
-                "Cells and totals marked \u201chidden\u201d are not given so that a small "
-                "group cannot be worked out by subtraction; a hidden cell may hold any "
-                "number, and its inputs are reported at region level too."
-            )
-        )
-    if digest.withheld:
-        overview.append(
-            _(
-                "Some inputs from groups of fewer than %(k)d organisations are not listed, "
-                "because the filters or the matrix would identify their country; they are "
-                "left out of every count.",
-                k=digest.k,
-            )
-        )
+    overview += texts.overview_notes
     method = [
         _(
             "Only inputs that an EU Delegation or headquarters reviewed and forwarded are "
@@ -248,48 +193,12 @@ def build_report(digest: Digest) -> Report:
             "An organisation is named only when it chose to be; every other input is "
             "attributed to \u201ca CSO working in\u201d its countries."
         ),
-    ]
-    if digest.filters.external:
-        method += [
-            _(
-                "This digest may be shared outside the EU institutions. Inputs marked "
-                "\u201cEU staff only\u201d are left out; e-mail addresses, telephone numbers, "
-                "web addresses and names of registered organisations and people that remained "
-                "in the text were replaced by [redacted] when the report was generated."
-            ),
-            _(
-                "Where fewer than %(k)d organisations stand behind a priority and a country, "
-                "the country is not given: their inputs are attributed to a CSO in the "
-                "region. The order of the inputs follows the priorities and says nothing "
-                "about when or by whom they were sent.",
-                k=digest.k,
-            ),
-            _(
-                "The matrix shows every country the report covers, whether or not it has "
-                "inputs. So that a small group cannot be told from the empty cells around "
-                "it, every empty cell of its priority in its region also reads "
-                "\u201cfewer than %(k)d\u201d. Where every other country of the region "
-                "has at least %(k)d organisations, one of them is hidden as well, and its "
-                "inputs are attributed at region level too. Where a region holds a single "
-                "country of the report, the inputs of that priority are attributed to a CSO "
-                "in the European Neighbourhood; where a priority has no other cell to hide, "
-                "its total is hidden and its inputs are left out.",
-                k=digest.k,
-            ),
-        ]
-    else:
-        method.append(
-            _(
-                "This is an internal digest for EU staff: it includes inputs marked "
-                "\u201cEU staff only\u201d and must not leave the EU institutions."
-            )
-        )
-    method.append(
+        *texts.method,
         _(
             "Generated by the consult platform on %(when)s UTC.",
             when=digest.generated_at.strftime("%d %B %Y, %H:%M"),
-        )
-    )
+        ),
+    ]
     return Report(
         title=title,
         subtitle=_("Consultation digest"),

@@ -16,13 +16,9 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from consult.digest.contents import RECOMMENDATION_COLUMNS
 from consult.digest.exports import safe_cell
-from consult.digest.exports.csv import (
-    RECOMMENDATION_COLUMNS,
-    input_columns,
-    input_values,
-    recommendation_rows,
-)
+from consult.digest.exports.csv import input_row
 
 if TYPE_CHECKING:
     from openpyxl.worksheet._write_only import WriteOnlyWorksheet
@@ -38,11 +34,11 @@ CHUNK = 64 * 1024
 INPUT_WIDTHS = {
     "reference": 38,
     "title": 40,
-    "reviewed_body": 80,
+    "body": 80,
     "moderator_summary": 50,
     "attribution": 36,
     "countries": 24,
-    "priority": 30,
+    "priority_name": 30,
     "consultation": 30,
     "themes": 30,
 }
@@ -61,7 +57,7 @@ def _sheet(wb: Workbook, title: str, headers: list[str], widths: list[float]) ->
         ws.column_dimensions[get_column_letter(index)].width = width
     cells = []
     for header in headers:
-        cell = WriteOnlyCell(ws, value=header)
+        cell = WriteOnlyCell(ws, value=_clean(header))
         cell.font = HEADER_FONT
         cell.fill = HEADER_FILL
         cells.append(cell)
@@ -85,25 +81,24 @@ def _build(digest: Digest, path: str) -> None:
     wb.properties.creator = PLATFORM
     wb.properties.lastModifiedBy = PLATFORM
     wb.properties.title = "consult digest"
-    columns = input_columns(digest)
-    inputs = _sheet(wb, "Inputs", columns, [INPUT_WIDTHS.get(c, 16) for c in columns])
-    recs = _sheet(wb, "Recommendations", RECOMMENDATION_COLUMNS, [38, 30, 24, 36, 26, 80])
+    columns = digest.columns
+    inputs = _sheet(wb, "Inputs", list(columns), [INPUT_WIDTHS.get(c, 16) for c in columns])
+    recs = _sheet(wb, "Recommendations", list(RECOMMENDATION_COLUMNS), [38, 30, 24, 36, 26, 80])
     matrix = digest.matrix()
     matrix_headers = ["Priority", *[name for _code, name in matrix.countries], "Total inputs"]
     matrix_ws = _sheet(wb, "Matrix", matrix_headers, [50, *[14] * len(matrix.countries), 14])
     themes = _sheet(wb, "Themes", ["Theme", "Inputs"], [40, 12])
     types = _sheet(wb, "Types", ["Type", "Inputs"], [40, 12])
 
-    internal = not digest.filters.external
     for batch in digest.batches():
         for item in batch:
-            inputs.append(_row(inputs, input_values(item, internal), wrap=True))
-            for row in recommendation_rows(item):
+            inputs.append(_row(inputs, input_row(item, columns), wrap=True))
+            for row in item.recommendation_rows():
                 recs.append(_row(recs, row, wrap=True))
     for row in matrix.rows:
         matrix_ws.append(
             [
-                row.name,
+                _clean(row.name),
                 *[c.count if c.count is not None else c.text for c in row.cells],
                 row.total if row.total is not None else row.total_text,
             ]
@@ -114,9 +109,9 @@ def _build(digest: Digest, path: str) -> None:
         for note in legend:
             matrix_ws.append([_clean(note)])
     for _slug, name, count in digest.theme_counts():
-        themes.append([name, count])
+        themes.append([_clean(name), count])
     for _slug, name, count in digest.type_counts():
-        types.append([name, count])
+        types.append([_clean(name), count])
     wb.save(path)
 
 

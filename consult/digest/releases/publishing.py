@@ -1,0 +1,447 @@
+"""Publishing a release: freeze the inputs, decide naming and places, protect, store.
+
+Everything an external file shows is decided here, once, over the whole
+release, and stored: which organisations are named (over all of an
+organisation's inputs in the consultation), where each input is placed
+(its countries, or its region when a cell is small), the suppression
+pattern (audited together with every earlier release), the texts as
+redacted, and a random reference per input.
+"""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+from collections import Counter, defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import select
+
+from consult.audit.services import record
+from consult.digest.query import InputRow, Reference, fill_details, input_columns_for_ids
+from consult.digest.redaction import ExternalText
+from consult.digest.releases.audit import ListedInput, PublishedRelease, PublishedRow
+from consult.digest.releases.models import Release, ReleaseInput
+from consult.digest.releases.periods import Period, resolve_period
+from consult.digest.releases.places import replace_places
+from consult.digest.releases.suppression import (
+    WIDE,
+    Candidate,
+    CellCount,
+    Protection,
+    Protector,
+)
+from consult.extensions import db
+from consult.submissions.models import Consultation, Input, InputCountry, consultation_countries
+from consult.submissions.states import FORWARDED_STATUSES, Attribution, Status
+from consult.timeutil import utcnow
+
+BATCH = 500
+
+
+class ReleaseError(ValueError):
+    """A release that cannot be published as asked; the message says why and what to do."""
+
+
+@dataclass(frozen=True)
+class Frozen:
+    """An input of the release, as counted (texts are read later, in batches)."""
+
+    id: uuid.UUID
+    organisation_id: uuid.UUID
+    priority: str
+    countries: tuple[str, ...]
+    attribution: str
+    forwarded_at: datetime
+
+
+def _consultation(slug: str) -> Consultation:
+    found = db.session.scalar(select(Consultation).where(Consultation.slug == slug))
+    if found is None:
+        slugs = db.session.scalars(select(Consultation.slug).order_by(Consultation.slug)).all()
+        raise ReleaseError(
+            f"Unknown consultation {slug!r}; valid values: {', '.join(slugs) or 'none yet'}."
+        )
+    return found
+
+
+def _frozen_inputs(consultation: Consultation, period: Period) -> list[Frozen]:
+    """The forwarded inputs of the period that may leave the EU institutions."""
+    rows = db.session.execute(
+        select(
+            Input.id,
+            Input.organisation_id,
+            Input.priority_slug,
+            Input.attribution,
+            Input.forwarded_at,
+        ).where(
+            Input.consultation_id == consultation.id,
+            Input.status.in_([str(s) for s in FORWARDED_STATUSES]),
+            Input.merged_into_id.is_(None),
+            Input.attribution != str(Attribution.EU_ONLY),
+            Input.priority_slug.is_not(None),
+            Input.forwarded_at >= period.starts,
+            Input.forwarded_at < period.ends,
+        )
+    ).all()
+    countries: dict[uuid.UUID, list[str]] = defaultdict(list)
+    ids = [row.id for row in rows]
+    for start in range(0, len(ids), BATCH):
+        for input_id, code in db.session.execute(
+            select(InputCountry.input_id, InputCountry.country_code)
+            .where(InputCountry.input_id.in_(ids[start : start + BATCH]))
+            .order_by(InputCountry.input_id, InputCountry.position)
+        ):
+            countries[input_id].append(code)
+    return [
+        Frozen(
+            r.id,
+            r.organisation_id,
+            r.priority_slug,
+            tuple(countries[r.id]),
+            r.attribution,
+            r.forwarded_at,
+        )
+        for r in rows
+        if countries[r.id]
+    ]
+
+
+def _unnamed_organisations(consultation: Consultation) -> set[uuid.UUID]:
+    """Organisations with a non-attributable input anywhere in the consultation.
+
+    Naming is decided over all of an organisation's inputs, whatever their
+    status or month, never over the inputs one release or one filter covers:
+    a name next to its attributable inputs would point at the others.
+    """
+    return set(
+        db.session.scalars(
+            select(Input.organisation_id)
+            .where(
+                Input.consultation_id == consultation.id,
+                Input.attribution == str(Attribution.NON_ATTRIBUTABLE),
+                Input.status != str(Status.DRAFT),
+            )
+            .distinct()
+        )
+    )
+
+
+def _columns(consultation: Consultation, reference: Reference, used: set[str]) -> tuple[str, ...]:
+    """Every country of the consultation's scope, whether or not it has inputs.
+
+    Columns never depend on the inputs, or a column that exists because of
+    one small cell would name its country. An input about a country outside
+    the scope (the scope was narrowed later) widens it to every country.
+    """
+    scope = set(
+        db.session.scalars(
+            select(consultation_countries.c.country_code).where(
+                consultation_countries.c.consultation_id == consultation.id
+            )
+        )
+    )
+    codes = scope if scope and used <= scope else set(reference.countries)
+    regions = list(reference.regions)
+
+    def order(code: str) -> tuple[int, str]:
+        name, region = reference.countries.get(code, (code, ""))
+        return (regions.index(region) if region in regions else len(regions), name)
+
+    return tuple(sorted(codes, key=order))
+
+
+def _earlier(consultation: Consultation) -> list[PublishedRelease]:
+    """The earlier releases of the consultation, as the audit reads them."""
+    earlier: list[PublishedRelease] = []
+    releases = db.session.scalars(
+        select(Release).where(Release.consultation_id == consultation.id).order_by(Release.number)
+    ).all()
+    for release in releases:
+        tables = release.tables
+        columns = tuple(tables["columns"])
+        region_of = tables["regions"]
+        rows: dict[str, PublishedRow] = {}
+        for priority, states in tables["cells"].items():
+            row = PublishedRow(withheld=bool(tables["rows"][priority]["withheld"]))
+            for code, state in states.items():
+                if state[0] == "value":
+                    row.visible[code] = state[1]
+                elif state[0] == "fewer":
+                    row.fewer.add(code)
+                else:
+                    row.hidden.add(code)
+            rows[priority] = row
+        listed: list[ListedInput] = []
+        for item in db.session.execute(
+            select(
+                ReleaseInput.input_id,
+                ReleaseInput.priority_slug,
+                ReleaseInput.countries,
+                ReleaseInput.regions,
+            ).where(ReleaseInput.release_id == release.id)
+        ):
+            key = str(item.input_id) if item.input_id else f"gone-{uuid.uuid4()}"
+            if item.countries:
+                listed.append(ListedInput(key, item.priority_slug, tuple(item.countries)))
+            else:
+                wanted = set(item.regions)
+                candidates = tuple(
+                    c for c in columns if WIDE in wanted or region_of.get(c) in wanted
+                )
+                listed.append(ListedInput(key, item.priority_slug, None, candidates))
+        primary = {(cell["priority"], cell["country"]) for cell in release.audit["primary"]}
+        earlier.append(PublishedRelease(f"#{release.number}", columns, rows, listed, primary))
+    return earlier
+
+
+def _protect(
+    frozen: list[Frozen],
+    columns: tuple[str, ...],
+    reference: Reference,
+    k: int,
+    earlier: list[PublishedRelease],
+    number: int,
+) -> tuple[Protection, dict[tuple[str, str], CellCount]]:
+    organisations: dict[tuple[str, str], set[uuid.UUID]] = defaultdict(set)
+    inputs: Counter[tuple[str, str]] = Counter()
+    for item in frozen:
+        for code in item.countries:
+            inputs[(item.priority, code)] += 1
+            organisations[(item.priority, code)].add(item.organisation_id)
+    cells = {key: CellCount(n, len(organisations[key])) for key, n in inputs.items()}
+    protector = Protector(
+        cells,
+        [Candidate(str(f.id), f.priority, f.countries) for f in frozen],
+        columns,
+        lambda code: reference.countries.get(code, ("", ""))[1],
+        k,
+        earlier,
+        name=f"#{number}",
+    )
+    return protector.protect(), cells
+
+
+def _tables(
+    protection: Protection,
+    cells: dict[tuple[str, str], CellCount],
+    reference: Reference,
+    listed: list[ReleaseInput],
+    organisations_by_priority: dict[str, set[uuid.UUID]],
+) -> dict[str, Any]:
+    """The published tables: the matrix with its pattern, and counts of the listed inputs."""
+    states: dict[str, dict[str, list[Any]]] = {}
+    rows: dict[str, dict[str, Any]] = {}
+    by_type: dict[str, Counter[str]] = defaultdict(Counter)
+    by_theme: dict[str, Counter[str]] = defaultdict(Counter)
+    by_addressee: dict[str, Counter[str]] = defaultdict(Counter)
+    for item in listed:
+        by_type[item.priority_slug][item.type_slug or ""] += 1
+        for theme in item.themes:
+            by_theme[item.priority_slug][theme] += 1
+        for addressee, _text in item.recommendations:
+            by_addressee[item.priority_slug][addressee] += 1
+    listed_per_priority = Counter(item.priority_slug for item in listed)
+    organisations_per_priority = {
+        priority: len(orgs) for priority, orgs in organisations_by_priority.items()
+    }
+    visible_countries: set[str] = set()
+    for priority in reference.priorities:
+        plan = protection.rows.get(priority)
+        row: dict[str, list[Any]] = {}
+        for code in protection.columns:
+            if plan and code in plan.primary | plan.masked:
+                row[code] = ["fewer"]
+            elif plan and code in plan.secondary:
+                row[code] = ["hidden"]
+            else:
+                count = cells.get((priority, code), CellCount(0, 0)).inputs
+                row[code] = ["value", count]
+                if count:
+                    visible_countries.add(code)
+        states[priority] = row
+        withheld = bool(plan and plan.withheld)
+        rows[priority] = {
+            "total": None if withheld else listed_per_priority.get(priority, 0),
+            "organisations": None if withheld else organisations_per_priority.get(priority, 0),
+            "wide": bool(plan and plan.wide),
+            "withheld": withheld,
+        }
+    return {
+        "columns": list(protection.columns),
+        "regions": {code: reference.countries[code][1] for code in protection.columns},
+        "cells": states,
+        "rows": rows,
+        "by_type": {p: dict(c) for p, c in by_type.items()},
+        "by_theme": {p: dict(c) for p, c in by_theme.items()},
+        "by_addressee": {p: dict(c) for p, c in by_addressee.items()},
+        "totals": {
+            "inputs": len(listed),
+            "organisations": len(set().union(*organisations_by_priority.values())),
+            "countries": len(visible_countries),
+            "recommendations": sum(len(item.recommendations) for item in listed),
+        },
+        "inputs_withheld": any(r["withheld"] for r in rows.values()),
+    }
+
+
+def _texts(frozen: list[Frozen]) -> Iterator[dict[uuid.UUID, Any]]:
+    """Titles, bodies, summaries, levels, types, themes, recommendations, in batches."""
+    for start in range(0, len(frozen), BATCH):
+        ids = [item.id for item in frozen[start : start + BATCH]]
+        rows: list[InputRow] = input_columns_for_ids(ids)
+        fill_details(rows)
+        yield {row.id: row for row in rows}
+
+
+def _reference_codes(count: int) -> Iterator[str]:
+    seen: set[str] = set()
+    while len(seen) < count:
+        code = "R-" + secrets.token_hex(5).upper()
+        if code not in seen:
+            seen.add(code)
+            yield code
+
+
+def create_release(
+    consultation_slug: str,
+    actor: Any = None,
+    period: str | None = None,
+    now: datetime | None = None,
+) -> Release:
+    """Publish the next release of a consultation; the caller commits."""
+    consultation = _consultation(consultation_slug)
+    now = now or utcnow()
+    chosen = resolve_period(period, consultation, now)
+    reference = Reference.load()
+    k = int(current_app.config.get("DIGEST_MIN_GROUP_SIZE", 3))
+    frozen = _frozen_inputs(consultation, chosen)
+    if not frozen:
+        raise ReleaseError(
+            f"No forwarded input of {consultation.slug!r} may leave the EU institutions in "
+            f"{chosen.describe()}: there is nothing to publish."
+        )
+    used = {code for item in frozen for code in item.countries}
+    columns = _columns(consultation, reference, used)
+    earlier = _earlier(consultation)
+    number = len(earlier) + 1
+    protection, cells = _protect(frozen, columns, reference, k, earlier, number)
+    unnamed = _unnamed_organisations(consultation)
+    scrubber = ExternalText()
+
+    codes = _reference_codes(len(frozen))
+    listed: list[ReleaseInput] = []
+    organisations: dict[str, set[uuid.UUID]] = defaultdict(set)
+    by_id = {item.id: item for item in frozen}
+    for texts in _texts(frozen):
+        for input_id, row in texts.items():
+            item = by_id[input_id]
+            if protection.withholds(item.priority, item.countries):
+                continue
+            plan = protection.rows.get(item.priority)
+            region_level = protection.region_level(item.priority, item.countries)
+            regions: list[str] = []
+            withheld_places: tuple[str, ...] = ()
+            if region_level and plan is not None:
+                if plan.wide:
+                    regions = [WIDE]
+                    withheld_places = columns
+                else:
+                    for code in item.countries:
+                        region = reference.countries[code][1]
+                        if region not in regions:
+                            regions.append(region)
+                    withheld_places = tuple(
+                        c for c in columns if reference.countries[c][1] in regions
+                    )
+
+            def text(value: str | None, places: tuple[str, ...] = withheld_places) -> str:
+                cleaned = scrubber.scrub(value)
+                return replace_places(cleaned, places) if places else cleaned
+
+            named = (
+                item.attribution == Attribution.ATTRIBUTABLE and item.organisation_id not in unnamed
+            )
+            release_input = ReleaseInput(
+                reference=next(codes),
+                input_id=item.id,
+                priority_slug=item.priority,
+                type_slug=row.type_slug,
+                level_slug=row.level_slug,
+                countries=[] if region_level else list(item.countries),
+                regions=regions,
+                organisation_name=row.organisation_name if named else None,
+                themes=list(row.theme_slugs),
+                title=text(row.title),
+                body=text(row.body),
+                summary=text(row.summary),
+                recommendations=[[slug, text(value)] for slug, value in row.recommendations],
+                forwarded_month=item.forwarded_at.strftime("%Y-%m"),
+                region_level=region_level,
+            )
+            listed.append(release_input)
+            organisations[item.priority].add(item.organisation_id)
+    priorities = list(reference.priorities)
+    listed.sort(key=lambda r: (priorities.index(r.priority_slug), r.reference))
+    for position, item in enumerate(listed):
+        item.position = position
+    intervals = [i.as_dict() for i in protection.intervals]
+    release = Release(
+        consultation_id=consultation.id,
+        number=number,
+        period_start=chosen.first,
+        period_end=chosen.last,
+        k=k,
+        published_at=now.replace(microsecond=0),
+        published_by_id=getattr(actor, "id", None),
+        input_count=len(listed),
+        tables=_tables(protection, cells, reference, listed, organisations),
+        audit={
+            "k": k,
+            "rounds": protection.rounds,
+            "passes": all(i["passes"] for i in intervals),
+            "audited_with": [e.name for e in earlier],
+            "primary": [
+                {"priority": p, "country": c}
+                for p, plan in sorted(protection.rows.items())
+                for c in sorted(plan.primary)
+            ],
+            "secondary": sum(len(plan.secondary) for plan in protection.rows.values()),
+            "wide": sorted(p for p, plan in protection.rows.items() if plan.wide),
+            "withheld": sorted(p for p, plan in protection.rows.items() if plan.withheld),
+            "intervals": intervals,
+        },
+    )
+    db.session.add(release)
+    db.session.flush()
+    for item in listed:
+        item.release_id = release.id
+    db.session.add_all(listed)
+    db.session.flush()
+    record(
+        "release.published",
+        actor,
+        release,
+        consultation=consultation.slug,
+        number=number,
+        period=f"{chosen.first}..{chosen.last}",
+        k=k,
+        inputs=len(listed),
+    )
+    return release
+
+
+def releases_of(consultation_slug: str | None = None) -> list[Release]:
+    """Published releases, newest first (of one consultation, or of all)."""
+    stmt = (
+        select(Release)
+        .join(Consultation)
+        .order_by(Release.published_at.desc(), Release.number.desc())
+    )
+    if consultation_slug:
+        stmt = stmt.where(Consultation.slug == consultation_slug)
+    return list(db.session.scalars(stmt))
