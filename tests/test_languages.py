@@ -307,10 +307,11 @@ def journey(client, consultation, cso_user, login):
 
 
 def _written_by_users(chunk: str, written: set[str]) -> bool:
-    """Text people wrote (and the switcher's language names) stays as it is."""
+    """Text people wrote, identifiers (slugs, ids) and the switcher's names stay as they are."""
     return (
         any(text and text in chunk for text in written)
         or "@" in chunk
+        or " " not in chunk
         or chunk in LANGUAGE_NAMES.values()
     )
 
@@ -333,6 +334,60 @@ def test_cso_journey_has_no_english_left(journey, locale):
             if not _written_by_users(chunk, written)
         }
         assert not left, f"{path} in {locale} still reads: {sorted(left)[:10]}"
+
+
+@pytest.mark.parametrize("locale", ["fr", "ar"])
+def test_staff_and_admin_pages_have_no_english_left(
+    client, login, consultation, cso_user, moderator_user, hq_user, admin_user, locale
+):
+    submitted = factories.make_input(consultation, cso_user, title="Submitted one")
+    forwarded = factories.make_input(
+        consultation, cso_user, title="Forwarded one", status=Status.FORWARDED
+    )
+    written = {
+        consultation.title,
+        consultation.description,
+        cso_user.organisation.name,
+        *(item.title for item in (submitted, forwarded)),
+        *(item.body for item in (submitted, forwarded)),
+        *(q.text for q in consultation.questions),
+        *(r.text for r in submitted.recommendations),
+    }
+    pages = {
+        None: ["/", "/auth/login", "/auth/forgot"],
+        moderator_user: ["/review/queue", f"/review/inputs/{submitted.id}"],
+        hq_user: ["/review/queue", "/review/forwarded", f"/review/inputs/{forwarded.id}"],
+        admin_user: [
+            "/admin/",
+            "/admin/users",
+            "/admin/users/new",
+            f"/admin/users/{cso_user.id}",
+            "/admin/organisations",
+            "/admin/organisations/new",
+            "/admin/delegations",
+            "/admin/delegations/new",
+            "/admin/consultations",
+            "/admin/consultations/new",
+            "/admin/reference",
+            "/admin/reference/priorities",
+            "/admin/audit",
+            f"/review/inputs/{forwarded.id}/original",
+        ],
+    }
+    for user, paths in pages.items():
+        if user is not None:
+            login(client, user)
+        for path in paths:
+            english = client.get(path, headers={"Accept-Language": "en"})
+            translated = client.get(path, headers={"Accept-Language": locale})
+            assert english.status_code == translated.status_code == 200, path
+            left = {
+                chunk
+                for chunk in _sentences(english.get_data(as_text=True))
+                & _sentences(translated.get_data(as_text=True))
+                if not _written_by_users(chunk, written)
+            }
+            assert not left, f"{path} in {locale} still reads: {sorted(left)[:10]}"
 
 
 # ---------------------------------------------------------------- labels and formatting
