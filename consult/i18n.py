@@ -11,6 +11,7 @@ Which language a page speaks, first match wins:
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import UTC, datetime
 
 from babel.dates import format_date, format_datetime
@@ -76,6 +77,21 @@ def text_direction(locale: str | None = None) -> str:
     """``rtl`` for Arabic and other right-to-left languages, else ``ltr``."""
     code = (locale or current_locale()).split("_")[0]
     return "rtl" if code in RTL_LANGUAGES else "ltr"
+
+
+def is_rtl_text(text: str | None) -> bool:
+    """Whether ``text`` reads right to left, decided as ``dir="auto"`` decides.
+
+    The first character with a strong direction wins: Arabic or Hebrew letters
+    make it right to left, Latin or Cyrillic letters left to right.
+    """
+    for char in text or "":
+        direction = unicodedata.bidirectional(char)
+        if direction in ("R", "AL"):
+            return True
+        if direction == "L":
+            return False
+    return False
 
 
 def N_(message: str) -> str:  # noqa: N802 - the conventional gettext_noop name

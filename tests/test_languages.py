@@ -506,3 +506,13 @@ def test_moderator_corrects_the_language_and_the_queue_filters_by_it(
     assert titles("language=fr") == ["Forums de police"]
     assert titles("language=en") == ["Police forums"]
     assert client.get("/review/queue?language=xx").status_code == 404
+
+
+def test_direction_of_a_text_is_decided_by_its_first_strong_letter():
+    from consult.i18n import is_rtl_text
+
+    assert is_rtl_text("الشرطة المجتمعية (EU)")
+    assert is_rtl_text("2026: تقرير")
+    assert not is_rtl_text("EU Delegation: بعثة")
+    assert not is_rtl_text("Украина")
+    assert not is_rtl_text("") and not is_rtl_text("123 — !")
