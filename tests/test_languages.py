@@ -516,3 +516,17 @@ def test_direction_of_a_text_is_decided_by_its_first_strong_letter():
     assert not is_rtl_text("EU Delegation: بعثة")
     assert not is_rtl_text("Украина")
     assert not is_rtl_text("") and not is_rtl_text("123 — !")
+
+
+def test_digest_command_writes_the_report_in_the_language_asked(app, runner):
+    from tests.digest_fixtures import make_digest_data
+
+    make_digest_data()
+    args = ["digest", "--format", "html", "--out", "-", "--audience", "internal"]
+    arabic = runner.invoke(args=[*args, "--lang", "ar"])
+    assert arabic.exit_code == 0, arabic.output
+    assert "الخلفية" in arabic.output and "ملاحظة حول المنهجية" in arabic.output
+    french = runner.invoke(args=[*args, "--lang", "fr"])
+    assert "Note méthodologique" in french.output
+    wrong = runner.invoke(args=[*args, "--lang", "de"])
+    assert wrong.exit_code != 0 and "valid values: en, fr, ar, ru, uk" in wrong.output
