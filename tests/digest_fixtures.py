@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import zipfile
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from consult.extensions import db
 from consult.submissions.states import Attribution, Status
@@ -208,3 +208,41 @@ def text_parts(content: bytes) -> dict[str, str]:
                 for name in archive.namelist()
             }
     return {"(file)": content.decode("utf-8")}
+
+
+def last_month() -> datetime:
+    """A moment in the last month that is over: inputs forwarded then can be released."""
+    from consult.timeutil import utcnow
+
+    first = utcnow().replace(day=1, hour=9, minute=0, second=0, microsecond=0)
+    return first - timedelta(days=15)
+
+
+def publish(
+    slug: str = "enp-2026",
+    actor=None,
+    period: str | None = None,
+    now=None,
+    k: int | None = None,
+):
+    """Publish the next external release of a consultation (as HQ would) and commit it.
+
+    ``k`` publishes with another minimum group size (the setting at publication).
+
+    The inputs of :func:`make_digest_data` are forwarded in March-May 2026, so
+    the default period (up to the last month that is over) covers them.
+    """
+    from flask import current_app
+
+    from consult.digest.releases.publishing import create_release
+
+    saved = current_app.config.get("DIGEST_MIN_GROUP_SIZE")
+    if k is not None:
+        current_app.config["DIGEST_MIN_GROUP_SIZE"] = k
+    try:
+        release = create_release(slug, actor, period=period, now=now)
+    finally:
+        if k is not None:
+            current_app.config["DIGEST_MIN_GROUP_SIZE"] = saved
+    db.session.commit()
+    return release

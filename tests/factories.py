@@ -152,7 +152,7 @@ def make_input(
         item.submitted_at = extra.get("submitted_at") or utcnow()
         item.revision = 1
         if status in (Status.FORWARDED, Status.USED):
-            item.forwarded_at = utcnow()
+            item.forwarded_at = extra.get("forwarded_at") or utcnow()
     db.session.add(item)
     db.session.flush()
     if status != Status.DRAFT:

@@ -13,21 +13,29 @@ from consult.audit.models import AuditEvent
 from consult.extensions import db
 from consult.submissions.states import Attribution, Status
 from tests.api_support import api_client
+from tests.digest_fixtures import last_month, publish
 from tests.factories import make_input
 
 
 @pytest.fixture
 def forwarded(cso_user, consultation):
-    return [
+    """Three inputs forwarded last month (one EU staff only), published in a release.
+
+    The release is published with k=1: these tests are about the API, not small groups.
+    """
+    inputs = [
         make_input(
             consultation,
             cso_user,
             status=Status.FORWARDED,
             title=f"Forwarded {n}",
             attribution=Attribution.EU_ONLY if n == 2 else Attribution.NON_ATTRIBUTABLE,
+            forwarded_at=last_month(),
         )
         for n in range(3)
     ]
+    publish(consultation.slug, k=1)
+    return inputs
 
 
 def test_hq_downloads_a_csv_digest_streamed(app, forwarded, hq_user):
@@ -49,6 +57,8 @@ def test_external_json_digest_leaves_out_eu_only_inputs(app, forwarded, hq_user)
     text = response.get_data(as_text=True)
     json.loads(text)
     assert "Forwarded 2" not in text
+    assert {i["title"] for i in json.loads(text)["inputs"]} == {"Forwarded 0", "Forwarded 1"}
+    assert json.loads(text)["release"]["number"] == 1
     assert response.headers["X-Digest-Count"] == "2"
 
 

@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import re
+from datetime import datetime
 import zipfile
 
 import pytest
@@ -13,8 +14,9 @@ from docx import Document
 from docx.oxml.ns import qn
 from openpyxl import load_workbook
 
+from consult.digest.contents import COLUMNS
 from consult.digest.services import parse_filters, render_digest
-from tests.digest_fixtures import make_digest_data, text_parts
+from tests.digest_fixtures import make_digest_data, publish, text_parts
 
 ALL_DOWNLOADS = [
     ("csv", "inputs"),
@@ -28,7 +30,10 @@ ALL_DOWNLOADS = [
 
 @pytest.fixture
 def data(app):
-    return make_digest_data()
+    """The test data, with its consultation's first external release published."""
+    data = make_digest_data()
+    publish()
+    return data
 
 
 def _download(fmt, actor, part="inputs", **filters) -> bytes:
@@ -46,14 +51,15 @@ def test_no_identifier_in_any_byte_of_an_external_digest(data, hq_user, fmt, par
         lowered = text.lower()
         for identifier in data.secret_identifiers:
             assert identifier.lower() not in lowered, f"{identifier!r} found in {name}"
-    # The organisation that chose to be named is named, as its attribution label only.
-    if fmt != "csv" or part == "inputs":
+    # The organisation that chose to be named is named, as its attribution label only
+    # (its input is placed in a region, so a country filter does not select it).
+    if (fmt != "csv" or part == "inputs") and "country" not in filters:
         assert "Open Dialogue Centre" in "".join(parts.values())
 
 
 def test_identifiers_the_moderator_missed_are_redacted(data, hq_user):
     document = json.loads(_download("json", hq_user))
-    entry = next(i for i in document["inputs"] if i["title"] == "Community forums in Kasserine")
+    entry = next(i for i in document["inputs"] if i["title"].startswith("Community forums in"))
     assert entry["body"].count("[redacted]") >= 5
     assert entry["moderator_summary"] == "Joint forums; ask [redacted] for details."
     assert entry["recommendations"][0]["text"] == "Fund joint forums; contact [redacted]."
@@ -70,13 +76,20 @@ def test_csv_has_one_row_per_input_with_the_columns(data, hq_user):
     content = _download("csv", hq_user).decode("utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(content)))
     assert list(rows[0]) == [
-        "reference", "consultation", "priority", "countries", "level", "type", "themes",
-        "title", "reviewed_body", "moderator_summary", "attribution", "forwarded",
+        "reference", "consultation", "priority", "priority_name", "countries", "level",
+        "type", "type_name", "themes", "title", "body", "moderator_summary", "attribution",
+        "forwarded",
     ]  # fmt: skip
-    assert len(rows) == 5
-    row = next(r for r in rows if r["title"] == "Community forums in Kasserine")
+    assert tuple(rows[0]) == COLUMNS
+    assert len(rows) == 4
+    row = next(r for r in rows if r["title"] == "Community forums in [place]")
     assert row["themes"] == "Youth; Community security"
-    assert row["level"] == "National" and row["type"] == "Context analysis"
+    assert row["level"] == "National" and row["type_name"] == "Context analysis"
+    assert row["type"] == "context-analysis" and row["priority"] == "ssr"
+    # Internal files carry the same columns, and two more.
+    content = _download("csv", hq_user, audience="internal").decode("utf-8-sig")
+    header = next(csv.reader(io.StringIO(content)))
+    assert header == [*COLUMNS, "eu_staff_only", "status"]
 
 
 def test_recommendations_csv_names_addressees_and_neutralises_formulas(data, hq_user):
@@ -97,8 +110,11 @@ def test_xlsx_sheets_headers_frozen_rows_widths_and_properties(data, hq_user):
     inputs = workbook["Inputs"]
     assert inputs.freeze_panes == "A2"
     assert inputs["A1"].value == "reference" and inputs["A1"].font.b
-    assert inputs.column_dimensions["I"].width == 80
-    assert inputs.max_row == 6
+    header = [c.value for c in inputs[1]]
+    assert tuple(header) == COLUMNS
+    body = chr(ord("A") + header.index("body"))
+    assert inputs.column_dimensions[body].width == 80
+    assert inputs.max_row == 5
     recs = workbook["Recommendations"]
     values = [c.value for c in recs["F"]]
     assert any(isinstance(v, str) and v.startswith("'=HYPERLINK") for v in values)
@@ -107,8 +123,12 @@ def test_xlsx_sheets_headers_frozen_rows_widths_and_properties(data, hq_user):
     # Every country of the scope, by region then name (external: not only those with inputs).
     assert header[:3] == ["Priority", "Algeria", "Egypt"] and len(header) == 16 + 2
     ssr = dict(zip(header, [c.value for c in matrix[2]], strict=True))
-    assert ssr["Tunisia"] == 3 and ssr["Algeria"] == 0
     assert ssr["Armenia"] == ssr["Georgia"] == "fewer than 3"  # AM small, GE masked
+    # TN's three organisations: their count, or hidden to protect the small cell.
+    assert ssr["Tunisia"] in (3, "hidden")
+    assert ssr["Algeria"] in (0, "fewer than 3")
+    crisis = dict(zip(header, [c.value for c in matrix[8]], strict=True))
+    assert crisis["Priority"].startswith("Crisis") and crisis["Lebanon"] == 0
     themes = {row[0].value: row[1].value for row in workbook["Themes"].iter_rows(min_row=2)}
     assert themes["Community security"] == 3
     assert workbook.properties.creator == "consult"
@@ -117,15 +137,29 @@ def test_xlsx_sheets_headers_frozen_rows_widths_and_properties(data, hq_user):
 
 def test_json_document(data, hq_user):
     document = json.loads(_download("json", hq_user, priority="ssr"))
-    assert document["filters"] == {"priority": "ssr", "audience": "external"}
+    assert document["filters"] == {
+        "priority": "ssr",
+        "audience": "external",
+        "consultation": "enp-2026",
+        "release": "1",
+    }
     assert re.match(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$", document["generated_at"])
+    assert list(document) == [
+        "generated_at", "audience", "filters", "release", "totals", "matrix", "priorities",
+        "by_type", "by_theme", "by_addressee", "inputs",
+    ]  # fmt: skip
+    assert document["release"]["number"] == 1
+    assert document["release"]["period"].startswith("2026-03")
     assert document["totals"]["inputs"] == 4
     assert document["matrix"]["countries"] == [
         *["DZ", "EG", "IL", "JO", "LB", "LY", "MA", "PS", "SY", "TN"],
         *["AM", "AZ", "BY", "GE", "MD", "UA"],
     ]
     assert len(document["inputs"]) == 4
-    assert all("recommendations" in i for i in document["inputs"])
+    assert all(list(i) == [*COLUMNS, "recommendations"] for i in document["inputs"])
+    internal = json.loads(_download("json", hq_user, audience="internal", priority="ssr"))
+    assert internal["release"] is None
+    assert list(internal["inputs"][0]) == [*COLUMNS, "eu_staff_only", "status", "recommendations"]
 
 
 def test_docx_reads_like_the_meeting_report_and_names_the_platform(data, hq_user):
@@ -136,8 +170,11 @@ def test_docx_reads_like_the_meeting_report_and_names_the_platform(data, hq_user
     assert "I. Security sector reform (incl. community security)" in headings
     assert "Context findings" in headings and "Recommendations" in headings
     assert "Addressed to: EU" in headings and "Good practices" in headings
-    # Good practices by place: (ssr, TN) has three organisations, so its country.
-    assert "Tunisia" in headings
+    # Good practices by place: the place the release gives the input.
+    document_json = json.loads(_download("json", hq_user))
+    practice = next(i for i in document_json["inputs"] if i["type"] == "good-practice")
+    place = practice["countries"]
+    assert place[0].upper() + place[1:] in headings
     assert headings[-2:] == ["Note on method", "The Chatham House Rule"]
     text = "\n".join(p.text for p in document.paragraphs)
     assert "The consultation took place under the Chatham House Rule." in text
@@ -205,7 +242,14 @@ def test_docx_matrix_of_many_countries_uses_codes_and_a_key(data, hq_user):
     codes = ["DZ", "EG", "IL", "JO", "LB", "LY", "MA", "PS", "SY", "UA"]
     org = factories.make_organisation("Wide Reach Network", codes)
     author = factories.make_user("wide@reach.example.org", "cso", organisation=org)
-    factories.make_input(data.consultation, author, countries=codes, status="forwarded")
+    factories.make_input(
+        data.consultation,
+        author,
+        countries=codes,
+        status="forwarded",
+        forwarded_at=datetime(2026, 4, 9, 9, 0),
+    )
+    publish()
     content = _download("docx", hq_user)
     document = Document(io.BytesIO(content))
     header = [cell.text for cell in document.tables[0].rows[0].cells]

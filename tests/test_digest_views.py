@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from consult.audit.models import AuditEvent
 from consult.extensions import db
-from tests.digest_fixtures import make_digest_data
+from tests.digest_fixtures import make_digest_data, publish
 
 
 @pytest.fixture
@@ -19,12 +19,26 @@ def data(app):
     return make_digest_data()
 
 
+def test_page_without_a_query_lists_releases_and_the_publish_form(data, client, login, hq_user):
+    login(client, hq_user)
+    page = client.get("/digest/").get_data(as_text=True)
+    assert "No release has been published yet." in page
+    assert "Publish the next release" in page
+    assert "<dt>Inputs</dt>" not in page  # no digest yet
+    publish(actor=hq_user)
+    page = client.get("/digest/").get_data(as_text=True)
+    assert "No release has been published yet." not in page
+    assert "consultation=enp-2026" in page and "Release 1" in page
+    assert "<dt>Inputs</dt>" not in page
+
+
 def test_page_shows_totals_matrix_and_counts(data, client, login, hq_user):
     login(client, hq_user)
-    response = client.get("/digest/")
+    publish()
+    response = client.get("/digest/?consultation=enp-2026")
     assert response.status_code == 200
     page = response.get_data(as_text=True)
-    assert re.search(r"<dt>Inputs</dt><dd>5</dd>", page)
+    assert re.search(r"<dt>Inputs</dt><dd>4</dd>", page)
     assert re.search(r"<dt>Organisations</dt><dd>4</dd>", page)
     assert '<table class="matrix compact">' in page  # 16 countries: codes and "<3"
     # (ssr, AM) is small: it and the five empty East cells of the row read alike; with
@@ -98,7 +112,9 @@ def test_anonymous_visitors_are_sent_to_sign_in(client):
 )
 def test_every_download_is_audited(data, client, login, hq_user, fmt, mimetype, suffix):
     login(client, hq_user)
-    response = client.get(f"/digest/download/{fmt}?priority=ssr&theme=community-security")
+    response = client.get(
+        f"/digest/download/{fmt}?priority=ssr&theme=community-security&audience=internal"
+    )
     assert response.status_code == 200
     assert response.mimetype == mimetype
     assert response.headers["Content-Disposition"].endswith(f'{suffix}"')
@@ -112,13 +128,28 @@ def test_every_download_is_audited(data, client, login, hq_user, fmt, mimetype, 
     assert event.detail["filters"] == {
         "priority": "ssr",
         "theme": "community-security",
-        "audience": "external",
+        "audience": "internal",
     }
     assert event.detail["count"] == 3
+    assert event.detail["release"] is None
+    # An external download names the release it projects.
+    publish()
+    response = client.get(f"/digest/download/{fmt}?priority=ssr")
+    assert response.status_code == 200
+    assert response.headers["Cache-Control"] == "no-store"
+    event = db.session.scalars(
+        select(AuditEvent)
+        .where(AuditEvent.action == "digest.downloaded")
+        .order_by(AuditEvent.id.desc())
+    ).first()
+    assert event.detail["audience"] == "external"
+    assert event.detail["release"] == "enp-2026#1"
+    assert event.detail["filters"] == {"priority": "ssr", "audience": "external"}
 
 
 def test_recommendations_part_is_audited_as_such(data, client, login, hq_user):
     login(client, hq_user)
+    publish()
     response = client.get("/digest/download/csv?part=recommendations")
     assert response.status_code == 200
     assert b"addressee" in response.data
@@ -135,7 +166,7 @@ def test_report_filtered_by_consultation_streams_after_the_request_ended(
     # Served as in production: the request's app context (and its database
     # session) ends before the report streams, after the audit row was committed.
     # The consultation's title and dates must still be at hand then.
-    db.session.commit()
+    publish()
     client = make_app().test_client()
     login(client, hq_user)
     response = client.get(f"/digest/download/{fmt}?consultation={data.consultation.slug}")

@@ -28,6 +28,7 @@ from consult.submissions.models import GuidingQuestion
 from consult.submissions.states import Attribution, Status
 from tests import factories
 from tests.data_safety_support import png_bytes
+from tests.digest_fixtures import last_month, publish
 
 SCRIPT = '<script>alert("xss-script")</script>'
 HANDLER = "<img src=x onerror=\"alert('xss-handler')\">"
@@ -136,7 +137,11 @@ def hostile(app, consultation, moderator_user, hq_user):
         consultation, member, status=Status.DRAFT, title=f"Draft {SCRIPT}", **common
     )
     store_attachment(member, io.BytesIO(png_bytes()), f"{SCRIPT}.png", item=forwarded)
+    # Forwarded in a month that is over, and released with k=1 so that the one
+    # hostile input is listed in the external files too (not withheld as a small group).
+    forwarded.forwarded_at = last_month()
     db.session.commit()
+    publish(consultation.slug, k=1)
     return {
         "member": member,
         "org": org,

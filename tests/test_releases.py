@@ -137,15 +137,22 @@ def test_the_page_lists_and_publishes_releases(data, client, login, hq_user):
     login(client, hq_user)
     page = client.get("/digest/").get_data(as_text=True)
     assert "No release has been published yet." in page
+    unconfirmed = client.post(
+        "/digest/releases", data={"consultation": "enp-2026", "period": "2026-03..2026-05"}
+    )
+    assert unconfirmed.status_code == 400
+    assert "a release is final" in unconfirmed.get_data(as_text=True)
     bad = client.post(
-        "/digest/releases", data={"consultation": "enp-2026", "period": "2026-3..2026-05"}
+        "/digest/releases",
+        data={"consultation": "enp-2026", "period": "2026-3..2026-05", "confirm": "y"},
     )
     assert bad.status_code == 400
     text = bad.get_data(as_text=True)
     assert "is not a month" in text
     assert 'value="2026-3..2026-05"' in text  # what was typed is kept
     response = client.post(
-        "/digest/releases", data={"consultation": "enp-2026", "period": "2026-03..2026-05"}
+        "/digest/releases",
+        data={"consultation": "enp-2026", "period": "2026-03..2026-05", "confirm": "y"},
     )
     assert response.status_code == 302
     assert "release=1" in response.headers["Location"]

@@ -21,6 +21,7 @@ from typing import Any
 
 from consult.digest.consultation_info import ConsultationInfo
 from consult.digest.matrix import Matrix
+from consult.digest.query import Reference
 
 #: The columns of an input, in every format (CSV, XLSX, JSON), for every audience.
 COLUMNS = (
@@ -144,6 +145,7 @@ class Digest(ABC):
 
     audience: str
     audience_label: str
+    reference: Reference
     generated_at: datetime
     consultation: ConsultationInfo | None
     k: int
@@ -168,13 +170,21 @@ class Digest(ABC):
     def priority_counts(self) -> list[PriorityCount]: ...
 
     @abstractmethod
-    def type_counts(self) -> list[tuple[str, str, int]]: ...
+    def linked_tables(self) -> dict[str, dict[str, dict[str, int]]]:
+        """Priority x type, x theme and x addressee: ``{"type": {priority: {slug: n}}, ...}``."""
 
-    @abstractmethod
-    def theme_counts(self) -> list[tuple[str, str, int]]: ...
+    def _summed(self, table: str, names: dict[str, str]) -> list[tuple[str, str, int]]:
+        rows = self.linked_tables()[table].values()
+        return [(slug, name, sum(row.get(slug, 0) for row in rows)) for slug, name in names.items()]
 
-    @abstractmethod
-    def addressee_counts(self) -> list[tuple[str, str, int]]: ...
+    def type_counts(self) -> list[tuple[str, str, int]]:
+        return self._summed("type", self.reference.types)
+
+    def theme_counts(self) -> list[tuple[str, str, int]]:
+        return self._summed("theme", self.reference.themes)
+
+    def addressee_counts(self) -> list[tuple[str, str, int]]:
+        return self._summed("addressee", self.reference.addressees)
 
     @abstractmethod
     def filter_description(self) -> list[tuple[str, str]]: ...

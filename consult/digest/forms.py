@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import select
-from wtforms import SelectField, StringField
+from wtforms import BooleanField, SelectField, StringField
 from wtforms.fields import DateField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
@@ -78,4 +78,8 @@ class PublishReleaseForm(FlaskForm):
             "YYYY-MM..YYYY-MM, or one month. Empty: from the consultation's first month to "
             "the last month that is over."
         ),
+    )
+    confirm = BooleanField(
+        _l("I understand that a release cannot be changed or withdrawn once published"),
+        validators=[DataRequired(_l("Tick the box to confirm: a release is final."))],
     )

@@ -93,17 +93,9 @@ class InternalDigest(Digest):
             and (not self.filters.priority or slug == self.filters.priority)
         ]
 
-    def type_counts(self) -> list[tuple[str, str, int]]:
-        by_type = self.aggregates.by_type
-        return [(s, n, by_type.get(s, 0)) for s, n in self.reference.types.items()]
-
-    def theme_counts(self) -> list[tuple[str, str, int]]:
-        by_theme = self.aggregates.by_theme
-        return [(s, n, by_theme.get(s, 0)) for s, n in self.reference.themes.items()]
-
-    def addressee_counts(self) -> list[tuple[str, str, int]]:
-        by_addressee = self.aggregates.by_addressee
-        return [(s, n, by_addressee.get(s, 0)) for s, n in self.reference.addressees.items()]
+    def linked_tables(self) -> dict[str, dict[str, dict[str, int]]]:
+        agg = self.aggregates
+        return {"type": agg.by_type, "theme": agg.by_theme, "addressee": agg.by_addressee}
 
     def filter_description(self) -> list[tuple[str, str]]:
         f = self.filters

@@ -144,9 +144,19 @@ class Aggregates:
     recommendations: int
     cells: dict[tuple[str, str], Cell]
     by_priority: dict[str, Cell]
-    by_type: dict[str, int]
-    by_theme: dict[str, int]
-    by_addressee: dict[str, int]
+    #: The linked tables: {priority: {type, theme or addressee slug: count}}.
+    by_type: dict[str, dict[str, int]]
+    by_theme: dict[str, dict[str, int]]
+    by_addressee: dict[str, dict[str, int]]
+
+
+def _per_priority(stmt: Any) -> dict[str, dict[str, int]]:
+    """``{priority: {slug: count}}`` from rows of (priority, slug, count)."""
+    table: dict[str, dict[str, int]] = {}
+    for priority, slug, count in db.session.execute(stmt):
+        if priority is not None and slug is not None:
+            table.setdefault(priority, {})[slug] = count
+    return table
 
 
 def aggregate(filters: DigestFilters) -> Aggregates:
@@ -194,28 +204,22 @@ def aggregate(filters: DigestFilters) -> Aggregates:
         )
         if p is not None
     }
-    by_type = {
-        t: n
-        for t, n in session.execute(
-            select(Input.type_slug, func.count(Input.id)).where(*where).group_by(Input.type_slug)
-        )
-        if t is not None
-    }
-    by_theme = dict(
-        session.execute(
-            select(input_themes.c.theme_slug, func.count(Input.id))
-            .join(Input, Input.id == input_themes.c.input_id)
-            .where(*where)
-            .group_by(input_themes.c.theme_slug)
-        ).all()
+    by_type = _per_priority(
+        select(Input.priority_slug, Input.type_slug, func.count(Input.id))
+        .where(*where)
+        .group_by(Input.priority_slug, Input.type_slug)
     )
-    by_addressee = dict(
-        session.execute(
-            select(Recommendation.addressee_slug, func.count(Recommendation.id))
-            .join(Input, Input.id == Recommendation.input_id)
-            .where(*where)
-            .group_by(Recommendation.addressee_slug)
-        ).all()
+    by_theme = _per_priority(
+        select(Input.priority_slug, input_themes.c.theme_slug, func.count(Input.id))
+        .join(Input, Input.id == input_themes.c.input_id)
+        .where(*where)
+        .group_by(Input.priority_slug, input_themes.c.theme_slug)
+    )
+    by_addressee = _per_priority(
+        select(Input.priority_slug, Recommendation.addressee_slug, func.count(Recommendation.id))
+        .join(Input, Input.id == Recommendation.input_id)
+        .where(*where)
+        .group_by(Input.priority_slug, Recommendation.addressee_slug)
     )
     return Aggregates(
         inputs=inputs or 0,

@@ -57,6 +57,8 @@ def head(digest: Digest) -> dict[str, Any]:
             {"priority": p.slug, "inputs": p.inputs, "organisations": p.organisations}
             for p in digest.priority_counts()
         ],
+        # The linked tables by priority; the sums below add their rows up.
+        "by_priority": digest.linked_tables(),
         "by_type": {slug: n for slug, _name, n in digest.type_counts()},
         "by_theme": {slug: n for slug, _name, n in digest.theme_counts()},
         "by_addressee": {slug: n for slug, _name, n in digest.addressee_counts()},

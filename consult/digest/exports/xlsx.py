@@ -87,8 +87,6 @@ def _build(digest: Digest, path: str) -> None:
     matrix = digest.matrix()
     matrix_headers = ["Priority", *[name for _code, name in matrix.countries], "Total inputs"]
     matrix_ws = _sheet(wb, "Matrix", matrix_headers, [50, *[14] * len(matrix.countries), 14])
-    themes = _sheet(wb, "Themes", ["Theme", "Inputs"], [40, 12])
-    types = _sheet(wb, "Types", ["Type", "Inputs"], [40, 12])
 
     for batch in digest.batches():
         for item in batch:
@@ -108,11 +106,27 @@ def _build(digest: Digest, path: str) -> None:
         matrix_ws.append([])
         for note in legend:
             matrix_ws.append([_clean(note)])
-    for _slug, name, count in digest.theme_counts():
-        themes.append([_clean(name), count])
-    for _slug, name, count in digest.type_counts():
-        types.append([_clean(name), count])
+    tables = digest.linked_tables()
+    _linked_sheet(wb, "Themes", digest.theme_counts(), tables["theme"], digest)
+    _linked_sheet(wb, "Types", digest.type_counts(), tables["type"], digest)
     wb.save(path)
+
+
+def _linked_sheet(
+    wb: Workbook,
+    title: str,
+    totals: list[tuple[str, str, int]],
+    rows: dict[str, dict[str, int]],
+    digest: Digest,
+) -> None:
+    """A linked table: one row per priority, one column per type or theme, and the totals."""
+    ws = _sheet(
+        wb, title, ["Priority", *[name for _s, name, _n in totals]], [50] + [14] * len(totals)
+    )
+    for slug, name in digest.reference.priorities.items():
+        if slug in rows:
+            ws.append([_clean(name), *[rows[slug].get(s, 0) for s, _name, _n in totals]])
+    ws.append(["All priorities", *[n for _s, _name, n in totals]])
 
 
 def workbook(digest: Digest) -> Iterator[bytes]:

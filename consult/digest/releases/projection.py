@@ -201,22 +201,16 @@ class ReleaseDigest(Digest):
             result.append(PriorityCount(slug, name, row["total"], row["organisations"]))
         return result
 
-    def _counts(self, table: str, names: dict[str, str]) -> list[tuple[str, str, int]]:
-        per_priority = self.tables[table]
+    def linked_tables(self) -> dict[str, dict[str, dict[str, int]]]:
         wanted = self._priorities()
-        return [
-            (slug, name, sum(per_priority.get(p, {}).get(slug, 0) for p in wanted))
-            for slug, name in names.items()
-        ]
-
-    def type_counts(self) -> list[tuple[str, str, int]]:
-        return self._counts("by_type", self.reference.types)
-
-    def theme_counts(self) -> list[tuple[str, str, int]]:
-        return self._counts("by_theme", self.reference.themes)
-
-    def addressee_counts(self) -> list[tuple[str, str, int]]:
-        return self._counts("by_addressee", self.reference.addressees)
+        return {
+            name: {p: rows[p] for p in wanted if p in rows}
+            for name, rows in (
+                ("type", self.tables["by_type"]),
+                ("theme", self.tables["by_theme"]),
+                ("addressee", self.tables["by_addressee"]),
+            )
+        }
 
     def filter_description(self) -> list[tuple[str, str]]:
         f = self.filters
