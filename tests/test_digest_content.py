@@ -9,8 +9,7 @@ from datetime import datetime
 
 import pytest
 
-from consult.digest.services import parse_filters, render_digest
-from consult.digest.services import FilterError
+from consult.digest.services import FilterError, parse_filters, render_digest
 from tests.digest_fixtures import make_digest_data, publish, text_parts
 
 

@@ -6,8 +6,8 @@ import csv
 import io
 import json
 import re
-from datetime import datetime
 import zipfile
+from datetime import datetime
 
 import pytest
 from docx import Document

@@ -530,3 +530,44 @@ def test_digest_command_writes_the_report_in_the_language_asked(app, runner):
     assert "Note méthodologique" in french.output
     wrong = runner.invoke(args=[*args, "--lang", "de"])
     assert wrong.exit_code != 0 and "valid values: en, fr, ar, ru, uk" in wrong.output
+
+
+def test_docx_lays_arabic_paragraphs_out_right_to_left(app, hq_user):
+    import io
+
+    from docx import Document
+    from docx.oxml.ns import qn
+
+    from consult.digest.services import parse_filters, render_digest
+    from tests.digest_fixtures import make_digest_data
+
+    data = make_digest_data()
+    organisation = factories.make_organisation("جمعية الحوار", ["TN"])
+    author = factories.make_user("arabic@example.org", "cso", organisation=organisation)
+    factories.make_input(
+        data.consultation,
+        author,
+        status=Status.FORWARDED,
+        title="منتديات الشرطة والمجتمع",
+        body="خفّضت المنتديات الشهرية التوتر بين الشباب والشرطة.",
+        recommendations=(("eu", "تمويل المنتديات ثلاث سنوات."),),
+    )
+    filters = parse_filters({"audience": "internal"})
+
+    def paragraphs(locale: str) -> list:
+        with app.test_request_context(), force_locale(locale):
+            content = b"".join(render_digest("docx", filters, hq_user).chunks)
+        document = Document(io.BytesIO(content))
+        return list(document.paragraphs)
+
+    def rtl(paragraph) -> bool:
+        properties = paragraph._p.pPr
+        return properties is not None and properties.find(qn("w:bidi")) is not None
+
+    english = paragraphs("en")
+    arabic_finding = next(p for p in english if "خفّضت المنتديات" in p.text)
+    assert rtl(arabic_finding) and all(run.font.rtl for run in arabic_finding.runs)
+    assert not rtl(next(p for p in english if p.text == "Background"))
+    in_arabic = paragraphs("ar")
+    assert rtl(next(p for p in in_arabic if p.text == "الخلفية"))  # "Background"
+    assert "ملاحظة حول المنهجية" in [p.text for p in in_arabic]
