@@ -109,7 +109,8 @@ def test_no_content_and_no_address_in_logs_or_audit(
     assert staff.get(f"/review/attachments/{attachment.id}", headers=HEADERS).status_code == 200
     analyst = factories.login(app.test_client(), hq_user)
     analyst.environ_base.update(ENVIRON)
-    assert analyst.get("/digest/download/csv", headers=HEADERS).status_code == 200
+    internal = "/digest/download/csv?audience=internal"
+    assert analyst.get(internal, headers=HEADERS).status_code == 200
 
     _assert_clean(_everything_logged(caplog), "application log")
     _assert_clean(_everything_audited(), "audit log")

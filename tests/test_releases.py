@@ -241,3 +241,24 @@ def test_a_later_release_never_counts_a_month_twice(data):
     later = create_release("enp-2026", None, "2026-03..2026-05", now=LATER + timedelta(days=1))
     assert later.number == 2
     assert later.audit["audited_with"] == ["#1"]
+
+
+def test_a_filtered_download_counts_what_it_lists(data, runner, tmp_path):
+    _publish()
+    out = tmp_path / "am.csv"
+    result = runner.invoke(
+        args=[
+            "digest",
+            "--format",
+            "csv",
+            "--out",
+            str(out),
+            "--consultation",
+            "enp-2026",
+            "--country",
+            "AM",
+        ]
+    )
+    assert result.exit_code == 0, result.output
+    rows = out.read_text("utf-8-sig").strip().splitlines()[1:]
+    assert f"Wrote {len(rows)} input" in result.output

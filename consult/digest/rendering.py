@@ -89,6 +89,7 @@ def render_digest(
     digest = build_digest(filters)
     digest.standalone = via == "cli"
     release = digest.release
+    count = digest.count
     write, mimetype, suffix = _exporter(fmt, part)
     stamp = digest.generated_at.strftime("%Y%m%d-%H%M")
     filename = f"consult-digest-{filters.audience}-{stamp}{suffix}"
@@ -101,10 +102,8 @@ def render_digest(
         audience=filters.audience,
         filters=filters.as_dict(),
         release=f"{release.consultation}#{release.number}" if release else None,
-        count=digest.count,
+        count=count,
         via=via,
     )
     db.session.flush()
-    return DigestFile(
-        chunks=write(digest), mimetype=mimetype, filename=filename, count=digest.count
-    )
+    return DigestFile(chunks=write(digest), mimetype=mimetype, filename=filename, count=count)

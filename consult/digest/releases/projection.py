@@ -152,6 +152,29 @@ class ReleaseDigest(Digest):
                 return False
         return True
 
+    @property
+    def count(self) -> int:
+        """How many inputs this projection lists (the release's total is in ``totals``)."""
+        total = 0
+        last = -1
+        columns = (
+            ReleaseInput.position,
+            ReleaseInput.priority_slug,
+            ReleaseInput.countries,
+            ReleaseInput.regions,
+        )
+        while True:
+            rows = db.session.execute(
+                select(*columns)
+                .where(ReleaseInput.release_id == self.release_id, ReleaseInput.position > last)
+                .order_by(ReleaseInput.position)
+                .limit(BATCH * 10)
+            ).all()
+            if not rows:
+                return total
+            last = rows[-1].position
+            total += sum(1 for row in rows if self.selects(row))
+
     # -- tables ------------------------------------------------------------------
     def totals(self) -> Totals:
         t = self.tables["totals"]
