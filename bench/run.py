@@ -30,15 +30,15 @@ from sqlalchemy import insert  # noqa: E402
 
 from consult import create_app  # noqa: E402
 from consult.extensions import db  # noqa: E402
-from consult.reference import data as ref  # noqa: E402
-from consult.reference.services import load_reference_data  # noqa: E402
-from consult.submissions.models import (  # noqa: E402
+from consult.inputs.models import (  # noqa: E402
     Consultation,
     Input,
     InputCountry,
     Recommendation,
     input_themes,
 )
+from consult.reference import data as ref  # noqa: E402
+from consult.reference.services import load_reference_data  # noqa: E402
 from consult.timeutil import utcnow  # noqa: E402
 
 WORDS = (

@@ -92,9 +92,9 @@ def _register_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from consult.admin.views import bp as admin_bp
-    from consult.api.account import bp as api_tokens_bp
     from consult.api.views import bp as api_bp
     from consult.auth.views import bp as auth_bp
+    from consult.auth.views.api_tokens import bp as api_tokens_bp
     from consult.digest.views import bp as digest_bp
     from consult.main.views import bp as main_bp
     from consult.organisations.views import bp as organisation_bp

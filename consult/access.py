@@ -4,7 +4,8 @@ Every view is guarded by :func:`requires` (a permission from
 ``consult.auth.roles.PERMISSIONS``), :func:`login_only` (any signed-in user)
 or :func:`public`; a test walks the URL map and fails for a view with none.
 Objects are loaded through loaders that return 404 outside the caller's
-scope, so a guess never confirms that an object exists.
+scope, so a guess never confirms that an object exists; the loaders and
+scope rules of inputs live in :mod:`consult.inputs.scope`.
 """
 
 from __future__ import annotations
@@ -19,7 +20,6 @@ from flask_login import current_user, login_required
 
 from consult.auth.roles import PERMISSIONS, Role
 from consult.extensions import db
-from consult.submissions.states import FORWARDED_STATUSES, RoutedTo, Status
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -45,7 +45,7 @@ def deny(
         try:
             db.session.rollback()
             record(
-                "access_denied",
+                "access.denied",
                 user,
                 object_type=object_type,
                 object_id=str(object_id)[:64] if object_id is not None else None,
@@ -112,104 +112,3 @@ def parse_uuid(value: str | uuid.UUID) -> uuid.UUID:
         return uuid.UUID(str(value))
     except (ValueError, AttributeError, TypeError):
         abort(404)
-
-
-def can_see_input(user: Any, item: Any) -> bool:
-    """Whether ``user`` may see input ``item`` at all (DESIGN.md, "who sees what")."""
-    if user is None or not getattr(user, "is_authenticated", False):
-        return False
-    role = user.role
-    if role == Role.CSO:
-        return user.organisation_id is not None and item.organisation_id == user.organisation_id
-    if item.status == Status.DRAFT:
-        return False  # a draft is never visible to EU staff
-    if role == Role.MODERATOR:
-        return (
-            item.routed_to == RoutedTo.DELEGATION
-            and not item.is_hq_direct
-            and user.delegation_slug is not None
-            and item.delegation_slug == user.delegation_slug
-        )
-    if role == Role.HQ:
-        return item.routed_to == RoutedTo.HQ or item.status in FORWARDED_STATUSES
-    if role == Role.ADMIN:
-        return True
-    return False
-
-
-def may_see_organisation(user: Any, item: Any) -> bool:
-    """Whether the page may show which organisation sent ``item``.
-
-    An HQ-direct input's organisation is hidden from delegation staff.
-    """
-    if user.role == Role.MODERATOR and item.is_hq_direct:
-        return False
-    return can_see_input(user, item)
-
-
-def input_scope(user: Any) -> Any:
-    """The SQL condition on ``Input`` that matches :func:`can_see_input` (for lists).
-
-    Keep the two in step: a test checks that they agree for every role.
-    """
-    from sqlalchemy import and_, false, or_
-
-    from consult.submissions.models import Input
-
-    if user is None or not getattr(user, "is_authenticated", False):
-        return false()
-    role = user.role
-    if role == Role.CSO:
-        if user.organisation_id is None:
-            return false()
-        return Input.organisation_id == user.organisation_id
-    submitted = Input.status != Status.DRAFT
-    if role == Role.MODERATOR:
-        if user.delegation_slug is None:
-            return false()
-        return and_(
-            submitted,
-            Input.routed_to == RoutedTo.DELEGATION,
-            Input.is_hq_direct.is_(False),
-            Input.delegation_slug == user.delegation_slug,
-        )
-    if role == Role.HQ:
-        return and_(
-            submitted,
-            or_(
-                Input.routed_to == RoutedTo.HQ,
-                Input.status.in_([s.value for s in FORWARDED_STATUSES]),
-            ),
-        )
-    if role == Role.ADMIN:
-        return submitted
-    return false()
-
-
-def load_input(input_id: str | uuid.UUID, user: Any) -> Any:
-    """The input with that id if ``user`` may see it, else 404."""
-    from consult.submissions.models import Input
-
-    item = db.session.get(Input, parse_uuid(input_id))
-    if item is None or not can_see_input(user, item):
-        deny(user, "input out of scope", object_type="inputs", object_id=input_id)
-    return item
-
-
-def load_attachment(attachment_id: str | uuid.UUID, user: Any) -> Any:
-    """The attachment if ``user`` may see its input (or uploaded it, pending), else 404."""
-    from consult.submissions.models import Attachment
-
-    attachment = db.session.get(Attachment, parse_uuid(attachment_id))
-    denied = attachment is None or (
-        # A pending upload (form not yet saved): only its organisation sees it.
-        not (
-            getattr(user, "role", None) == Role.CSO
-            and attachment.organisation_id == user.organisation_id
-        )
-        if attachment.input is None
-        else not can_see_input(user, attachment.input)
-    )
-    if denied:
-        deny(user, "attachment out of scope", object_type="attachments", object_id=attachment_id)
-    return attachment

@@ -4,6 +4,17 @@ from consult.api.models import ApiToken
 from consult.audit.models import AuditEvent
 from consult.auth.models import AccountToken, RecoveryCode, User
 from consult.digest.releases.models import Release, ReleaseInput
+from consult.inputs.consultation_texts import ConsultationText
+from consult.inputs.events import ReviewEvent
+from consult.inputs.models import (
+    Attachment,
+    Consultation,
+    GuidingQuestion,
+    Input,
+    InputCountry,
+    InputRevision,
+    Recommendation,
+)
 from consult.maintenance.models import PurgedInputCount
 from consult.organisations.models import Organisation
 from consult.reference.models import (
@@ -15,17 +26,6 @@ from consult.reference.models import (
     Priority,
     Region,
     Theme,
-)
-from consult.review.models import ReviewEvent
-from consult.submissions.consultation_texts import ConsultationText
-from consult.submissions.models import (
-    Attachment,
-    Consultation,
-    GuidingQuestion,
-    Input,
-    InputCountry,
-    InputRevision,
-    Recommendation,
 )
 
 __all__ = [

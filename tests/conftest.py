@@ -4,25 +4,39 @@ One database per test run: an SQLite file in a temporary folder, or, when
 ``TEST_DATABASE_URL`` names a PostgreSQL server, a freshly created database
 of a unique name on it (dropped at the end), so parallel runs never collide.
 Every test starts from empty tables plus the reference data.
+
+Fixtures used by more than one domain's tests live here (API clients and
+tokens, a small PNG); each folder's ``conftest.py`` holds its own domain's.
+The API client checks every answer against OpenAPI: the status must be one
+the operation documents, and a JSON body must match its schema, so every API
+test is also a conformance test.
 """
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from flask import Flask, g
 from flask.testing import FlaskClient
 from flask_babel import refresh as refresh_locale
+from jsonschema import Draft202012Validator
+from PIL import Image
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+from werkzeug.exceptions import MethodNotAllowed, NotFound
+from werkzeug.test import TestResponse
 
 from config import database_url
 from consult import create_app
+from consult.api.openapi import openapi_document
+from consult.api.tokens import create_token, latest_staff_expiry
 from consult.extensions import db
 from consult.reference.services import load_reference_data
 from tests import factories
@@ -102,14 +116,16 @@ def make_app(base_config: dict, _schema: None):
     def _make(**overrides) -> Flask:
         app = create_app({**base_config, **overrides})
 
-        @app.before_request
         def _forget_cached_user() -> None:
             # Tests hold one app context for the whole test, so ``g`` outlives a
-            # request; without this, Flask-Login's cached user would leak from
-            # one test client to another.
+            # request; each request starts with no cached user (Flask-Login's
+            # ``g._login_user``), before any other hook reads it, so a user never
+            # leaks from one test client to another.
             g.pop("_login_user", None)
             # Flask-Babel caches the locale on the same ``g``: choose it afresh.
             refresh_locale()
+
+        app.before_request_funcs.setdefault(None, []).insert(0, _forget_cached_user)
 
         return app
 
@@ -176,3 +192,124 @@ def admin_user(app: Flask):
 def login(app: Flask):
     """Sign a test client in as a user without going through the form."""
     return factories.login
+
+
+API = "/api/v1"
+
+
+def new_token(user, name: str = "tests", **kwargs: Any) -> str:
+    """A token for ``user``; EU staff tokens get the longest expiry allowed unless one is given."""
+    if user.is_eu_staff and "expires_at" not in kwargs:
+        kwargs["expires_at"] = latest_staff_expiry()
+    _token, raw = create_token(user, name, **kwargs)
+    db.session.commit()
+    return raw
+
+
+def response_schema(document: dict, operation: dict, status: int, mimetype: str) -> dict | None:
+    responses = operation["responses"]
+    assert str(status) in responses, (
+        f"{operation['operationId']} answered {status}, which the document does not list"
+    )
+    content = responses[str(status)].get("content", {})
+    if not content:  # e.g. 204: the document promises no body
+        return None
+    assert mimetype in content, f"{operation['operationId']} {status} sent {mimetype}"
+    schema = content[mimetype].get("schema")
+    return {**schema, "components": document["components"]} if schema is not None else None
+
+
+def validate_against(document: dict, schema: dict, payload: Any) -> None:
+    validator = Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+    errors = sorted(validator.iter_errors(payload), key=lambda e: list(e.path))
+    assert not errors, "; ".join(f"{list(e.path)}: {e.message}" for e in errors[:5])
+
+
+class ApiClient:
+    """A test client that sends ``Authorization: Bearer`` and validates each response."""
+
+    def __init__(self, app: Flask, client: FlaskClient, token: str | None) -> None:
+        self.app = app
+        self.client = client
+        self.token = token
+        with app.test_request_context():
+            self.document = openapi_document()
+
+    def open(self, method: str, path: str, *, headers: dict | None = None, **kwargs: Any):
+        headers = dict(headers or {})
+        if self.token is not None:
+            headers.setdefault("Authorization", f"Bearer {self.token}")
+        response = self.client.open(API + path, method=method, headers=headers, **kwargs)
+        self.check(method, path, response)
+        return response
+
+    def get(self, path: str, **kwargs: Any) -> TestResponse:
+        return self.open("GET", path, **kwargs)
+
+    def post(self, path: str, **kwargs: Any) -> TestResponse:
+        return self.open("POST", path, **kwargs)
+
+    def patch(self, path: str, **kwargs: Any) -> TestResponse:
+        return self.open("PATCH", path, **kwargs)
+
+    def delete(self, path: str, **kwargs: Any) -> TestResponse:
+        return self.open("DELETE", path, **kwargs)
+
+    def check(self, method: str, path: str, response: TestResponse) -> None:
+        """Every answer is JSON or a documented file, and matches the description."""
+        mimetype = response.mimetype
+        if response.status_code >= 400:
+            assert mimetype == "application/json", response.get_data(as_text=True)[:200]
+            body = response.get_json()
+            assert set(body) == {"error"} and {"code", "message", "fields"} <= set(body["error"])
+        adapter = self.app.url_map.bind("localhost")
+        try:
+            endpoint, _args = adapter.match(API + path.split("?")[0], method=method)
+        except (NotFound, MethodNotAllowed):
+            return  # no operation: the error shape was checked above
+        operation = next(
+            (
+                op
+                for ops in self.document["paths"].values()
+                for op in ops.values()
+                if f"api.{op['operationId']}" == endpoint
+            ),
+            None,
+        )
+        assert operation is not None, f"{endpoint} is served but not described"
+        if response.status_code == 204:
+            assert not response.get_data(), "a 204 answer has no body"
+        schema = response_schema(self.document, operation, response.status_code, mimetype)
+        if schema is not None and mimetype == "application/json":
+            validate_against(self.document, schema, response.get_json())
+
+
+def new_api_client(app: Flask, user=None, *, token: str | None = None) -> ApiClient:
+    if user is not None and token is None:
+        token = new_token(user)
+    return ApiClient(app, app.test_client(), token)
+
+
+def _png_bytes(colour: str = "red") -> bytes:
+    """A tiny valid PNG (attachments are type-checked from their content)."""
+    out = io.BytesIO()
+    Image.new("RGB", (8, 8), colour).save(out, "PNG")
+    return out.getvalue()
+
+
+@pytest.fixture
+def make_token():
+    """``make_token(user, name="tests", **kwargs)``: a personal API token, committed."""
+    return new_token
+
+
+@pytest.fixture
+def api_client():
+    """``api_client(app, user=None, token=None)``: a client of /api/v1 checked against OpenAPI."""
+    return new_api_client
+
+
+@pytest.fixture
+def png_bytes():
+    """``png_bytes(colour="red")``: the bytes of a tiny valid PNG."""
+    return _png_bytes

@@ -12,11 +12,11 @@ from sqlalchemy import select
 from consult.auth.models import User
 from consult.auth.passwords import hash_password
 from consult.extensions import db
+from consult.inputs.events import ReviewEvent
+from consult.inputs.models import Consultation, GuidingQuestion, Input, Recommendation
+from consult.inputs.states import Attribution, RoutedTo, Status
 from consult.organisations.models import Organisation
 from consult.reference.models import Country, Delegation
-from consult.review.models import ReviewEvent
-from consult.submissions.models import Consultation, GuidingQuestion, Input, Recommendation
-from consult.submissions.states import Attribution, RoutedTo, Status
 from consult.timeutil import utcnow
 
 PASSWORD = "a-long-test-password-42"

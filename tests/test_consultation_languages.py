@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from consult.submissions.models import Consultation
 from markupsafe import escape
 
 from consult.extensions import db
-from consult.submissions.consultation_texts import ConsultationText
-from consult.submissions.models import Consultation
+from consult.inputs.consultation_texts import ConsultationText
 from tests.admin_support import audit_events
 
 FORM = {

@@ -73,7 +73,7 @@ def audit_page(
         stmt = stmt.where(AuditEvent.id < before)
     rows = list(db.session.scalars(stmt.limit(limit + 1)))
     next_cursor = str(rows[limit - 1].id) if len(rows) > limit else None
-    record("audit_log_viewed", actor, object_type="audit_events", filters=filters.as_detail())
+    record("audit_log.viewed", actor, object_type="audit_events", filters=filters.as_detail())
     db.session.flush()
     return Page(rows[:limit], next_cursor)
 

@@ -12,9 +12,9 @@ from consult.admin.validation import AdminError, check_slug
 from consult.audit.services import record
 from consult.auth.models import User
 from consult.extensions import db
+from consult.inputs.consultation_texts import ConsultationText, english_questions, text_in
+from consult.inputs.models import Consultation, GuidingQuestion
 from consult.reference.models import Country, Priority
-from consult.submissions.consultation_texts import ConsultationText, english_questions, text_in
-from consult.submissions.models import Consultation, GuidingQuestion
 
 
 @dataclass
@@ -120,7 +120,7 @@ def create_consultation(actor: User, data: ConsultationData) -> Consultation:
     _set_texts(consultation, data.texts)
     db.session.flush()
     record(
-        "consultation_created",
+        "consultation.created",
         actor,
         consultation,
         slug=consultation.slug,
@@ -157,7 +157,7 @@ def update_consultation(
         changed.append("questions")
     changed.extend(f"text_{locale}" for locale in _set_texts(consultation, data.texts))
     if changed:
-        record("consultation_updated", actor, consultation, changed=changed)
+        record("consultation.updated", actor, consultation, changed=changed)
     db.session.flush()
     return changed
 

@@ -9,9 +9,9 @@ from sqlalchemy import func, select
 from consult.audit.models import AuditEvent
 from consult.auth.models import User
 from consult.extensions import db
+from consult.inputs.models import Consultation, Input
 from consult.organisations.models import Organisation
 from consult.reference.models import Country, Delegation
-from consult.submissions.models import Consultation, Input
 
 
 def dashboard_counts() -> dict[str, int]:

@@ -46,7 +46,7 @@ def _cover(actor: User, delegation: Delegation, codes: list[str]) -> list[str]:
             country.delegation_slug = after
             moved.append(country.code)
             record(
-                "country_coverage_changed",
+                "country.coverage_changed",
                 actor,
                 object_type="countries",
                 object_id=country.code,
@@ -65,7 +65,7 @@ def create_delegation(actor: User, slug: str, name: str, country_codes: list[str
     db.session.add(delegation)
     db.session.flush()
     record(
-        "delegation_created",
+        "delegation.created",
         actor,
         object_type="delegations",
         object_id=slug,
@@ -84,7 +84,7 @@ def update_delegation(
     changed: list[str] = []
     if delegation.name_en != name:
         record(
-            "delegation_renamed",
+            "delegation.renamed",
             actor,
             object_type="delegations",
             object_id=delegation.slug,
@@ -116,7 +116,7 @@ def set_coverage(actor: User, assignments: dict[str, str | None]) -> list[str]:
             raise refuse(f"country__{code}", _("Unknown delegation."))
         if country.delegation_slug != slug:
             record(
-                "country_coverage_changed",
+                "country.coverage_changed",
                 actor,
                 object_type="countries",
                 object_id=code,

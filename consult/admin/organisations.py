@@ -23,7 +23,7 @@ def create_organisation(
         )
     except organisations.OrganisationError as exc:
         raise _org_error(exc) from exc
-    record("organisation_created", actor, org, countries=org.country_codes, verified=verified)
+    record("organisation.created", actor, org, countries=org.country_codes, verified=verified)
     db.session.flush()
     return org
 
@@ -36,7 +36,7 @@ def update_organisation(
     except organisations.OrganisationError as exc:
         raise _org_error(exc) from exc
     if changed:
-        record("organisation_updated", actor, org, changed=changed)
+        record("organisation.updated", actor, org, changed=changed)
         db.session.flush()
     return changed
 
@@ -45,6 +45,6 @@ def set_organisation_verified(actor: User, org: Organisation, verified: bool) ->
     """Verification is what lets an organisation's members submit inputs."""
     changed = organisations.set_verified(org, verified)
     if changed:
-        record("organisation_verified" if verified else "organisation_unverified", actor, org)
+        record("organisation.verified" if verified else "organisation.unverified", actor, org)
         db.session.flush()
     return changed

@@ -61,7 +61,7 @@ def rename_reference(
         entry = entries[slug]
         if entry.name_en != name:
             record(
-                "reference_renamed",
+                "reference.renamed",
                 actor,
                 object_type=kind_name,
                 object_id=slug,
@@ -93,6 +93,6 @@ def add_reference(actor: User, kind_name: str, kind: ReferenceKind, slug: str, n
     position = (db.session.scalar(select(func.max(kind.model.position))) or 0) + 1
     entry = kind.model(slug=slug, name=name, position=position)
     db.session.add(entry)
-    record("reference_added", actor, object_type=kind_name, object_id=slug, name=name)
+    record("reference.added", actor, object_type=kind_name, object_id=slug, name=name)
     db.session.flush()
     return entry

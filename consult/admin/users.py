@@ -144,7 +144,7 @@ def create_account(
         raise refuse("email", str(exc)) from exc
     user.is_org_admin = bool(is_org_admin and role_value == Role.CSO)
     record(
-        "user_created",
+        "user.created",
         actor,
         user,
         role=user.role,
@@ -169,6 +169,6 @@ def set_user_active(actor: User, user: User, active: bool) -> bool:
     user.active = active
     if not active:
         end_all_sessions(user)
-    record("user_reactivated" if active else "user_deactivated", actor, user)
+    record("user.reactivated" if active else "user.deactivated", actor, user)
     db.session.flush()
     return True

@@ -6,15 +6,16 @@ import re
 
 from flask_babel import gettext as _
 
+from consult.errors import DomainError
+
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
-class AdminError(ValueError):
+class AdminError(DomainError):
     """An administrative change that cannot be made; ``fields`` says where and why."""
 
     def __init__(self, fields: dict[str, list[str]]) -> None:
-        super().__init__("; ".join(m for msgs in fields.values() for m in msgs))
-        self.fields = fields
+        super().__init__("; ".join(m for msgs in fields.values() for m in msgs), fields)
 
 
 def refuse(field_name: str, message: str) -> AdminError:

@@ -13,7 +13,7 @@ from flask_login import current_user
 
 from consult.access import requires
 from consult.api.blueprint import bp
-from consult.api.requests import ApiError, commit_or_raise, json_body, validation_error
+from consult.api.requests import ApiError, json_body, validation_error
 from consult.digest.releases.models import Release
 from consult.digest.releases.publishing import ReleaseError, create_release, releases_of
 from consult.digest.services import FORMATS, FilterError, parse_filters, render_digest
@@ -81,10 +81,12 @@ def publish_release() -> Response:
     if fields:
         raise validation_error(fields)
     user = current_user._get_current_object()
-    release = commit_or_raise(
-        lambda: create_release(consultation.strip(), user, period),
-        (ReleaseError, lambda exc: ApiError(422, "release_refused", str(exc))),
-    )
+    try:
+        release = create_release(consultation.strip(), user, period)
+    except ReleaseError as exc:
+        # The blueprint's handler rolls back only DomainErrors: this refusal has its own code.
+        db.session.rollback()
+        raise ApiError(422, "release_refused", str(exc)) from None
     response = jsonify(release_object(release))
     response.status_code = 201
     return response

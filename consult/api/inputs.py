@@ -9,8 +9,7 @@ from __future__ import annotations
 import io
 import re
 import uuid
-from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
 from flask import current_app, jsonify, request
 from flask_login import current_user
@@ -19,14 +18,12 @@ from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Response
 
-from consult.access import deny, input_scope, load_input, login_only, requires
+from consult.access import deny, login_only, requires
 from consult.api.blueprint import bp
 from consult.api.requests import (
     PAGE_MAX,
     ApiError,
-    commit_or_raise,
     decode_cursor,
-    encode_cursor,
     json_body,
     optional_json_body,
     optional_string,
@@ -36,23 +33,14 @@ from consult.api.requests import (
 )
 from consult.api.serializers import attachment_json, input_json, input_summary_json
 from consult.extensions import db
+from consult.inputs.models import Consultation, Input
+from consult.inputs.paging import encode_cursor
+from consult.inputs.scope import input_scope, load_input
+from consult.inputs.states import Attribution, Status
 from consult.submissions import services
-from consult.submissions.attachments import AttachmentError, detect_kind, store_attachment
-from consult.submissions.models import Consultation, Input
-from consult.submissions.states import Attribution, Status
+from consult.submissions.attachments import AttachmentError, detect_kind
 
-T = TypeVar("T")
 IDEMPOTENCY_KEY_RE = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
-
-#: ``InputData`` field names as the API (and its error ``fields``) calls them.
-API_FIELD_NAMES = {
-    "priority_slug": "priority",
-    "country_codes": "countries",
-    "level_slug": "level",
-    "type_slug": "type",
-    "theme_slugs": "themes",
-    "is_hq_direct": "hq_direct",
-}
 
 
 def _arg(name: str) -> str | None:
@@ -189,18 +177,6 @@ def input_data(data: dict[str, Any], consultation: Consultation | None = None) -
     )
 
 
-def submission_error(exc: services.SubmissionError) -> ApiError:
-    """400 with per-field messages, or 422 when the input cannot be sent at all."""
-    fields = {
-        API_FIELD_NAMES.get(name, name): list(messages)
-        for name, messages in exc.fields.items()
-        if name != "__all__"
-    }
-    if fields:
-        return validation_error(fields, exc.message)
-    return ApiError(422, "unprocessable", exc.message)
-
-
 def _idempotency_key(user: Any) -> str | None:
     """The header's key, scoped to the user (two callers may use the same key)."""
     key = request.headers.get("Idempotency-Key")
@@ -238,12 +214,8 @@ def create_input() -> Response:
         db.session.scalar(select(Input.id).where(Input.idempotency_key == key)) is not None
     )
     save = services.save_draft if draft else services.submit_input
-    item = _commit_submission(lambda: save(user, data, idempotency_key=key))
+    item = save(user, data, idempotency_key=key)
     return _created(item, user, replayed=replayed)
-
-
-def _commit_submission(action: Callable[[], T]) -> T:
-    return commit_or_raise(action, (services.SubmissionError, submission_error))
 
 
 @bp.route("/inputs/<input_id>/submit", methods=["POST"])
@@ -254,7 +226,7 @@ def submit_draft(input_id: str) -> Response:
     item = load_input(input_id, user)
     body = optional_json_body()
     data = input_data(body, item.consultation) if body else services.data_from_input(item)
-    _commit_submission(lambda: services.submit_input(user, data, item))
+    services.submit_input(user, data, item)
     return jsonify(input_json(item, user))
 
 
@@ -265,7 +237,7 @@ def resubmit_input(input_id: str) -> Response:
     user = current_user._get_current_object()
     item = load_input(input_id, user)
     data = input_data(json_body(), item.consultation)
-    _commit_submission(lambda: services.resubmit(user, item, data))
+    services.resubmit(user, item, data)
     return jsonify(input_json(item, user))
 
 
@@ -288,12 +260,7 @@ def add_attachment(input_id: str) -> Response:
         raise _too_large(limit) from None
     if upload is None or not upload.filename:
         raise validation_error({"file": ["Attach a file in the multipart field 'file'."]})
-    if item.status not in (Status.DRAFT, Status.RETURNED):
-        raise ApiError(
-            422,
-            "unprocessable",
-            "Files can be attached to a draft or to an input returned to you, not to this one.",
-        )
+    services.require_attachable(user, item)
     data = upload.stream.read(limit + 1)
     if len(data) > limit:
         raise _too_large(limit)
@@ -303,10 +270,7 @@ def add_attachment(input_id: str) -> Response:
         detect_kind(data)
     except AttachmentError as exc:
         raise ApiError(415, "unsupported_media_type", str(exc), {"file": [str(exc)]}) from None
-    attachment = commit_or_raise(
-        lambda: store_attachment(user, io.BytesIO(data), upload.filename, item=item),
-        (AttachmentError, _attachment_refused),
-    )
+    attachment = services.add_attachment(user, item, io.BytesIO(data), upload.filename)
     response = jsonify(attachment_json(attachment))
     response.status_code = 201
     return response
@@ -319,28 +283,19 @@ def remove_attachment(input_id: str, attachment_id: str) -> Response:
     user = current_user._get_current_object()
     item = load_input(input_id, user)
     try:
-        commit_or_raise(
-            lambda: services.remove_attachment(user, attachment_id, item=item),
-            (services.SubmissionError, _removal_refused),
-            (StaleDataError, _changed_meanwhile),
-        )
+        services.remove_attachment(user, attachment_id, item=item)
     except services.AttachmentOutOfReach:
         deny(user, "attachment out of reach", object_type="attachments", object_id=attachment_id)
+    except StaleDataError:
+        db.session.rollback()
+        raise _changed_meanwhile() from None
     return Response(status=204)
 
 
-def _removal_refused(exc: services.SubmissionError) -> ApiError:
-    return ApiError(422, "unprocessable", exc.message)
-
-
-def _changed_meanwhile(exc: StaleDataError) -> ApiError:
+def _changed_meanwhile() -> ApiError:
     return ApiError(
         409, "conflict", "The input changed meanwhile; the file was not removed. Read it again."
     )
-
-
-def _attachment_refused(exc: AttachmentError) -> ApiError:
-    return ApiError(422, "unprocessable", str(exc), {"file": [str(exc)]})
 
 
 def _too_large(limit: int) -> ApiError:

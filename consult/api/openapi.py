@@ -13,15 +13,15 @@ from typing import Any
 
 from flask import current_app
 
-from consult.review.queue import KINDS as QUEUE_KINDS
-from consult.submissions.models import (
+from consult.inputs.models import (
     BODY_MAX,
     MESSAGE_MAX,
     RECOMMENDATION_MAX,
     SUMMARY_MAX,
     TITLE_MAX,
 )
-from consult.submissions.states import Attribution, RoutedTo, Status
+from consult.inputs.states import Attribution, RoutedTo, Status
+from consult.review.queue import KINDS as QUEUE_KINDS
 
 JSON = "application/json"
 

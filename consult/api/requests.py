@@ -6,19 +6,15 @@ stack trace or an HTML page.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import uuid
-from collections.abc import Callable
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any
 
 from flask import jsonify, request
 from werkzeug.wrappers import Response
 
-from consult.extensions import db
+from consult.inputs import paging
 
-T = TypeVar("T")
 #: The most items one page of an API list holds (``?limit=``).
 PAGE_MAX = 100
 
@@ -74,26 +70,6 @@ def optional_json_body() -> dict[str, Any]:
     return json_body()
 
 
-def commit_or_raise(
-    action: Callable[[], T], *errors: tuple[type[Exception], Callable[[Any], ApiError]]
-) -> T:
-    """Run a service call and commit what it did.
-
-    ``errors`` pairs an exception class with the ``ApiError`` it becomes; the
-    first that matches is raised after the session is rolled back.
-    """
-    try:
-        result = action()
-    except Exception as exc:
-        for kind, to_api_error in errors:
-            if isinstance(exc, kind):
-                db.session.rollback()
-                raise to_api_error(exc) from None
-        raise
-    db.session.commit()
-    return result
-
-
 def query_int(name: str, default: int, *, minimum: int, maximum: int) -> int:
     raw = request.args.get(name)
     if raw is None or raw == "":
@@ -107,19 +83,11 @@ def query_int(name: str, default: int, *, minimum: int, maximum: int) -> int:
     return value
 
 
-def encode_cursor(moment: datetime, item_id: uuid.UUID) -> str:
-    raw = f"{moment.isoformat()}|{item_id}".encode()
-    return base64.urlsafe_b64encode(raw).decode("ascii").rstrip("=")
-
-
 def decode_cursor(cursor: str, name: str = "after") -> tuple[datetime, uuid.UUID]:
-    """The (timestamp, id) of a cursor made by :func:`encode_cursor`; 400 otherwise."""
+    """The (timestamp, id) of a page cursor; 400 otherwise."""
     try:
-        padded = cursor + "=" * (-len(cursor) % 4)
-        text = base64.urlsafe_b64decode(padded.encode("ascii")).decode("utf-8")
-        moment, _, raw_id = text.partition("|")
-        return datetime.fromisoformat(moment), uuid.UUID(raw_id)
-    except (ValueError, UnicodeError, binascii.Error):
+        return paging.decode_cursor(cursor)
+    except ValueError:
         raise validation_error(
             {name: ["Use the 'next' value of the previous page as it was given."]}
         ) from None

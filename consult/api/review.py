@@ -1,8 +1,9 @@
 """The review endpoints: the queue, claims, corrections and redactions, decisions, HQ feedback.
 
 All rules live in ``consult.review.services``; this module maps JSON to its
-arguments and its errors to JSON: a stale ``version`` is 409 with the
-current version and what changed, a rule that forbids the action is 422.
+arguments. Its refusals become JSON errors in one place
+(:mod:`consult.api.refusals`): a stale ``version`` is 409 with the current
+version and what changed, a rule that forbids the action is 422.
 """
 
 from __future__ import annotations
@@ -13,12 +14,10 @@ from flask import jsonify, request
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from consult.access import load_input, requires
+from consult.access import requires
 from consult.api.blueprint import bp
 from consult.api.requests import (
     PAGE_MAX,
-    ApiError,
-    commit_or_raise,
     json_body,
     optional_json_body,
     optional_string,
@@ -27,31 +26,11 @@ from consult.api.requests import (
     validation_error,
 )
 from consult.api.serializers import input_json, input_summary_json
+from consult.inputs.scope import load_input
 from consult.review import services
 from consult.review.queue import KINDS, QueueFilterError
 
 QUEUE_FILTERS = ("consultation", "priority", "country", "type", "theme", "status", "q")
-
-#: ``update_review`` error keys as the API names the fields.
-REVIEW_FIELD_NAMES = {"input_type": "type"}
-
-
-def conflict(exc: services.ConflictError) -> ApiError:
-    return ApiError(
-        409,
-        "conflict",
-        str(exc),
-        current_version=exc.current_version,
-        changes=[str(line) for line in exc.changes],
-    )
-
-
-def review_error(exc: services.ReviewError) -> ApiError:
-    """400 naming the fields when a value is wrong, 422 when the action is not allowed."""
-    if exc.fields:
-        fields = {REVIEW_FIELD_NAMES.get(k, k): [str(m) for m in v] for k, v in exc.fields.items()}
-        return validation_error(fields, exc.message)
-    return ApiError(422, "unprocessable", exc.message)
 
 
 def _version(body: dict[str, Any], *, required: bool) -> int | None:
@@ -67,11 +46,8 @@ def _version(body: dict[str, Any], *, required: bool) -> int | None:
     return value
 
 
-def _run(item: Any, action: Any) -> Response:
-    """Run a review service; commit and answer the input, or answer its error."""
-    commit_or_raise(
-        action, (services.ConflictError, conflict), (services.ReviewError, review_error)
-    )
+def _answer(item: Any) -> Response:
+    """The input as the caller now sees it (the request commits after the view)."""
     return jsonify(input_json(item, current_user._get_current_object()))
 
 
@@ -114,8 +90,10 @@ def claim_input(input_id: str) -> Response:
     if not isinstance(take_over, bool):
         raise validation_error({"take_over": ["Give true or false."]})
     if take_over:
-        return _run(item, lambda: services.take_over(user, item, version=version))
-    return _run(item, lambda: services.claim(user, item, version=version))
+        services.take_over(user, item, version=version)
+    else:
+        services.claim(user, item, version=version)
+    return _answer(item)
 
 
 @bp.route("/inputs/<input_id>/release", methods=["POST"])
@@ -124,7 +102,8 @@ def release_input(input_id: str) -> Response:
     user = current_user._get_current_object()
     item = load_input(input_id, user)
     version = _version(optional_json_body(), required=False)
-    return _run(item, lambda: services.release(user, item, version=version))
+    services.release(user, item, version=version)
+    return _answer(item)
 
 
 @bp.route("/inputs/<input_id>/review", methods=["PATCH"])
@@ -164,7 +143,8 @@ def update_review(input_id: str) -> Response:
         }
     if fields:
         raise validation_error(fields)
-    return _run(item, lambda: services.update_review(user, item, version=version, **changes))
+    services.update_review(user, item, version=version, **changes)
+    return _answer(item)
 
 
 @bp.route("/inputs/<input_id>/decision", methods=["POST"])
@@ -183,10 +163,8 @@ def decide_input(input_id: str) -> Response:
     reason = optional_string(body, "reason", fields)
     if fields:
         raise validation_error(fields)
-    return _run(
-        item,
-        lambda: services.decide(user, item, action, message, version=version, reason=reason),
-    )
+    services.decide(user, item, action, message, version=version, reason=reason)
+    return _answer(item)
 
 
 @bp.route("/inputs/<input_id>/feedback", methods=["POST"])
@@ -201,4 +179,5 @@ def record_feedback(input_id: str) -> Response:
     note = optional_string(body, "note", fields)
     if fields:
         raise validation_error(fields)
-    return _run(item, lambda: services.record_hq_feedback(user, item, note or "", version=version))
+    services.record_hq_feedback(user, item, note or "", version=version)
+    return _answer(item)

@@ -11,11 +11,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from consult.access import may, may_see_organisation
-from consult.auth.roles import Role
+from consult.access import may
 from consult.i18n import label
-from consult.submissions.models import Attachment, Consultation, Input
-from consult.submissions.states import STATUS_LABELS, Status
+from consult.inputs.models import Attachment, Consultation, Input
+from consult.inputs.scope import may_see_organisation, speaks_for_an_organisation
+from consult.inputs.states import STATUS_LABELS, Status
 
 
 def iso(moment: datetime | None) -> str | None:
@@ -51,7 +51,7 @@ def attachment_json(att: Attachment) -> dict[str, Any]:
 
 
 def _is_cso(user: Any) -> bool:
-    return user.role == Role.CSO
+    return speaks_for_an_organisation(user)
 
 
 def input_summary_json(item: Input, user: Any) -> dict[str, Any]:

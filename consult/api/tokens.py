@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from consult.api.models import ApiToken
 from consult.audit.services import record
+from consult.errors import DomainError
 from consult.extensions import db
 from consult.timeutil import utcnow
 
@@ -26,12 +27,8 @@ NAME_MAX = 100
 LAST_USED_RESOLUTION = timedelta(seconds=60)
 
 
-class TokenError(ValueError):
+class TokenError(DomainError):
     """A token cannot be created as asked; ``fields`` says which value is wrong."""
-
-    def __init__(self, message: str, fields: dict[str, list[str]] | None = None) -> None:
-        super().__init__(message)
-        self.fields = fields or {}
 
 
 def hash_token(raw: str) -> str:

@@ -13,12 +13,16 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from consult.access import login_only, public
+from consult.actions import run_actions
 from consult.api.blueprint import bp
 from consult.api.openapi import openapi_document
+from consult.api.refusals import refusal_error
 from consult.api.requests import ApiError
 from consult.api.serializers import consultation_json
 from consult.extensions import db
 from consult.i18n import label
+from consult.inputs.models import Consultation
+from consult.inputs.states import ATTRIBUTION_LABELS, STATUS_LABELS
 from consult.reference import data as reference_data
 from consult.reference.models import (
     Addressee,
@@ -31,8 +35,6 @@ from consult.reference.models import (
     Theme,
 )
 from consult.review.services import DECLINE_REASONS
-from consult.submissions.models import Consultation
-from consult.submissions.states import ATTRIBUTION_LABELS, STATUS_LABELS
 
 __all__ = ["bp"]
 
@@ -40,6 +42,9 @@ __all__ = ["bp"]
 @bp.errorhandler(ApiError)
 def _api_error(exc: ApiError) -> Response:
     return exc.response()
+
+
+run_actions(bp, lambda exc: refusal_error(exc).response())
 
 
 @bp.route("/openapi.json")

@@ -15,6 +15,7 @@ from consult.auth.passwords import hash_password, password_problems
 from consult.auth.services import link_owner, mail_link
 from consult.auth.session import end_all_sessions
 from consult.auth.tokens import Purpose
+from consult.errors import DomainError
 from consult.extensions import db
 from consult.timeutil import utcnow
 
@@ -22,7 +23,7 @@ from consult.timeutil import utcnow
 INVITE_PATH = "/auth/invite?token="
 
 
-class InvitationError(ValueError):
+class InvitationError(DomainError):
     """An invitation that cannot be used, with a message for a person."""
 
 
@@ -45,7 +46,7 @@ def create_invitation(user: User, actor: User | None) -> str:
             ),
         ),
     )
-    record("invitation_sent", actor, user)
+    record("invitation.sent", actor, user)
     return link
 
 
@@ -69,6 +70,6 @@ def accept_invitation(token: str, password: str) -> User:
     user.password_changed_at = utcnow()
     row.used_at = utcnow()
     end_all_sessions(user)
-    record("invitation_accepted", user, user)
+    record("invitation.accepted", user, user)
     db.session.flush()
     return user

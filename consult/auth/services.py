@@ -22,13 +22,14 @@ from consult.auth.passwords import (
 from consult.auth.roles import Role
 from consult.auth.session import end_all_sessions
 from consult.auth.tokens import Purpose, find_valid_token, issue_token, link_for, revoke_tokens
+from consult.errors import DomainError
 from consult.extensions import db
 from consult.organisations.models import Organisation
 from consult.reference.models import Delegation
 from consult.timeutil import utcnow
 
 
-class AccountError(ValueError):
+class AccountError(DomainError):
     """A request about an account that cannot be carried out, with a message for a person."""
 
 
@@ -43,10 +44,10 @@ def authenticate(email: str, password: str) -> AuthResult:
     user = user_by_email(email)
     if user is None:
         burn_time_for_unknown_user(password)
-        record("login_failed", None, object_type="user", reason="credentials")
+        record("auth.login_failed", None, object_type="user", reason="credentials")
         return AuthResult(None, False)
     if not verify_password(user.password_hash, password) or not user.active:
-        record("login_failed", None, object_type="user", object_id=str(user.id))
+        record("auth.login_failed", None, object_type="user", object_id=str(user.id))
         return AuthResult(user, False)
     if user.password_hash and needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
@@ -55,7 +56,7 @@ def authenticate(email: str, password: str) -> AuthResult:
 
 def mark_logged_in(user: User) -> None:
     user.last_login_at = utcnow()
-    record("login", user, user)
+    record("auth.login", user, user)
 
 
 def change_password(user: User, current: str, new: str) -> None:
@@ -63,7 +64,7 @@ def change_password(user: User, current: str, new: str) -> None:
     if not verify_password(user.password_hash, current):
         raise AccountError("Your current password is not correct.")
     set_password(user, new)
-    record("password_changed", user, user)
+    record("password.changed", user, user)
 
 
 def set_password(user: User, new: str) -> None:
@@ -176,7 +177,7 @@ def request_password_reset(email: str) -> None:
             ),
         ),
     )
-    record("password_reset_requested", None, user)
+    record("password.reset_requested", None, user)
 
 
 def reset_user(token: str) -> User | None:
@@ -197,6 +198,6 @@ def reset_password(token: str, new: str) -> User:
     set_password(user, new)
     row.used_at = utcnow()
     revoke_tokens(user, Purpose.RESET)
-    record("password_reset", user, user)
+    record("password.reset", user, user)
     db.session.flush()
     return user

@@ -27,6 +27,7 @@ from consult.auth import secretbox
 from consult.auth.models import RecoveryCode, User
 from consult.auth.roles import EU_STAFF
 from consult.auth.session import end_all_sessions
+from consult.errors import DomainError
 from consult.extensions import db
 from consult.timeutil import utcnow
 
@@ -38,7 +39,7 @@ RECOVERY_CODE_COUNT = 10
 _RECOVERY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i
 
 
-class TwoFactorError(ValueError):
+class TwoFactorError(DomainError):
     """A two-factor request that cannot be carried out, with a message for a person."""
 
 
@@ -201,7 +202,7 @@ def use_recovery_code(user: User, code: str) -> bool:
             continue
         if hmac.compare_digest(row.code_hash, _hash_recovery(code, salt)):
             row.used_at = utcnow()
-            record("recovery_code_used", user, user)
+            record("recovery_code.used", user, user)
             db.session.flush()
             return True
     return False
@@ -235,7 +236,7 @@ def enable(user: User, secret: str, code: str) -> list[str]:
     user.totp_last_step = step
     codes = generate_recovery_codes(user)
     end_all_sessions(user)
-    record("two_factor_enabled", user, user)
+    record("two_factor.enabled", user, user)
     db.session.flush()
     return codes
 
@@ -245,7 +246,7 @@ def disable(user: User, actor: User) -> None:
     if user.role in EU_STAFF and actor.id == user.id:
         raise TwoFactorError("Two-factor login is required for EU staff accounts.")
     _clear(user)
-    record("two_factor_disabled", actor, user)
+    record("two_factor.disabled", actor, user)
 
 
 def reset_two_factor(user: User, actor: User) -> None:
@@ -254,7 +255,7 @@ def reset_two_factor(user: User, actor: User) -> None:
     Staff must enrol again at their next sign-in; every session of the user ends.
     """
     _clear(user)
-    record("two_factor_reset", actor, user)
+    record("two_factor.reset", actor, user)
 
 
 def _clear(user: User) -> None:

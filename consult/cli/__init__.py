@@ -1,4 +1,14 @@
-"""Command-line tools: ``flask --app consult <command>``."""
+"""Command-line tools: ``flask --app consult <command>``, one module per topic.
+
+- :mod:`.accounts`: organisations and accounts (``create-org``, ``create-user``)
+- :mod:`.security`: invitations and two-factor keys (``invite``, ``rotate-totp-key``)
+- :mod:`.tokens`: personal API tokens (``create-token``)
+- :mod:`.reference`: reference data (``load-reference``)
+- :mod:`.demo`: demo data (``seed-demo``)
+- :mod:`.digest`: digests to a file (``digest``)
+- :mod:`.release`: external digest releases (``release``)
+- :mod:`.maintenance`: retention, storage checks, backup and restore
+"""
 
 from __future__ import annotations
 
@@ -6,22 +16,17 @@ from flask import Flask
 
 
 def register_commands(app: Flask) -> None:
-    from consult.api import cli as api_cli
-    from consult.auth import commands as auth_commands
-    from consult.cli import accounts, demo, reference
-    from consult.cli import digest as digest_cli
-    from consult.cli import release as release_cli
-    from consult.maintenance import cli as maintenance
-
-    for module in (
+    from consult.cli import (
         accounts,
-        reference,
         demo,
+        digest,
         maintenance,
-        api_cli,
-        auth_commands,
-        digest_cli,
-        release_cli,
-    ):
+        reference,
+        release,
+        security,
+        tokens,
+    )
+
+    for module in (accounts, security, tokens, reference, demo, digest, release, maintenance):
         for command in module.COMMANDS:
             app.cli.add_command(command)

@@ -1,7 +1,7 @@
 """Onboarding in bulk: ``create-org`` and ``create-user``.
 
 The arguments, lookups and errors of opening an account are shared with
-``invite`` (``consult.auth.commands``).
+``invite`` (``consult.cli.security``).
 """
 
 from __future__ import annotations

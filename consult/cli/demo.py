@@ -16,11 +16,11 @@ from consult.auth.models import User, user_by_email
 from consult.auth.roles import EU_STAFF
 from consult.auth.services import create_user
 from consult.extensions import db
+from consult.inputs.models import Consultation, GuidingQuestion
 from consult.organisations.models import Organisation
 from consult.organisations.services import create_organisation
 from consult.reference.models import Country, Delegation
 from consult.reference.services import load_reference_data
-from consult.submissions.models import Consultation, GuidingQuestion
 from consult.timeutil import utcnow
 
 #: Used for every demo account unless CONSULT_DEMO_PASSWORD says otherwise.

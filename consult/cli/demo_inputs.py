@@ -25,12 +25,12 @@ from consult.cli.demo_inputs_data import (
     USED,
 )
 from consult.extensions import db
+from consult.inputs.events import EventKind, ReviewEvent
+from consult.inputs.models import Consultation, Input, Recommendation
+from consult.inputs.states import RoutedTo, Status
 from consult.organisations.models import Organisation
 from consult.organisations.services import create_organisation
 from consult.reference.models import Country, Theme
-from consult.review.models import EventKind, ReviewEvent
-from consult.submissions.models import Consultation, Input, Recommendation
-from consult.submissions.states import RoutedTo, Status
 from consult.timeutil import utcnow
 
 __all__ = ["DEMO_INPUTS", "seed_demo_inputs"]

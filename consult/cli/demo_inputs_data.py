@@ -8,7 +8,7 @@ type, level, attribution, status, themes, title, body, recommendations
 
 from __future__ import annotations
 
-from consult.submissions.states import Attribution, Status
+from consult.inputs.states import Attribution, Status
 
 NA = Attribution.NON_ATTRIBUTABLE
 AT = Attribution.ATTRIBUTABLE

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from consult.submissions.models import Consultation
+from consult.inputs.models import Consultation
 
 
 @dataclass(frozen=True)

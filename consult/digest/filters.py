@@ -10,8 +10,8 @@ from typing import Any
 from sqlalchemy import select
 
 from consult.extensions import db
+from consult.inputs.models import Consultation
 from consult.reference.models import Country, InputType, Priority, Region, Theme
-from consult.submissions.models import Consultation
 
 AUDIENCES = ("external", "internal")
 #: The filter names, in the order the page, the CLI and the report list them.

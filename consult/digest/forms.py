@@ -12,7 +12,7 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from consult.digest.query import Reference
 from consult.extensions import db
-from consult.submissions.models import Consultation
+from consult.inputs.models import Consultation
 
 DATE_HINT = _l("Pick a date, or type it as YYYY-MM-DD")
 

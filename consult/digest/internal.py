@@ -30,8 +30,8 @@ from consult.digest.labels import country_names, join_names, working_in
 from consult.digest.matrix import Matrix, MatrixCell, MatrixRow, heat_class, order_countries
 from consult.digest.query import Aggregates, InputRow, Reference, aggregate, iter_batches
 from consult.extensions import db
-from consult.submissions.models import Consultation
-from consult.submissions.states import Attribution
+from consult.inputs.models import Consultation
+from consult.inputs.states import Attribution
 from consult.timeutil import utcnow
 
 

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from consult.digest.filters import DigestFilters
 from consult.digest.query import Aggregates, Reference
 from consult.extensions import db
-from consult.submissions.models import Consultation, consultation_countries
+from consult.inputs.models import Consultation, consultation_countries
 
 
 @dataclass

@@ -19,6 +19,14 @@ from sqlalchemy.orm import aliased
 from consult.digest.filters import DigestFilters
 from consult.extensions import db
 from consult.i18n import label
+from consult.inputs.models import (
+    Consultation,
+    Input,
+    InputCountry,
+    Recommendation,
+    input_themes,
+)
+from consult.inputs.states import FORWARDED_STATUSES
 from consult.organisations.models import Organisation
 from consult.reference.models import (
     Addressee,
@@ -29,14 +37,6 @@ from consult.reference.models import (
     Region,
     Theme,
 )
-from consult.submissions.models import (
-    Consultation,
-    Input,
-    InputCountry,
-    Recommendation,
-    input_themes,
-)
-from consult.submissions.states import FORWARDED_STATUSES
 
 BATCH_SIZE = 100
 

@@ -21,9 +21,9 @@ from consult.i18n import (
     languages,
     text_direction,
 )
-from consult.submissions.consultation_texts import LocalText, local_text
-from consult.submissions.models import Consultation
-from consult.submissions.states import ATTRIBUTION_LABELS, STATUS_LABELS
+from consult.inputs.consultation_texts import LocalText, local_text
+from consult.inputs.models import Consultation
+from consult.inputs.states import ATTRIBUTION_LABELS, STATUS_LABELS
 
 
 @lru_cache(maxsize=32)

@@ -38,8 +38,8 @@ from sqlalchemy import Connection, func, inspect, select, text
 from sqlalchemy.engine import URL, make_url
 
 from consult.extensions import db
+from consult.inputs.models import Attachment
 from consult.maintenance.storage import sha256_of, upload_root
-from consult.submissions.models import Attachment
 from consult.timeutil import utcnow
 
 FORMAT = "consult-backup"
@@ -194,7 +194,7 @@ def _add_bytes(tar: tarfile.TarFile, name: str, data: bytes) -> None:
 
 def make_backup(out: Path) -> BackupResult:
     """Write a backup of the current app's database and attachment files to ``out``."""
-    from consult.maintenance.storage import stored_path
+    from consult.inputs.files import attachment_path
 
     url = make_url(current_app.config["SQLALCHEMY_DATABASE_URI"])
     dialect = url.get_backend_name()
@@ -214,7 +214,7 @@ def make_backup(out: Path) -> BackupResult:
         with snapshot as (db_file, counts, attachments), tarfile.open(partial, "w:gz") as tar:
             _add_file(tar, member, db_file)
             for att in attachments:
-                path = stored_path(att).resolve()
+                path = attachment_path(att).resolve()
                 try:
                     relative = path.relative_to(root).as_posix()
                 except ValueError:

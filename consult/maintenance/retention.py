@@ -21,11 +21,11 @@ from sqlalchemy import delete, select, update
 from consult.audit.services import record
 from consult.auth.models import User
 from consult.extensions import db
+from consult.inputs.files import attachment_path
+from consult.inputs.models import Attachment, Consultation, Input, InputCountry
 from consult.maintenance.filetx import unlink_after_commit
 from consult.maintenance.models import PurgedInputCount
-from consult.maintenance.storage import stored_path
 from consult.organisations.models import Organisation
-from consult.submissions.models import Attachment, Consultation, Input, InputCountry
 from consult.timeutil import utcnow
 
 #: Inputs are deleted in batches so that memory stays flat on big consultations.
@@ -121,7 +121,7 @@ def _delete_attachments(where: object, report: PurgeReport) -> int:
     """Delete attachment rows matching ``where``; remember their files for after commit."""
     attachments = list(db.session.scalars(select(Attachment).where(where)))  # type: ignore[arg-type]
     for att in attachments:
-        path = stored_path(att)
+        path = attachment_path(att)
         report.files.append(path)
         unlink_after_commit(db.session, path)
     if attachments:

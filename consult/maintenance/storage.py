@@ -11,7 +11,8 @@ from flask import current_app
 from sqlalchemy import select
 
 from consult.extensions import db
-from consult.submissions.models import Attachment
+from consult.inputs.files import attachment_path
+from consult.inputs.models import Attachment
 
 #: A file younger than this may belong to an upload whose row is not committed
 #: yet: it is reported but never removed.
@@ -20,13 +21,6 @@ ORPHAN_GRACE_SECONDS = 3600
 
 def upload_root() -> Path:
     return Path(current_app.config["UPLOAD_DIR"]).resolve()
-
-
-def stored_path(att: Attachment) -> Path:
-    """Where the file of ``att`` lives (the submissions package decides)."""
-    from consult.submissions.attachments import attachment_path
-
-    return Path(attachment_path(att))
 
 
 def sha256_of(path: Path) -> str:
@@ -66,7 +60,7 @@ def check_storage(
     known: set[Path] = set()
     for att in db.session.scalars(select(Attachment).order_by(Attachment.created_at)):
         report.rows_checked += 1
-        path = stored_path(att).resolve()
+        path = attachment_path(att).resolve()
         known.add(path)
         if not path.is_file():
             report.rows_without_files.append(att)

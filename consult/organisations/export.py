@@ -20,9 +20,9 @@ from sqlalchemy import select
 from consult.audit.services import record
 from consult.auth.models import User
 from consult.extensions import db
-from consult.maintenance.storage import stored_path
+from consult.inputs.files import attachment_path
+from consult.inputs.models import Attachment, Input
 from consult.organisations.models import Organisation
-from consult.submissions.models import Attachment, Input
 from consult.timeutil import utcnow
 
 EXPORT_VERSION = 1
@@ -132,7 +132,7 @@ def export_organisation(user: User, org: Organisation) -> IO[bytes]:
         for item in inputs:
             exported_inputs.append(_input(item))
             for att in item.attachments:
-                path = stored_path(att)
+                path = attachment_path(att)
                 if path.is_file():
                     archive.write(path, attachment_member(att))
                     files += 1

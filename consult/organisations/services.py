@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
+from consult.errors import DomainError
 from consult.extensions import db
 from consult.organisations.models import Organisation
 from consult.reference.models import Country
@@ -12,7 +13,7 @@ NAME_MAX = 200
 EMAIL_MAX = 254
 
 
-class OrganisationError(ValueError):
+class OrganisationError(DomainError):
     """An organisation request that cannot be carried out, with a message for a person.
 
     ``field`` names the form field the message is about (name, countries,

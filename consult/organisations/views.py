@@ -11,10 +11,10 @@ from werkzeug.wrappers import Response
 from consult.access import requires
 from consult.auth.models import User
 from consult.extensions import db
+from consult.inputs.models import Attachment, Input
 from consult.maintenance.retention import cancel_erasure, request_erasure
 from consult.organisations.export import export_filename, export_organisation
 from consult.organisations.models import Organisation
-from consult.submissions.models import Attachment, Input
 
 bp = Blueprint("organisation", __name__, url_prefix="/organisation")
 

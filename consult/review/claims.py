@@ -7,8 +7,11 @@ from typing import Any
 from flask_babel import gettext as _
 
 from consult.audit.services import record
+from consult.inputs.events import EventKind
+from consult.inputs.models import Input
+from consult.inputs.states import Status
+from consult.inputs.transitions import transition
 from consult.review.conflicts import check_version, save_input
-from consult.review.models import EventKind
 from consult.review.rules import (
     ReviewError,
     require_not_held_by_other,
@@ -16,8 +19,6 @@ from consult.review.rules import (
     require_reviewer,
 )
 from consult.review.timeline import record_event
-from consult.submissions.models import Input
-from consult.submissions.states import Status
 from consult.timeutil import utcnow
 
 
@@ -29,10 +30,9 @@ def claim(user: Any, item: Input, *, version: int | None = None) -> None:
     if item.claimed_by_id == user.id:
         return
     require_not_held_by_other(user, item)
-    record_event(item, user, EventKind.CLAIMED)
+    transition(item, Status.IN_REVIEW, user, EventKind.CLAIMED)
     item.claimed_by_id = user.id
     item.claimed_at = utcnow()
-    item.status = Status.IN_REVIEW
     save_input(item)
     record("input.claimed", user, item)
 
@@ -61,9 +61,8 @@ def take_over(user: Any, item: Input, *, version: int | None = None) -> None:
     if item.claimed_by_id == user.id:
         return
     previous = item.claimed_by_id
-    record_event(item, user, EventKind.TAKEN_OVER, previous_holder=str(previous))
+    transition(item, Status.IN_REVIEW, user, EventKind.TAKEN_OVER, previous_holder=str(previous))
     item.claimed_by_id = user.id
     item.claimed_at = utcnow()
-    item.status = Status.IN_REVIEW
     save_input(item)
     record("input.taken_over", user, item, previous_holder=str(previous))

@@ -12,13 +12,14 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from sqlalchemy.orm.exc import StaleDataError
 
+from consult.errors import DomainError
 from consult.extensions import db
+from consult.inputs.models import Input
 from consult.review.timeline import describe_event
-from consult.submissions.models import Input
 from consult.timeutil import utcnow
 
 
-class ConflictError(Exception):
+class ConflictError(DomainError):
     """The input changed since the form was loaded (a stale ``version``)."""
 
     def __init__(

@@ -9,11 +9,18 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from consult.audit.services import record
-from consult.auth.roles import Role
 from consult.extensions import db
+from consult.inputs.events import EventKind
+from consult.inputs.models import (
+    BODY_MAX,
+    RECOMMENDATION_MAX,
+    SUMMARY_MAX,
+    TITLE_MAX,
+    Input,
+)
+from consult.inputs.scope import works_for_a_delegation
 from consult.reference.models import Country, InputType, Priority, Theme
 from consult.review.conflicts import check_version, save_input
-from consult.review.models import EventKind
 from consult.review.redaction import redact_passages
 from consult.review.rules import (
     ReviewError,
@@ -21,15 +28,7 @@ from consult.review.rules import (
     require_open,
     require_reviewer,
 )
-from consult.review.timeline import record_event
-from consult.submissions.models import (
-    BODY_MAX,
-    RECOMMENDATION_MAX,
-    SUMMARY_MAX,
-    TITLE_MAX,
-    Input,
-)
-from consult.submissions.states import Status
+from consult.review.timeline import record_event, record_work
 from consult.submissions.validation import LANGUAGE_CODES
 
 
@@ -175,7 +174,7 @@ def update_review(
         return []
 
     diff.extend({"field": name} for name in text_changes)
-    record_event(item, user, EventKind.CORRECTED, changes=diff)
+    record_work(item, user, EventKind.CORRECTED, changes=diff)
     if redaction_count:
         redacted_fields = [n for n in text_changes if n != "moderator_summary"]
         record_event(item, user, EventKind.REDACTED, count=redaction_count, fields=redacted_fields)
@@ -195,8 +194,6 @@ def update_review(
     item.reviewed_body = body if body != item.body else None
     for rec in item.recommendations:
         rec.reviewed_text = rec_texts[rec.id] if rec_texts[rec.id] != rec.text else None
-    if item.status == Status.SUBMITTED:
-        item.status = Status.IN_REVIEW
     save_input(item)
     record("input.corrected", user, item, fields=changed)
     if redaction_count:
@@ -218,7 +215,7 @@ def _country_problem(user: Any, item: Input, codes: Sequence[str]) -> str | None
         outside = [c for c in codes if c not in item.consultation.country_codes]
         if outside:
             return _("This consultation does not cover %(codes)s.", codes=", ".join(outside))
-    if user.role == Role.MODERATOR:
+    if works_for_a_delegation(user):
         main = db.session.get(Country, codes[0])
         if main.delegation_slug != user.delegation_slug:
             return _(

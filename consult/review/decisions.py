@@ -10,20 +10,19 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from consult.access import can_see_input
 from consult.audit.services import record
-from consult.auth.roles import Role
+from consult.inputs.events import EventKind
+from consult.inputs.models import MESSAGE_MAX, Input
+from consult.inputs.scope import may_record_feedback
+from consult.inputs.states import FORWARDED_STATUSES, Status
+from consult.inputs.transitions import transition
 from consult.review.conflicts import ConflictError, check_version, save_input
-from consult.review.models import EventKind
 from consult.review.rules import (
     ReviewError,
     require_not_held_by_other,
     require_open,
     require_reviewer,
 )
-from consult.review.timeline import record_event
-from consult.submissions.models import MESSAGE_MAX, Input
-from consult.submissions.states import FORWARDED_STATUSES, Status
 from consult.timeutil import utcnow
 
 #: Why an input may be declined; the CSO sees the label and the free text.
@@ -66,8 +65,7 @@ def decide(
         )
     now = utcnow()
     if action == "forward":
-        record_event(item, user, EventKind.FORWARDED, visible=True)
-        item.status = Status.FORWARDED
+        transition(item, Status.FORWARDED, user, EventKind.FORWARDED)
         item.forwarded_at = now
         if message:
             item.hq_note = message
@@ -77,8 +75,7 @@ def decide(
                 _("Write the question for the CSO."),
                 {"message": [_("Write the question for the CSO.")]},
             )
-        record_event(item, user, EventKind.RETURNED, message=message, visible=True)
-        item.status = Status.RETURNED
+        transition(item, Status.RETURNED, user, EventKind.RETURNED, message=message)
     else:
         if reason not in DECLINE_REASONS:
             raise ReviewError(
@@ -87,8 +84,7 @@ def decide(
             )
         label = str(DECLINE_REASONS[reason])
         text = f"{label}. {message}" if message else label
-        record_event(item, user, EventKind.DECLINED, message=text, visible=True, reason=reason)
-        item.status = Status.DECLINED
+        transition(item, Status.DECLINED, user, EventKind.DECLINED, message=text, reason=reason)
     item.decided_at = now
     item.claimed_by_id = None
     item.claimed_at = None
@@ -134,7 +130,7 @@ def record_hq_feedback(
     user: Any, item: Input, note: str, *, version: int | str | None = None
 ) -> None:
     """Say how HQ used a forwarded input; the CSO sees the note."""
-    if user.role != Role.HQ or not can_see_input(user, item):
+    if not may_record_feedback(user, item):
         raise ReviewError(_("Only HQ analysts record how an input was used."))
     check_version(item, version)
     if item.status not in FORWARDED_STATUSES:
@@ -149,9 +145,8 @@ def record_hq_feedback(
             _("Keep the note under %(n)s characters.", n=MESSAGE_MAX),
             {"note": [_("Keep the note under %(n)s characters.", n=MESSAGE_MAX)]},
         )
-    record_event(item, user, EventKind.USED, message=note, visible=True)
+    transition(item, Status.USED, user, EventKind.USED, message=note)
     item.hq_feedback = note
-    item.status = Status.USED
     item.used_at = utcnow()
     save_input(item)
     record("input.feedback_recorded", user, item)

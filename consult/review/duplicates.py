@@ -9,8 +9,10 @@ from sqlalchemy import select
 
 from consult.audit.services import record
 from consult.extensions import db
+from consult.inputs.events import EventKind
+from consult.inputs.models import Input
+from consult.inputs.states import RoutedTo, Status
 from consult.review.conflicts import check_version, save_input
-from consult.review.models import EventKind
 from consult.review.rules import (
     ReviewError,
     can_review,
@@ -18,8 +20,6 @@ from consult.review.rules import (
     require_reviewer,
 )
 from consult.review.timeline import record_event
-from consult.submissions.models import Input
-from consult.submissions.states import RoutedTo, Status
 
 
 def merge_candidates(user: Any, item: Input, limit: int = 100) -> list[Input]:

@@ -15,7 +15,7 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 
-from consult.submissions.models import MESSAGE_MAX, SUMMARY_MAX, TITLE_MAX
+from consult.inputs.models import MESSAGE_MAX, SUMMARY_MAX, TITLE_MAX
 
 
 class MultiCheckboxField(SelectMultipleField):

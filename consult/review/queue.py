@@ -10,32 +10,27 @@ filter value is checked against the caller's scope: a value outside it
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
-import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import and_, false, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.sql.elements import ColumnElement
 
-from consult.access import input_scope
-from consult.auth.roles import Role
 from consult.extensions import db
 from consult.i18n import label
-from consult.reference.data import INPUT_LANGUAGES
-from consult.reference.models import Country, InputType, Priority, Theme
-from consult.submissions.models import (
+from consult.inputs.models import (
     Consultation,
     Input,
     InputCountry,
     consultation_countries,
 )
-from consult.submissions.states import FORWARDED_STATUSES, OPEN_FOR_REVIEW, RoutedTo, Status
+from consult.inputs.paging import decode_cursor, encode_cursor
+from consult.inputs.scope import input_scope, queue_kind, works_at_hq, works_for_a_delegation
+from consult.inputs.states import FORWARDED_STATUSES, OPEN_FOR_REVIEW, RoutedTo, Status
+from consult.reference.data import INPUT_LANGUAGES
+from consult.reference.models import Country, InputType, Priority, Theme
 from consult.submissions.validation import LANGUAGE_CODES
 
 PAGE_SIZE = 50
@@ -111,14 +106,14 @@ class QueuePage:
 
 
 def default_kind(user: Any) -> str:
-    return "delegation" if user.role == Role.MODERATOR else "hq"
+    return queue_kind(user)
 
 
 def queue_scope(user: Any, kind: str) -> Scope:
     """The inputs of queue ``kind`` that ``user`` may see, and the matching filter values."""
     visible = input_scope(user)
     all_statuses = [s.value for s in Status if s != Status.DRAFT]
-    if kind == "delegation" and user.role == Role.MODERATOR and user.delegation_slug:
+    if kind == "delegation" and works_for_a_delegation(user) and user.delegation_slug:
         condition = and_(visible, Input.routed_to == RoutedTo.DELEGATION)
         countries = list(
             db.session.scalars(
@@ -141,10 +136,10 @@ def queue_scope(user: Any, kind: str) -> Scope:
             )
         )
         return Scope(kind, condition, all_statuses, OPEN, countries, consultations)
-    if kind == "hq" and user.role == Role.HQ:
+    if kind == "hq" and works_at_hq(user):
         condition = and_(visible, Input.routed_to == RoutedTo.HQ)
         return Scope(kind, condition, all_statuses, OPEN, _all_countries(), _all_consultations())
-    if kind == "forwarded" and user.role == Role.HQ:
+    if kind == "forwarded" and works_at_hq(user):
         forwarded = [s.value for s in Status if s in FORWARDED_STATUSES]
         condition = and_(visible, Input.status.in_(forwarded))
         return Scope(kind, condition, forwarded, ALL, _all_countries(), _all_consultations())
@@ -240,21 +235,6 @@ def _status_condition(status: str) -> ColumnElement[bool] | None:
     return Input.status == status
 
 
-def encode_cursor(item: Input) -> str:
-    """An opaque token naming the last row of a page."""
-    raw = json.dumps([item.submitted_at.isoformat(), item.id.hex]).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
-def decode_cursor(cursor: str) -> tuple[datetime, uuid.UUID]:
-    try:
-        padded = cursor + "=" * (-len(cursor) % 4)
-        submitted, ident = json.loads(base64.urlsafe_b64decode(padded.encode()))
-        return datetime.fromisoformat(submitted), uuid.UUID(ident)
-    except (ValueError, TypeError, binascii.Error, json.JSONDecodeError):
-        raise QueueFilterError("cursor") from None
-
-
 def queue_page(
     user: Any,
     filters: Mapping[str, Any],
@@ -300,7 +280,10 @@ def queue_page(
     if status_condition is not None:
         stmt = stmt.where(status_condition)
     if after:
-        submitted_at, last_id = decode_cursor(after)
+        try:
+            submitted_at, last_id = decode_cursor(after)
+        except ValueError:
+            raise QueueFilterError("cursor") from None
         stmt = stmt.where(
             or_(
                 Input.submitted_at > submitted_at,
@@ -308,7 +291,11 @@ def queue_page(
             )
         )
     rows = list(db.session.scalars(stmt).unique())
-    next_cursor = encode_cursor(rows[limit - 1]) if len(rows) > limit else None
+    next_cursor = (
+        encode_cursor(rows[limit - 1].submitted_at, rows[limit - 1].id)
+        if len(rows) > limit
+        else None
+    )
     options = {
         "consultations": scope.consultations,
         "countries": scope.countries,

@@ -9,17 +9,16 @@ from flask_babel import gettext as _
 
 from consult.audit.services import record
 from consult.identifiers import Finding, find_identifiers, known_identifiers, redact_spans
+from consult.inputs.events import EventKind
+from consult.inputs.models import Input
 from consult.review.conflicts import check_version, save_input
-from consult.review.models import EventKind
 from consult.review.rules import (
     ReviewError,
     require_not_held_by_other,
     require_open,
     require_reviewer,
 )
-from consult.review.timeline import record_event
-from consult.submissions.models import Input
-from consult.submissions.states import Status
+from consult.review.timeline import record_work
 
 
 def redact_passages(text: str, passages: Iterable[str]) -> tuple[str, int]:
@@ -82,7 +81,7 @@ def redact_identifiers(
         raise ReviewError(_("Tick at least one identifier to redact."))
     count = sum(len(spans) for spans in wanted.values())
     fields = sorted(wanted)
-    record_event(item, user, EventKind.REDACTED, count=count, fields=fields)
+    record_work(item, user, EventKind.REDACTED, count=count, fields=fields)
     if "title" in wanted:
         title = redact_spans(item.effective_title, wanted["title"])
         item.reviewed_title = title if title != item.title else None
@@ -93,8 +92,6 @@ def redact_identifiers(
         spans = wanted.get(f"rec-{rec.id}")
         if spans:
             rec.reviewed_text = redact_spans(rec.effective_text, spans)
-    if item.status == Status.SUBMITTED:
-        item.status = Status.IN_REVIEW
     save_input(item)
     record("input.redacted", user, item, count=count, fields=fields)
     return count

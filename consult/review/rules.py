@@ -2,33 +2,27 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 from flask_babel import gettext as _
 
-from consult.access import can_see_input
-from consult.auth.roles import Role
-from consult.submissions.models import Input
-from consult.submissions.states import OPEN_FOR_REVIEW, RoutedTo
+from consult.errors import DomainError
+from consult.inputs.models import Input
+from consult.inputs.scope import can_see_input, moderates_delegation_of, works_at_hq
+from consult.inputs.states import OPEN_FOR_REVIEW, RoutedTo
 
 
-class ReviewError(ValueError):
+class ReviewError(DomainError):
     """A review action the rules do not allow; ``fields`` maps form fields to messages."""
-
-    def __init__(self, message: str, fields: Mapping[str, list[str]] | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.fields: dict[str, list[str]] = dict(fields or {})
 
 
 def can_review(user: Any, item: Input) -> bool:
     """Whether ``user`` works on ``item``: its delegation's moderators, or HQ for HQ-routed."""
     if not can_see_input(user, item):
         return False
-    if user.role == Role.MODERATOR:
-        return True  # can_see_input already limits moderators to their delegation
-    if user.role == Role.HQ:
+    if moderates_delegation_of(user, item):
+        return True
+    if works_at_hq(user):
         return item.routed_to == RoutedTo.HQ
     return False
 

@@ -10,11 +10,12 @@ from flask_babel import ngettext
 
 from consult.extensions import db
 from consult.i18n import label
+from consult.inputs.events import EventKind, ReviewEvent, add_event
+from consult.inputs.models import Input
+from consult.inputs.states import Status
+from consult.inputs.transitions import transition
 from consult.reference.data import INPUT_LANGUAGES
 from consult.reference.models import InputType, Priority, Theme
-from consult.review.models import EventKind, ReviewEvent
-from consult.submissions.models import Input
-from consult.timeutil import utcnow
 
 FIELD_LABELS: dict[str, Any] = {
     "priority": _l("priority"),
@@ -98,17 +99,14 @@ def record_event(
     **data: Any,
 ) -> ReviewEvent:
     """Add a ``kind`` event by ``user`` to ``item``'s timeline (``visible``: the CSO sees it)."""
-    # ``version`` is the one the change started from: a form loaded at that
-    # version (or earlier) has not seen this change, so a conflict lists it.
-    event = ReviewEvent(
-        input_id=item.id,
-        actor_id=user.id,
-        kind=kind.value,
-        message=message,
-        is_visible_to_cso=visible,
-        data={"version": item.version, **data},
-        created_at=utcnow(),
-    )
-    db.session.add(event)
-    item.events.append(event)
-    return event
+    return add_event(item, user, kind, message=message, visible=visible, **data)
+
+
+def record_work(item: Input, user: Any, kind: EventKind, **data: Any) -> ReviewEvent:
+    """Record work on the input (a correction, a redaction).
+
+    The first work on a submitted input moves it into review.
+    """
+    if item.status == Status.SUBMITTED:
+        return transition(item, Status.IN_REVIEW, user, kind, **data)
+    return record_event(item, user, kind, **data)

@@ -9,19 +9,18 @@ from flask_babel import gettext as _
 
 from consult.audit.services import record
 from consult.extensions import db
-from consult.review.models import EventKind
+from consult.inputs.events import EventKind
+from consult.inputs.models import Attachment, Input
+from consult.inputs.states import FILES_EDITABLE, Status
 from consult.submissions.attachments import delete_attachment
-from consult.submissions.models import Attachment, Input
 from consult.submissions.revising import returned_version
 from consult.submissions.rules import SubmissionError, require_cso
-from consult.submissions.states import Status
 from consult.submissions.timeline import record_event
 from consult.submissions.withdrawing import can_withdraw
 from consult.timeutil import utcnow
 
-#: Statuses whose files the organisation may still take off: nobody at the EU
-#: has the input yet (draft), or a moderator gave it back to be revised.
-FILES_REMOVABLE = frozenset({Status.DRAFT, Status.RETURNED})
+#: Statuses whose files the organisation may still take off.
+FILES_REMOVABLE = FILES_EDITABLE
 
 
 class AttachmentOutOfReach(LookupError):
@@ -120,7 +119,7 @@ def remove_attachment(
         record_event(owner, user, EventKind.FILE_REMOVED)
     name = attachment.filename
     record(
-        "attachment_removed",
+        "attachment.removed",
         user,
         attachment,
         input_id=str(owner.id) if owner is not None else None,

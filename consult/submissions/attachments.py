@@ -18,7 +18,6 @@ import warnings
 import zipfile
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 from typing import IO, Any
 
 import filetype
@@ -26,14 +25,16 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from consult.errors import DomainError
 from consult.extensions import db
+from consult.inputs.files import attachment_path, upload_dir
+from consult.inputs.models import Attachment, Input
 from consult.maintenance.filetx import remove_on_rollback, unlink_after_commit, write_durably
-from consult.submissions.models import Attachment, Input
 
 ACCEPTED_LABEL = "PDF, DOCX, ODT, XLSX, JPEG, PNG"
 
 
-class AttachmentError(ValueError):
+class AttachmentError(DomainError):
     """A file that cannot be attached, with a message for the person who sent it."""
 
 
@@ -280,15 +281,6 @@ def safe_filename(filename: str | None, kind: FileKind) -> str:
     if len(name) > 200:
         name = name[: 200 - len(kind.extension)] + kind.extension
     return name
-
-
-def upload_dir() -> Path:
-    return Path(current_app.config["UPLOAD_DIR"])
-
-
-def attachment_path(att: Attachment) -> Path:
-    """Where the stored (cleaned) bytes of ``att`` are."""
-    return upload_dir() / att.storage_name
 
 
 def _read_limited(stream: IO[bytes], limit: int) -> bytes:

@@ -9,9 +9,10 @@ from sqlalchemy import select
 
 from consult.audit.services import record
 from consult.extensions import db
+from consult.inputs.models import Input
+from consult.inputs.states import Status
 from consult.submissions.attachments import delete_attachment
 from consult.submissions.input_data import InputData, apply_data
-from consult.submissions.models import Input
 from consult.submissions.rules import (
     SubmissionError,
     fail_if_errors,
@@ -19,7 +20,6 @@ from consult.submissions.rules import (
     require_open,
     require_own,
 )
-from consult.submissions.states import Status
 from consult.submissions.validation import validate
 
 
@@ -83,7 +83,7 @@ def save_draft(
     apply_data(item, data)
     db.session.flush()
     if created:
-        record("input_draft_created", user, item)
+        record("input.draft_created", user, item)
     return item
 
 
@@ -96,6 +96,6 @@ def delete_draft(user: Any, item: Input) -> None:
         raise SubmissionError(_("Only a draft can be deleted."))
     for attachment in list(item.attachments):
         delete_attachment(attachment)
-    record("input_draft_deleted", user, item)
+    record("input.draft_deleted", user, item)
     db.session.delete(item)
     db.session.flush()

@@ -28,11 +28,11 @@ from wtforms.validators import Length
 
 from consult.extensions import db
 from consult.i18n import current_locale, label
+from consult.inputs.models import BODY_MAX, RECOMMENDATION_MAX, TITLE_MAX, Consultation
+from consult.inputs.states import ATTRIBUTION_LABELS, Attribution
 from consult.reference.data import INPUT_LANGUAGES
 from consult.reference.models import Addressee, InputType, Level, Priority, Region, Theme
-from consult.submissions.models import BODY_MAX, RECOMMENDATION_MAX, TITLE_MAX, Consultation
 from consult.submissions.services import InputData
-from consult.submissions.states import ATTRIBUTION_LABELS, Attribution
 
 MAX_RECOMMENDATION_ROWS = 20
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,100}$")

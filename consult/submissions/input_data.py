@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from consult.extensions import db
+from consult.inputs.models import Consultation, Input, Recommendation
+from consult.inputs.states import Attribution
 from consult.reference.models import Theme
-from consult.submissions.models import Consultation, Input, Recommendation
-from consult.submissions.states import Attribution
 
 
 @dataclass

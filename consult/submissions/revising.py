@@ -8,9 +8,11 @@ from flask_babel import gettext as _
 
 from consult.audit.services import record
 from consult.extensions import db
-from consult.review.models import EventKind
+from consult.inputs.events import EventKind
+from consult.inputs.models import Input, InputRevision
+from consult.inputs.states import Status
+from consult.inputs.transitions import transition
 from consult.submissions.input_data import InputData, apply_data
-from consult.submissions.models import Input, InputRevision
 from consult.submissions.routing import route_input
 from consult.submissions.rules import (
     SubmissionError,
@@ -19,9 +21,7 @@ from consult.submissions.rules import (
     require_own,
     require_verified,
 )
-from consult.submissions.states import Status
 from consult.submissions.submitting import keep_ip
-from consult.submissions.timeline import record_event
 from consult.submissions.validation import validate
 from consult.timeutil import utcnow
 
@@ -87,15 +87,19 @@ def resubmit(user: Any, item: Input, data: InputData) -> Input:
     item.claimed_by_id = None
     item.claimed_at = None
     item.decided_at = None
-    item.status = Status.SUBMITTED
     item.revision = max(item.revision, 1) + 1
     item.submitted_at = utcnow()
     keep_ip(item)
     db.session.flush()
     route_input(item)
-    record_event(
-        item, user, EventKind.RESUBMITTED, revision=item.revision, routed_to=item.routed_to
+    transition(
+        item,
+        Status.SUBMITTED,
+        user,
+        EventKind.RESUBMITTED,
+        revision=item.revision,
+        routed_to=item.routed_to,
     )
     db.session.flush()
-    record("input_resubmitted", user, item, revision=item.revision, routed_to=item.routed_to)
+    record("input.resubmitted", user, item, revision=item.revision, routed_to=item.routed_to)
     return item

@@ -5,9 +5,9 @@ from __future__ import annotations
 from flask_babel import gettext as _
 
 from consult.extensions import db
+from consult.inputs.models import Input
+from consult.inputs.states import RoutedTo
 from consult.reference.models import Country
-from consult.submissions.models import Input
-from consult.submissions.states import RoutedTo
 
 
 def route_input(item: Input) -> None:

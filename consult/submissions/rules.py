@@ -8,20 +8,16 @@ from flask import current_app
 from flask_babel import gettext as _
 
 from consult.access import may
-from consult.submissions.models import Consultation, Input
+from consult.errors import DomainError
+from consult.inputs.models import Consultation, Input
 
 
-class SubmissionError(ValueError):
+class SubmissionError(DomainError):
     """A draft or submission that cannot be accepted.
 
     ``fields`` maps an :class:`InputData` field name to its messages; a message
     about the whole input is under ``"__all__"``.
     """
-
-    def __init__(self, message: str, fields: dict[str, list[str]] | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.fields = fields or {}
 
 
 def require_cso(user: Any) -> None:

@@ -16,11 +16,13 @@ one place (``from consult.submissions import services``):
 - :mod:`consult.submissions.submitting`: submitting, idempotent per key
 - :mod:`consult.submissions.revising`: revising and resubmitting a returned input
 - :mod:`consult.submissions.withdrawing`: withdrawing a submitted input
+- :mod:`consult.submissions.attaching`: adding a file to a saved input
 - :mod:`consult.submissions.attachment_removal`: taking a file off, and when it may be
 """
 
 from __future__ import annotations
 
+from consult.submissions.attaching import add_attachment, require_attachable
 from consult.submissions.attachment_removal import (
     FILES_REMOVABLE,
     AttachmentOutOfReach,
@@ -43,12 +45,14 @@ __all__ = [
     "AttachmentOutOfReach",
     "InputData",
     "SubmissionError",
+    "add_attachment",
     "can_withdraw",
     "data_from_input",
     "delete_draft",
     "files_removable",
     "removal_refusal",
     "remove_attachment",
+    "require_attachable",
     "resubmit",
     "returned_version",
     "route_input",

@@ -10,10 +10,12 @@ from sqlalchemy.exc import IntegrityError
 
 from consult.audit.services import record
 from consult.extensions import db
-from consult.review.models import EventKind
+from consult.inputs.events import EventKind
+from consult.inputs.models import Input
+from consult.inputs.states import Status
+from consult.inputs.transitions import transition
 from consult.submissions.drafts import draft_to_work_on, input_by_key
 from consult.submissions.input_data import InputData, apply_data
-from consult.submissions.models import Input
 from consult.submissions.routing import route_input
 from consult.submissions.rules import (
     fail_if_errors,
@@ -21,8 +23,6 @@ from consult.submissions.rules import (
     require_open,
     require_verified,
 )
-from consult.submissions.states import Status
-from consult.submissions.timeline import record_event
 from consult.submissions.validation import validate
 from consult.timeutil import utcnow
 
@@ -61,13 +61,12 @@ def submit_input(
         if idempotency_key:
             item.idempotency_key = idempotency_key
         apply_data(item, data)
-        item.status = Status.SUBMITTED
         item.submitted_at = utcnow()
         item.revision = 1
         keep_ip(item)
         db.session.flush()
         route_input(item)
-        record_event(item, user, EventKind.SUBMITTED, routed_to=item.routed_to)
+        transition(item, Status.SUBMITTED, user, EventKind.SUBMITTED, routed_to=item.routed_to)
         db.session.flush()
         savepoint.commit()
     except IntegrityError:
@@ -78,7 +77,7 @@ def submit_input(
             raise
         return existing
     record(
-        "input_submitted",
+        "input.submitted",
         user,
         item,
         routed_to=item.routed_to,

@@ -4,18 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from consult.extensions import db
-from consult.review.models import EventKind, ReviewEvent
-from consult.submissions.models import Input
+from consult.inputs.events import EventKind, ReviewEvent, add_event
+from consult.inputs.models import Input
 
 
 def record_event(item: Input, user: Any, kind: EventKind, **data: Any) -> ReviewEvent:
-    event = ReviewEvent(
-        input=item,
-        actor_id=user.id,
-        kind=kind.value,
-        is_visible_to_cso=True,
-        data=data or None,
-    )
-    db.session.add(event)
-    return event
+    return add_event(item, user, kind, visible=True, versioned=False, **data)

@@ -5,11 +5,11 @@ from __future__ import annotations
 from flask_babel import gettext as _
 
 from consult.extensions import db
+from consult.inputs.models import BODY_MAX, RECOMMENDATION_MAX, TITLE_MAX
+from consult.inputs.states import Attribution
 from consult.reference.data import INPUT_LANGUAGES
 from consult.reference.models import Addressee, InputType, Level, Priority, Theme
 from consult.submissions.input_data import InputData
-from consult.submissions.models import BODY_MAX, RECOMMENDATION_MAX, TITLE_MAX
-from consult.submissions.states import Attribution
 
 LANGUAGE_CODES = frozenset(code for code, _name in INPUT_LANGUAGES)
 

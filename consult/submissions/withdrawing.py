@@ -8,11 +8,11 @@ from flask_babel import gettext as _
 
 from consult.audit.services import record
 from consult.extensions import db
-from consult.review.models import EventKind
-from consult.submissions.models import Input
+from consult.inputs.events import EventKind
+from consult.inputs.models import Input
+from consult.inputs.states import Status
+from consult.inputs.transitions import transition
 from consult.submissions.rules import SubmissionError, require_cso, require_own
-from consult.submissions.states import Status
-from consult.submissions.timeline import record_event
 
 
 def withdraw(user: Any, item: Input) -> None:
@@ -25,10 +25,9 @@ def withdraw(user: Any, item: Input) -> None:
             if item.status in (Status.SUBMITTED, Status.IN_REVIEW)
             else _("Only a submitted input can be withdrawn.")
         )
-    item.status = Status.WITHDRAWN
-    record_event(item, user, EventKind.WITHDRAWN)
+    transition(item, Status.WITHDRAWN, user, EventKind.WITHDRAWN)
     db.session.flush()
-    record("input_withdrawn", user, item)
+    record("input.withdrawn", user, item)
 
 
 def can_withdraw(item: Input) -> bool:

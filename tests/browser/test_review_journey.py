@@ -10,8 +10,8 @@ from sqlalchemy import select
 from consult.auth.models import user_by_email
 from consult.cli.demo import DEFAULT_DEMO_PASSWORD, DEMO_CONSULTATION_SLUG, seed_demo
 from consult.extensions import db
-from consult.submissions.models import Consultation, Input
-from consult.submissions.states import Status
+from consult.inputs.models import Consultation, Input
+from consult.inputs.states import Status
 from tests import factories
 from tests.browser.conftest import click_and_wait, sign_in
 

@@ -10,15 +10,15 @@ from playwright.sync_api import expect
 from pypdf import PdfReader
 from sqlalchemy import select
 
-from consult.access import can_see_input
 from consult.auth.models import user_by_email
 from consult.cli.demo import DEFAULT_DEMO_PASSWORD, seed_demo
 from consult.extensions import db
+from consult.inputs.models import Input
+from consult.inputs.scope import can_see_input
+from consult.inputs.states import RoutedTo, Status
 from consult.submissions.attachments import attachment_path
-from consult.submissions.models import Input
-from consult.submissions.states import RoutedTo, Status
 from tests.browser.conftest import click_and_wait, sign_in
-from tests.test_attachments_samples import (
+from tests.submissions.test_attachments_samples import (
     GPS_IFD,
     SECRET_NAME,
     SECRET_TOOL,

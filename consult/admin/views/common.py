@@ -6,7 +6,7 @@ import dataclasses
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from flask import Blueprint, abort, flash, render_template, request
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -14,13 +14,23 @@ from sqlalchemy import func, select
 from werkzeug.wrappers import Response
 from wtforms import Field
 
+from consult.actions import attempt, run_actions
 from consult.admin import forms
-from consult.admin.services import AdminError
 from consult.auth.models import User
+from consult.errors import DomainError
 from consult.extensions import db
 from consult.reference import services as reference
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+def _say_refusal(error: DomainError) -> Response:
+    """A refusal no view answered its own way: say it on the page the admin came from."""
+    flash(error.message, "error")
+    return redirect(request.referrer or url_for("admin.index"))
+
+
+run_actions(bp, _say_refusal)
 
 
 Rendered = str | tuple[str, int] | Response
@@ -31,7 +41,7 @@ def acting_admin() -> User:
     return current_user._get_current_object()  # type: ignore[no-any-return]
 
 
-def _apply_errors(form: FlaskForm, exc: AdminError) -> list[str]:
+def _apply_errors(form: FlaskForm, exc: DomainError) -> list[str]:
     """Put a service's refusals next to their fields; return those with no field."""
     loose: list[str] = []
     for name, messages in exc.fields.items():
@@ -53,19 +63,17 @@ class NotSaved:
 
 
 def save_form(form: FlaskForm, action: Callable[[], T]) -> T | NotSaved:
-    """Run ``action`` (a service call) for a valid submitted form and commit.
+    """Run ``action`` (a service call) for a valid submitted form.
 
-    On an ``AdminError`` the session is rolled back and the refusals are put
-    next to their fields; the view then shows the form again.
+    A refusal rolls the request back and its messages go next to their
+    fields; the view then shows the form again. A success is committed after
+    the view (:mod:`consult.actions`).
     """
     if not form.validate_on_submit():
         return NotSaved()
-    try:
-        result = action()
-    except AdminError as exc:
-        db.session.rollback()
-        return NotSaved(_apply_errors(form, exc))
-    db.session.commit()
+    result = attempt(action)
+    if isinstance(result, DomainError):
+        return NotSaved(_apply_errors(form, result))
     return result
 
 

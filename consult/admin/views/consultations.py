@@ -18,8 +18,8 @@ from consult.admin.views.common import (
     save_form,
 )
 from consult.extensions import db
+from consult.inputs.models import Consultation, Input
 from consult.reference import services as reference
-from consult.submissions.models import Consultation, Input
 
 
 @bp.route("/consultations")

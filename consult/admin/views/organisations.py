@@ -109,7 +109,6 @@ def organisation_verify(org_id: str) -> Response:
     confirm_or_400()
     verified = request.form.get("verified") == "1"
     if services.set_organisation_verified(acting_admin(), org, verified):
-        db.session.commit()
         if verified:
             flash(
                 _("%(name)s is verified: its members may submit inputs.", name=org.name), "success"

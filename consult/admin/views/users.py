@@ -9,8 +9,8 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from consult.access import parse_uuid, requires
+from consult.actions import answer_refusal
 from consult.admin import forms, services
-from consult.admin.services import AdminError
 from consult.admin.views.common import (
     NotSaved,
     Rendered,
@@ -23,6 +23,7 @@ from consult.admin.views.common import (
     save_form,
 )
 from consult.auth.models import User
+from consult.errors import DomainError
 from consult.extensions import db
 
 
@@ -117,13 +118,8 @@ def user_reactivate(user_id: str) -> Response:
 def _set_active(user_id: str, active: bool) -> Response:
     user = _load_user(user_id)
     confirm_or_400()
-    try:
-        changed = services.set_user_active(acting_admin(), user, active)
-    except AdminError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-        return _to_user(user)
-    db.session.commit()
+    answer_refusal(lambda error: _refused_on_user_page(user, error))
+    changed = services.set_user_active(acting_admin(), user, active)
     if changed and active:
         flash(_("%(email)s may sign in again.", email=user.email), "success")
     elif changed:
@@ -131,6 +127,11 @@ def _set_active(user_id: str, active: bool) -> Response:
             _("%(email)s is deactivated and signed out everywhere.", email=user.email),
             "success",
         )
+    return _to_user(user)
+
+
+def _refused_on_user_page(user: User, error: DomainError) -> Response:
+    flash(error.message, "error")
     return _to_user(user)
 
 
@@ -146,7 +147,6 @@ def user_invite(user_id: str) -> Response:
         flash(_("Reactivate the account before inviting its owner."), "error")
         return _to_user(user)
     invitations.create_invitation(user, acting_admin())
-    db.session.commit()
     flash(_("Invitation sent to %(email)s.", email=user.email), "success")
     return _to_user(user)
 
@@ -163,7 +163,6 @@ def user_reset_two_factor(user_id: str) -> Response:
         flash(_("Ask another administrator to reset your own second factor."), "error")
         return _to_user(user)
     reset_two_factor(user, acting_admin())
-    db.session.commit()
     flash(
         _(
             "Two-factor login of %(email)s is reset; they set it up again at their next "

@@ -53,7 +53,7 @@ def login() -> Response | str:
 def logout() -> Response:
     user = current_user._get_current_object()
     end_all_sessions(user)
-    record("logout", user, user)
+    record("auth.logout", user, user)
     db.session.commit()
     logout_user()
     session.clear()

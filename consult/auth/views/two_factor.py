@@ -41,7 +41,9 @@ def two_factor() -> Response | str | tuple[str, int]:
         if totp.verify_second_factor(user, form.code.data):
             next_path = pending_next()
             return finish_login(user, next_path)
-        record("login_failed", None, object_type="users", object_id=str(user.id), reason="code")
+        record(
+            "auth.login_failed", None, object_type="users", object_id=str(user.id), reason="code"
+        )
         db.session.commit()
         form.code.errors.append(
             _(
@@ -124,7 +126,7 @@ def new_recovery_codes() -> Response | str | tuple[str, int]:
         return redirect(url_for("auth.profile"))
     if form.validate_on_submit() and totp.verify_code(user, form.code.data):
         codes = totp.generate_recovery_codes(user)
-        record("recovery_codes_renewed", user, user)
+        record("recovery_codes.renewed", user, user)
         db.session.commit()
         return render_template(
             "auth/recovery_codes.html",

@@ -14,7 +14,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 
 from consult.extensions import db
-from consult.submissions.models import Consultation, Input
+from consult.inputs.models import Consultation, Input
 
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 

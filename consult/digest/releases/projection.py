@@ -36,7 +36,7 @@ from consult.digest.query import Reference
 from consult.digest.releases.models import Release, ReleaseInput
 from consult.digest.releases.suppression import WIDE
 from consult.extensions import db
-from consult.submissions.models import Consultation
+from consult.inputs.models import Consultation
 from consult.timeutil import utcnow
 
 #: The filters an external digest accepts: each selects rows, columns or inputs.

@@ -36,8 +36,8 @@ from consult.digest.releases.suppression import (
     Protector,
 )
 from consult.extensions import db
-from consult.submissions.models import Consultation, Input, InputCountry, consultation_countries
-from consult.submissions.states import FORWARDED_STATUSES, Attribution, Status
+from consult.inputs.models import Consultation, Input, InputCountry, consultation_countries
+from consult.inputs.states import FORWARDED_STATUSES, Attribution, Status
 from consult.timeutil import utcnow
 
 BATCH = 500

@@ -3,7 +3,7 @@
 Views parse the request, call :mod:`consult.review.services`, commit and
 render (or redirect). Every page that shows an input to EU staff records
 an audit event; nothing here ever shows an HQ-direct input's organisation
-to delegation staff (:func:`consult.access.may_see_organisation`).
+to delegation staff (:func:`consult.inputs.scope.may_see_organisation`).
 
 The blueprint is defined in :mod:`.blueprint`; importing the other modules
 registers their routes on it:
@@ -16,6 +16,5 @@ registers their routes on it:
 
 from consult.review.views import actions, input_page, originals, queues
 from consult.review.views.blueprint import bp
-from consult.review.views.originals import _attachment_file
 
-__all__ = ["_attachment_file", "actions", "bp", "input_page", "originals", "queues"]
+__all__ = ["actions", "bp", "input_page", "originals", "queues"]

@@ -1,7 +1,14 @@
-"""What a reviewer does from the review page: claim, correct, redact, decide, merge."""
+"""What a reviewer does from the review page: claim, correct, redact, decide, merge.
+
+Each view parses its form, says how a refusal is answered (:func:`_answer`),
+calls the service and says what was done. A refusal raised by the service
+reaches the blueprint's handler (:mod:`consult.actions`), which rolls back
+and answers it as the view said; a success is committed after the view.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import abort, flash, redirect, request, url_for
@@ -9,41 +16,59 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
-from consult.access import load_input, parse_uuid, requires
-from consult.auth.roles import Role
-from consult.extensions import db
+from consult.access import parse_uuid, requires
+from consult.actions import answer_refusal
+from consult.inputs.models import Input
+from consult.inputs.scope import load_input, works_for_a_delegation
 from consult.review import services
 from consult.review.forms import DecisionForm, FeedbackForm, MergeForm, ReviewEditForm, VersionForm
 from consult.review.services import DECLINE_REASONS, ConflictError, ReviewError
 from consult.review.views.blueprint import bp
 from consult.review.views.input_page import (
+    Typed,
     conflict_response,
     edit_choices,
     load_for_action,
     render_input_page,
 )
 
+Fields = Callable[[ReviewError], dict[str, Any]]
 
-def _refused(
-    item: Any,
-    error: ReviewError,
-    fields: dict[str, Any],
-    *,
-    shown_elsewhere: bool = False,
-    **page: Any,
-) -> Any:
+
+def _answer(
+    item: Input, typed: Typed | None = None, *, fields: Fields | None = None, anchor: str = ""
+) -> None:
+    """Say how this action answers a refusal.
+
+    A conflict shows the newer version beside what was typed (409). A refusal
+    shows the page again (400) with its messages next to the form fields that
+    ``fields`` picks; without ``fields`` it is a message on the page, whose
+    ``anchor`` the reviewer is sent back to.
+    """
+
+    def answer(error: Any) -> Any:
+        if isinstance(error, ConflictError):
+            return conflict_response(item, error, typed)
+        if fields is None or not isinstance(error, ReviewError):
+            flash(error.message, "error")
+            return redirect(url_for("review.input", input_id=item.id) + anchor)
+        return _refused(item, error, fields(error), typed or Typed())
+
+    answer_refusal(answer)
+
+
+def _refused(item: Input, error: ReviewError, fields: dict[str, Any], typed: Typed) -> Any:
     """The review page again (400) with a refused action's messages next to its fields.
 
-    Nothing of the refused action is kept. A refusal about no particular field
-    is shown at the top of the page, unless the page shows it elsewhere.
+    A refusal about no particular field is shown at the top of the page,
+    unless the page shows it elsewhere (beside the recommendations).
     """
-    db.session.rollback()
     for name, messages in error.fields.items():
         target = fields.get(name)
         if target is not None:
             target.errors = list(target.errors or []) + messages
-    top = None if error.fields or shown_elsewhere else error.message
-    return render_input_page(item, error=top, status=400, **page)
+    top = None if error.fields or typed.rec_errors else error.message
+    return render_input_page(item, typed, error=top, status=400)
 
 
 @bp.route("/inputs/<input_id>/claim", methods=["POST"])
@@ -69,15 +94,8 @@ def _claim_action(input_id: str, action: Any, done: str) -> Any:
     form = VersionForm()
     if not form.validate():
         abort(400)
-    try:
-        action(current_user, item, version=form.version.data)
-    except ConflictError as conflict:
-        return conflict_response(item, conflict)
-    except ReviewError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-        return redirect(url_for("review.input", input_id=item.id))
-    db.session.commit()
+    _answer(item)
+    action(current_user, item, version=form.version.data)
     flash(done, "success")
     return redirect(url_for("review.input", input_id=item.id))
 
@@ -92,42 +110,33 @@ def edit(input_id: str) -> Any:
         rec.id: request.form.get(f"rec-{rec.id}", rec.effective_text)
         for rec in item.recommendations
     }
+    typed = Typed(edit_form=form, rec_values=rec_values)
     if not form.validate():
-        return render_input_page(item, edit_form=form, rec_values=rec_values, status=400)
+        return render_input_page(item, typed, status=400)
     countries = [form.main_country.data] + [
         c for c in form.other_countries.data or [] if c != form.main_country.data
     ]
-    try:
-        changed = services.update_review(
-            current_user,
-            item,
-            version=form.version.data,
-            priority_slug=form.priority.data,
-            type_slug=form.input_type.data,
-            country_codes=[c for c in countries if c],
-            theme_slugs=form.themes.data or [],
-            language=form.language.data or item.language,
-            moderator_summary=form.moderator_summary.data,
-            reviewed_title=form.reviewed_title.data,
-            reviewed_body=form.reviewed_body.data,
-            recommendation_texts=rec_values,
-            passages=(form.passages.data or "").splitlines(),
-        )
-    except ConflictError as conflict:
-        return conflict_response(item, conflict, edit_form=form, rec_values=rec_values)
-    except ReviewError as error:
-        rec_errors = error.fields.pop("recommendations", [])
-        fields = {field.name: field for field in form} | {"countries": form.main_country}
-        return _refused(
-            item,
-            error,
-            fields,
-            shown_elsewhere=bool(rec_errors),
-            edit_form=form,
-            rec_values=rec_values,
-            rec_errors=rec_errors,
-        )
-    db.session.commit()
+
+    def fields(error: ReviewError) -> dict[str, Any]:
+        typed.rec_errors = error.fields.pop("recommendations", [])
+        return {field.name: field for field in form} | {"countries": form.main_country}
+
+    _answer(item, typed, fields=fields)
+    changed = services.update_review(
+        current_user,
+        item,
+        version=form.version.data,
+        priority_slug=form.priority.data,
+        type_slug=form.input_type.data,
+        country_codes=[c for c in countries if c],
+        theme_slugs=form.themes.data or [],
+        language=form.language.data or item.language,
+        moderator_summary=form.moderator_summary.data,
+        reviewed_title=form.reviewed_title.data,
+        reviewed_body=form.reviewed_body.data,
+        recommendation_texts=rec_values,
+        passages=(form.passages.data or "").splitlines(),
+    )
     flash(_("Your changes are saved.") if changed else _("Nothing changed."), "success")
     return redirect(url_for("review.input", input_id=item.id))
 
@@ -140,17 +149,10 @@ def redact_identifiers(input_id: str) -> Any:
     form = VersionForm()
     if not form.validate():
         abort(400)
-    try:
-        count = services.redact_identifiers(
-            current_user, item, request.form.getlist("redact"), version=form.version.data
-        )
-    except ConflictError as conflict:
-        return conflict_response(item, conflict)
-    except ReviewError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-        return redirect(url_for("review.input", input_id=item.id) + "#identifiers")
-    db.session.commit()
+    _answer(item, anchor="#identifiers")
+    count = services.redact_identifiers(
+        current_user, item, request.form.getlist("redact"), version=form.version.data
+    )
     flash(
         ngettext("%(num)d identifier redacted.", "%(num)d identifiers redacted.", count), "success"
     )
@@ -166,32 +168,33 @@ def decide(input_id: str) -> Any:
     action = form.action.data
     if action not in services.DECISIONS:
         abort(400)
+    typed = Typed(decision_form=form, decision_action=action)
     if not form.validate():
-        return render_input_page(item, decision_form=form, decision_action=action, status=400)
+        return render_input_page(item, typed, status=400)
     message_field = {
         "forward": form.hq_note,
         "return": form.question,
         "decline": form.explanation,
     }[action]
-    try:
-        services.decide(
-            current_user,
-            item,
-            action,
-            message_field.data,
-            version=form.version.data,
-            reason=form.reason.data or None,
-        )
-    except ConflictError as conflict:
-        return conflict_response(item, conflict, decision_form=form, decision_action=action)
-    except ReviewError as error:
-        # A missing reason is the first thing to fix; the message waits for it.
-        fields = {"reason": form.reason} if "reason" in error.fields else {"message": message_field}
-        return _refused(item, error, fields, decision_form=form, decision_action=action)
-    db.session.commit()
+    # A missing reason is the first thing to fix; the message waits for it.
+    _answer(
+        item,
+        typed,
+        fields=lambda error: (
+            {"reason": form.reason} if "reason" in error.fields else {"message": message_field}
+        ),
+    )
+    services.decide(
+        current_user,
+        item,
+        action,
+        message_field.data,
+        version=form.version.data,
+        reason=form.reason.data or None,
+    )
     done = {
         "forward": _("Forwarded to HQ.")
-        if current_user.role == Role.MODERATOR
+        if works_for_a_delegation(current_user)
         else _("Accepted for HQ digests."),
         "return": _("Returned to the CSO with your question."),
         "decline": _("Declined; the CSO sees your reason."),
@@ -206,16 +209,12 @@ def merge(input_id: str) -> Any:
     item = load_for_action(input_id)
     form = MergeForm()
     form.target.choices = []
+    typed = Typed(merge_form=form)
     if not form.validate():
-        return render_input_page(item, merge_form=form, status=400)
+        return render_input_page(item, typed, status=400)
     target = load_input(parse_uuid(form.target.data), current_user)
-    try:
-        services.merge(current_user, item, target, version=form.version.data)
-    except ConflictError as conflict:
-        return conflict_response(item, conflict, merge_form=form)
-    except ReviewError as error:
-        return _refused(item, error, {"target": form.target}, merge_form=form)
-    db.session.commit()
+    _answer(item, typed, fields=lambda error: {"target": form.target})
+    services.merge(current_user, item, target, version=form.version.data)
     flash(_("Marked as a duplicate."), "success")
     return redirect(url_for("review.input", input_id=item.id))
 
@@ -225,14 +224,10 @@ def merge(input_id: str) -> Any:
 def feedback(input_id: str) -> Any:
     item = load_for_action(input_id)
     form = FeedbackForm()
+    typed = Typed(feedback_form=form)
     if not form.validate():
-        return render_input_page(item, feedback_form=form, status=400)
-    try:
-        services.record_hq_feedback(current_user, item, form.note.data, version=form.version.data)
-    except ConflictError as conflict:
-        return conflict_response(item, conflict, feedback_form=form)
-    except ReviewError as error:
-        return _refused(item, error, {"note": form.note}, feedback_form=form)
-    db.session.commit()
+        return render_input_page(item, typed, status=400)
+    _answer(item, typed, fields=lambda error: {"note": form.note})
+    services.record_hq_feedback(current_user, item, form.note.data, version=form.version.data)
     flash(_("Your note is saved; the CSO sees it."), "success")
     return redirect(url_for("review.input", input_id=item.id))

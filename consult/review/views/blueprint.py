@@ -4,12 +4,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint
+from flask import Blueprint, flash, redirect, url_for
 from flask_babel import lazy_gettext as _l
 
-from consult.submissions.states import STATUS_LABELS, Status
+from consult.actions import run_actions
+from consult.errors import DomainError
+from consult.inputs.states import STATUS_LABELS, Status
 
 bp = Blueprint("review", __name__, url_prefix="/review")
+
+
+def _back_to_queue(error: DomainError) -> Any:
+    """A refusal no view answered its own way: say it on the queue page."""
+    flash(error.message, "error")
+    return redirect(url_for("review.queue"))
+
+
+run_actions(bp, _back_to_queue)
 
 
 #: Status names as EU staff read them: the CSO-facing "Returned to you" would

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
-from flask import abort, current_app, render_template, send_file
+from flask import abort, render_template, send_file
 from flask_login import current_user
 
-from consult.access import load_attachment, load_input, requires
+from consult.access import requires
 from consult.audit.services import record
 from consult.extensions import db
+from consult.inputs.files import attachment_path
+from consult.inputs.scope import load_attachment, load_input
 from consult.review.views.blueprint import bp
 
 
@@ -30,7 +31,7 @@ def original(input_id: str) -> str:
 def attachment(attachment_id: str) -> Any:
     """An attachment of an input the reviewer may see (404 otherwise; each download audited)."""
     att = load_attachment(attachment_id, current_user)
-    path = _attachment_file(att)
+    path = attachment_path(att)
     if not path.is_file():
         abort(404)
     record("attachment.downloaded", current_user, att, input_id=str(att.input_id))
@@ -42,11 +43,3 @@ def attachment(attachment_id: str) -> Any:
         download_name=att.filename,
         max_age=0,
     )
-
-
-def _attachment_file(att: Any) -> Path:
-    try:
-        from consult.submissions.attachments import attachment_path
-    except ImportError:  # the submissions package stores files flat under UPLOAD_DIR
-        return Path(current_app.config["UPLOAD_DIR"]) / att.storage_name
-    return Path(attachment_path(att))

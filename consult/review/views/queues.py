@@ -10,22 +10,22 @@ from flask_babel import ngettext
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from consult.access import load_input, may_see_organisation, requires
-from consult.auth.roles import Role
+from consult.access import requires
 from consult.extensions import db
+from consult.inputs.models import Input
+from consult.inputs.scope import load_input, may_see_organisation, queue_kind
+from consult.inputs.states import OPEN_FOR_REVIEW
 from consult.review import services
 from consult.review.queue import ALL, OPEN, QueueFilterError, queue_page
 from consult.review.services import can_review
 from consult.review.views.blueprint import bp, staff_status_label
-from consult.submissions.models import Input
-from consult.submissions.states import OPEN_FOR_REVIEW
 
 
 @bp.route("/queue")
 @requires("review")
 def queue() -> str:
     """The caller's queue: their delegation's for moderators, HQ's for HQ analysts."""
-    kind = "delegation" if current_user.role == Role.MODERATOR else "hq"
+    kind = queue_kind(current_user)
     return _render_queue(kind)
 
 

@@ -6,9 +6,10 @@ from flask import abort, send_file
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from consult.access import load_attachment, login_only
+from consult.access import login_only
 from consult.audit.services import record
 from consult.extensions import db
+from consult.inputs.scope import load_attachment
 from consult.submissions.attachments import attachment_path
 from consult.submissions.views.blueprint import bp
 
@@ -21,7 +22,7 @@ def download_attachment(attachment_id: str) -> Response:
     path = attachment_path(attachment)
     if not path.is_file():
         abort(404)
-    record("attachment_downloaded", current_user, attachment, input_id=str(attachment.input_id))
+    record("attachment.downloaded", current_user, attachment, input_id=str(attachment.input_id))
     db.session.commit()
     response = send_file(
         path,

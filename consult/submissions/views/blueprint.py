@@ -9,7 +9,7 @@ from flask_login import current_user
 
 from consult.access import parse_uuid
 from consult.extensions import db
-from consult.submissions.models import Consultation
+from consult.inputs.models import Consultation
 
 bp = Blueprint("submissions", __name__)
 

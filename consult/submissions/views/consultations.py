@@ -8,10 +8,10 @@ from sqlalchemy import select
 from consult.access import requires
 from consult.extensions import db
 from consult.i18n import current_locale
+from consult.inputs.consultation_texts import local_text
+from consult.inputs.models import Consultation, Input
+from consult.inputs.states import Status
 from consult.submissions import services
-from consult.submissions.consultation_texts import local_text
-from consult.submissions.models import Consultation, Input
-from consult.submissions.states import Status
 from consult.submissions.views.blueprint import (
     bp,
     load_consultation,

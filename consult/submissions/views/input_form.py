@@ -18,13 +18,13 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
-from consult.access import load_input
 from consult.extensions import db
+from consult.inputs.models import Consultation, Input
+from consult.inputs.scope import load_input
+from consult.inputs.states import Status
 from consult.submissions import services
 from consult.submissions.attachments import adopt_pending
 from consult.submissions.forms import InputForm, add_errors, form_data
-from consult.submissions.models import Consultation, Input
-from consult.submissions.states import Status
 from consult.submissions.views.blueprint import bp, load_consultation
 from consult.submissions.views.input_form_files import (
     is_remove_click,

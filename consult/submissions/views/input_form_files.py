@@ -13,10 +13,10 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from consult.access import deny
 from consult.extensions import db
+from consult.inputs.models import Consultation, Input
 from consult.submissions import services
 from consult.submissions.attachments import AttachmentError, store_attachment
 from consult.submissions.forms import InputForm
-from consult.submissions.models import Consultation, Input
 from consult.submissions.views.input_form_page import render_form
 
 #: The buttons of the input form that save, send or add a row. A "Remove" button

@@ -6,12 +6,12 @@ from flask import current_app, render_template
 from flask_login import current_user
 
 from consult.i18n import current_locale
+from consult.inputs.consultation_texts import local_text
+from consult.inputs.models import Attachment, Consultation, Input
+from consult.inputs.states import ATTRIBUTION_EXPLANATIONS, Attribution
 from consult.submissions import services
 from consult.submissions.attachments import pending_attachments
-from consult.submissions.consultation_texts import local_text
 from consult.submissions.forms import InputForm, error_items, new_token, valid_token
-from consult.submissions.models import Attachment, Consultation, Input
-from consult.submissions.states import ATTRIBUTION_EXPLANATIONS, Attribution
 from consult.submissions.views.blueprint import org_id
 
 

@@ -19,11 +19,12 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import NotFound
 
-from consult.access import load_input, may, parse_uuid, requires
+from consult.access import may, parse_uuid, requires
 from consult.auth.limits import password_limits
 from consult.extensions import db, limiter
+from consult.inputs.models import Consultation, Input
+from consult.inputs.scope import load_input
 from consult.submissions.forms import InputForm
-from consult.submissions.models import Consultation, Input
 from consult.submissions.views.blueprint import bp, load_consultation
 from consult.submissions.views.input_form_page import ensure_tokens, render_form
 

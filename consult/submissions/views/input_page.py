@@ -6,13 +6,14 @@ from flask import render_template
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from consult.access import load_input, requires
+from consult.access import requires
 from consult.i18n import label
+from consult.inputs.events import EventKind
+from consult.inputs.models import Input
+from consult.inputs.scope import load_input
+from consult.inputs.states import ATTRIBUTION_EXPLANATIONS, ATTRIBUTION_LABELS, Attribution
 from consult.reference.data import INPUT_LANGUAGES
-from consult.review.models import EventKind
 from consult.submissions import services
-from consult.submissions.models import Input
-from consult.submissions.states import ATTRIBUTION_EXPLANATIONS, ATTRIBUTION_LABELS, Attribution
 from consult.submissions.views.blueprint import bp
 
 #: How the timeline names each event for the CSO (no staff names).

@@ -9,9 +9,9 @@ from sqlalchemy import select
 
 from consult.access import requires
 from consult.extensions import db
+from consult.inputs.models import Consultation, Input
+from consult.inputs.states import Status
 from consult.submissions import services
-from consult.submissions.models import Consultation, Input
-from consult.submissions.states import Status
 from consult.submissions.views.blueprint import bp, org_id
 
 

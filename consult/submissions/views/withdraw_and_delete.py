@@ -8,8 +8,9 @@ from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.wrappers import Response
 
-from consult.access import load_input, requires
+from consult.access import requires
 from consult.extensions import db
+from consult.inputs.scope import load_input
 from consult.submissions import services
 from consult.submissions.views.blueprint import bp
 

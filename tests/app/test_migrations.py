@@ -1,0 +1,85 @@
+"""The migrations build the schema the models describe, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+import uuid
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from flask_migrate import downgrade, upgrade
+from sqlalchemy import create_engine, inspect, text
+from sqlalchemy.engine import make_url
+
+from config import database_url
+from consult import create_app
+from consult.extensions import db
+
+
+@pytest.fixture
+def empty_database_uri(tmp_path):
+    server = os.environ.get("TEST_DATABASE_URL")
+    if server and server.startswith(("postgres://", "postgresql")):
+        url = make_url(database_url(server))
+        name = f"consult_mig_{uuid.uuid4().hex[:10]}"
+        admin = create_engine(url, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        yield url.set(database=name).render_as_string(hide_password=False)
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+    else:
+        yield f"sqlite:///{tmp_path / 'migrated.sqlite'}"
+
+
+def _migrated_app(uri: str, upload_dir: str):
+    app = create_app(
+        {"ENV_NAME": "testing", "SQLALCHEMY_DATABASE_URI": uri, "UPLOAD_DIR": upload_dir}
+    )
+    return app
+
+
+def test_migrations_match_the_models(empty_database_uri, tmp_path):
+    app = _migrated_app(empty_database_uri, str(tmp_path / "up"))
+    with app.app_context():
+        upgrade()
+        with db.engine.connect() as conn:
+            context = MigrationContext.configure(
+                conn, opts={"compare_type": True, "render_as_batch": True}
+            )
+            differences = compare_metadata(context, db.metadata)
+        db.engine.dispose()
+    assert differences == [], (
+        f"models and migrations disagree; run `flask --app consult db migrate`: {differences}"
+    )
+
+
+def test_upgrade_creates_every_table_and_downgrade_removes_them(empty_database_uri, tmp_path):
+    app = _migrated_app(empty_database_uri, str(tmp_path / "up"))
+    with app.app_context():
+        upgrade()
+        tables = set(inspect(db.engine).get_table_names())
+        assert {t.name for t in db.metadata.sorted_tables} <= tables
+        downgrade(revision="base")
+        remaining = set(inspect(db.engine).get_table_names()) - {"alembic_version"}
+        db.engine.dispose()
+    assert remaining == set()
+
+
+def test_stored_audit_actions_are_renamed_to_the_dotted_spelling(empty_database_uri, tmp_path):
+    app = _migrated_app(empty_database_uri, str(tmp_path / "up"))
+    insert = text(
+        "INSERT INTO audit_events (action, created_at) VALUES (:action, CURRENT_TIMESTAMP)"
+    )
+    with app.app_context():
+        upgrade(revision="3c1f0e7a9b21")
+        with db.engine.begin() as conn:
+            for action in ("input_withdrawn", "attachment_downloaded", "input.claimed", "login"):
+                conn.execute(insert, {"action": action})
+        upgrade()
+        with db.engine.connect() as conn:
+            actions = sorted(conn.scalars(text("SELECT action FROM audit_events")))
+        db.engine.dispose()
+    assert actions == ["attachment.downloaded", "auth.login", "input.claimed", "input.withdrawn"]
