@@ -4,7 +4,7 @@ English stays on ``consultations`` and ``guiding_questions``; each other interfa
 language may add one row here (questions as JSON: priority slug -> list).
 
 Revision ID: eeb64da89215
-Revises: 54786b6b8778
+Revises: 7d2e5b9c4a10
 Create Date: 2026-11-30 19:17:42.169999
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "eeb64da89215"
-down_revision = "54786b6b8778"
+down_revision = "7d2e5b9c4a10"
 branch_labels = None
 depends_on = None
 

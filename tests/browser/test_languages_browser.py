@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from consult.cli.demo import DEFAULT_DEMO_PASSWORD, seed_demo
 from consult.extensions import db
-from consult.submissions.models import Input
+from consult.inputs.models import Input
 from tests.browser.conftest import click_and_wait, sign_in
 
 pytestmark = pytest.mark.browser

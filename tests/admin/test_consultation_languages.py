@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from consult.submissions.models import Consultation
 from markupsafe import escape
 
 from consult.extensions import db
 from consult.inputs.consultation_texts import ConsultationText
-from tests.admin_support import audit_events
+from consult.inputs.models import Consultation
 
 FORM = {
     "slug": "south-2026",
@@ -32,7 +31,7 @@ def _saved() -> Consultation:
     return db.session.scalar(db.select(Consultation).where(Consultation.slug == "south-2026"))
 
 
-def test_admin_enters_other_languages_beside_english(client, login, admin_user):
+def test_admin_enters_other_languages_beside_english(client, login, admin_user, audit_events):
     login(client, admin_user)
     page = client.get("/admin/consultations/new").get_data(as_text=True)
     assert 'name="text_ar__title"' in page and 'lang="ar"' in page
@@ -49,7 +48,7 @@ def test_admin_enters_other_languages_beside_english(client, login, admin_user):
     assert "Consultation sur la sécurité du voisinage méridional" in edit
     client.post(f"/admin/consultations/{consultation.id}", data={**FORM, "text_ar__title": ""})
     assert {t.locale for t in _saved().texts} == {"fr"}
-    (event,) = audit_events("consultation_updated")
+    (event,) = audit_events("consultation.updated")
     assert event.detail["changed"] == ["text_ar"]
 
 

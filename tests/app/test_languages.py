@@ -15,11 +15,11 @@ from flask_babel import force_locale, ngettext
 from consult.auth.models import User
 from consult.extensions import db
 from consult.i18n import LANGUAGE_NAMES, LOCALE_COOKIE, format_when
-from consult.submissions.states import Status
+from consult.inputs.states import Status
 from tests import factories
-from tests.api_support import api_client
+from tests.digest.conftest import build_digest_data
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 CATALOGUES = ROOT / "consult" / "translations"
 LOCALES = ("fr", "ar", "ru", "uk")
 #: The keywords `make messages` extracts (see the Makefile).
@@ -425,7 +425,7 @@ def test_staff_and_admin_pages_have_no_english_left(
     ],
 )
 def test_api_reference_labels_follow_accept_language(
-    app, client, cso_user, locale, priority, status, reason, country
+    app, client, cso_user, api_client, locale, priority, status, reason, country
 ):
     cso_user.locale = "ru"  # the account's choice does not override what a script asks for
     db.session.commit()
@@ -528,9 +528,7 @@ def test_direction_of_a_text_is_decided_by_its_first_strong_letter():
 
 
 def test_digest_command_writes_the_report_in_the_language_asked(app, runner):
-    from tests.digest_fixtures import make_digest_data
-
-    make_digest_data()
+    build_digest_data()
     args = ["digest", "--format", "html", "--out", "-", "--audience", "internal"]
     arabic = runner.invoke(args=[*args, "--lang", "ar"])
     assert arabic.exit_code == 0, arabic.output
@@ -548,9 +546,8 @@ def test_docx_lays_arabic_paragraphs_out_right_to_left(app, hq_user):
     from docx.oxml.ns import qn
 
     from consult.digest.services import parse_filters, render_digest
-    from tests.digest_fixtures import make_digest_data
 
-    data = make_digest_data()
+    data = build_digest_data()
     organisation = factories.make_organisation("جمعية الحوار", ["TN"])
     author = factories.make_user("arabic@example.org", "cso", organisation=organisation)
     factories.make_input(
