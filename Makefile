@@ -13,9 +13,14 @@ LOCK := requirements-dev.lock
 PIP_COMPILE := $(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
 	--no-emit-find-links --no-emit-index-url
 export FLASK_APP := consult
+# The interface languages beside English; `make messages` keeps their catalogues current.
+LOCALES := fr ar ru uk
+CATALOGUE_DIR := consult/translations
+# Compiled catalogues are built from the committed .po files, never committed.
+CATALOGUES := $(foreach l,$(LOCALES),$(CATALOGUE_DIR)/$(l)/LC_MESSAGES/messages.mo)
 
 .DEFAULT_GOAL := help
-.PHONY: help run test test-postgres lint format bench bench-quick bench-identifiers eval-identifiers serve-prod migrate browser-deps messages clean lock
+.PHONY: help install translations run test test-postgres lint format bench bench-quick bench-identifiers eval-identifiers serve-prod migrate browser-deps messages clean lock
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  %-15s %s\n", $$1, $$2}'
@@ -31,13 +36,18 @@ $(STAMP): $(BIN)/python pyproject.toml $(LOCK)
 	$(BIN)/python -c "from consult.identifiers.gazetteer import build; build()"
 	touch $(STAMP)
 
-install: $(STAMP) ## Create .venv and install consult with its dev tools from the lock file
+install: $(STAMP) $(CATALOGUES) ## Create .venv, install from the lock file, compile the catalogues
 
 lock: $(STAMP) ## Refresh requirements.lock and requirements-dev.lock from pyproject.toml (pins and hashes)
 	$(PIP_COMPILE) --upgrade -o requirements.lock pyproject.toml
 	$(PIP_COMPILE) --upgrade --extra dev -o $(LOCK) pyproject.toml
 
-run: $(STAMP) ## Create .venv, install, migrate SQLite, load demo data, serve on 127.0.0.1:5000
+$(CATALOGUE_DIR)/%/LC_MESSAGES/messages.mo: $(CATALOGUE_DIR)/%/LC_MESSAGES/messages.po $(STAMP)
+	$(BIN)/pybabel compile --statistics -l $* -i $< -o $@
+
+translations: $(CATALOGUES) ## Compile the translation catalogues (.po to .mo)
+
+run: $(STAMP) $(CATALOGUES) ## Create .venv, install, migrate SQLite, load demo data, serve on 127.0.0.1:5000
 	$(BIN)/flask db upgrade
 	$(BIN)/flask seed-demo
 	$(BIN)/flask run --host 127.0.0.1 --port 5000
@@ -47,12 +57,12 @@ browser-deps: ## Install Debian's chromium for the browser tests when it is miss
 		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
 		|| echo "chromium could not be installed: browser tests will fail"; fi
 
-test: $(STAMP) browser-deps ## Install the dev extra, lint, run the whole test suite
+test: $(STAMP) $(CATALOGUES) browser-deps ## Install the dev extra, lint, run the whole test suite
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-test-postgres: $(STAMP) browser-deps ## The whole suite against PostgreSQL (TEST_DATABASE_URL)
+test-postgres: $(STAMP) $(CATALOGUES) browser-deps ## The whole suite against PostgreSQL (TEST_DATABASE_URL)
 	TEST_DATABASE_URL=$${TEST_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/test} \
 		$(BIN)/pytest $(PYTEST_ARGS)
 
@@ -85,14 +95,17 @@ eval-identifiers: $(STAMP) ## Score identifier detection on CORPUS with REGISTRY
 bench-identifiers: $(STAMP) ## Measure identifier detection: one automaton against a regex per name
 	$(BIN)/python bench/identifiers.py
 
-serve-prod: $(STAMP) ## Serve production with gunicorn; refuses to start without the production settings (docs/security.md, Hardening)
+serve-prod: $(STAMP) $(CATALOGUES) ## Serve production with gunicorn; refuses to start without the production settings (docs/security.md, Hardening)
 	CONSULT_ENV=production $(BIN)/gunicorn --workers $${WEB_CONCURRENCY:-3} --bind $${BIND:-127.0.0.1:8000} \
 		--access-logfile - --access-logformat '%(t)s "%(m)s %(U)s" %(s)s %(b)s %(L)ss' \
 		'consult.wsgi:app'
 
-messages: $(STAMP) ## Extract every user-facing string to consult/translations/messages.pot
-	mkdir -p consult/translations
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k N_ -o consult/translations/messages.pot consult templates
+messages: $(STAMP) ## Extract every user-facing string and add the new ones to each catalogue
+	mkdir -p $(CATALOGUE_DIR)
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k N_ --no-wrap \
+		-o $(CATALOGUE_DIR)/messages.pot consult templates
+	$(BIN)/pybabel update -i $(CATALOGUE_DIR)/messages.pot -d $(CATALOGUE_DIR) \
+		--no-fuzzy-matching --ignore-obsolete --no-wrap
 
 clean: ## Remove the virtualenv and caches (keeps instance/)
 	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info

@@ -117,7 +117,8 @@ class Config:
     REMEMBER_COOKIE_SAMESITE = "Lax"
     WTF_CSRF_TIME_LIMIT = _int("CONSULT_CSRF_TIME_LIMIT", 3600 * 8)
     BABEL_DEFAULT_LOCALE = "en"
-    LANGUAGES = ["en"]
+    # The interface languages; each but English has a catalogue in consult/translations.
+    LANGUAGES = ["en", "fr", "ar", "ru", "uk"]
     DEBUG = False
     TESTING = False
     FORCE_HTTPS = False

@@ -4,6 +4,7 @@ from consult.api.models import ApiToken
 from consult.audit.models import AuditEvent
 from consult.auth.models import AccountToken, RecoveryCode, User
 from consult.digest.releases.models import Release, ReleaseInput
+from consult.inputs.consultation_texts import ConsultationText
 from consult.inputs.events import ReviewEvent
 from consult.inputs.models import (
     Attachment,
@@ -35,6 +36,7 @@ __all__ = [
     "Attachment",
     "AuditEvent",
     "Consultation",
+    "ConsultationText",
     "Country",
     "Delegation",
     "FindingDismissal",

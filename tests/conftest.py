@@ -25,6 +25,7 @@ from typing import Any
 import pytest
 from flask import Flask, g
 from flask.testing import FlaskClient
+from flask_babel import refresh as refresh_locale
 from jsonschema import Draft202012Validator
 from PIL import Image
 from sqlalchemy import create_engine, text
@@ -124,6 +125,8 @@ def make_app(base_config: dict, _schema: None):
             # ``g._login_user``), before any other hook reads it, so a user never
             # leaks from one test client to another.
             g.pop("_login_user", None)
+            # Flask-Babel caches the locale on the same ``g``: choose it afresh.
+            refresh_locale()
 
         app.before_request_funcs.setdefault(None, []).insert(0, _forget_cached_user)
 

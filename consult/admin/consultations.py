@@ -12,6 +12,7 @@ from consult.admin.validation import AdminError, check_slug
 from consult.audit.services import record
 from consult.auth.models import User
 from consult.extensions import db
+from consult.inputs.consultation_texts import ConsultationText, english_questions, text_in
 from consult.inputs.models import Consultation, GuidingQuestion
 from consult.reference.models import Country, Priority
 
@@ -26,6 +27,29 @@ class ConsultationData:
     country_codes: list[str]
     #: priority slug -> guiding questions, in order
     questions: dict[str, list[str]] = field(default_factory=dict)
+    #: locale -> the same in another language (optional; English is required)
+    texts: dict[str, LanguageText] = field(default_factory=dict)
+
+
+@dataclass
+class LanguageText:
+    title: str = ""
+    description: str = ""
+    questions: dict[str, list[str]] = field(default_factory=dict)
+
+    def cleaned(self) -> LanguageText:
+        questions = {
+            slug: [t.strip() for t in texts if t.strip()] for slug, texts in self.questions.items()
+        }
+        return LanguageText(
+            self.title.strip(),
+            self.description.strip(),
+            {slug: texts for slug, texts in questions.items() if texts},
+        )
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.title or self.description or self.questions)
 
 
 def _check_consultation(data: ConsultationData, current: Consultation | None) -> list[Country]:
@@ -50,6 +74,12 @@ def _check_consultation(data: ConsultationData, current: Consultation | None) ->
     for slug in data.questions:
         if db.session.get(Priority, slug) is None:
             problems.setdefault("questions", []).append(_("Unknown priority %(slug)s.", slug=slug))
+    for locale, text in data.texts.items():
+        text = text.cleaned()
+        if not text.is_empty and not text.title:
+            problems[f"text_{locale}__title"] = [
+                _("Give the title in this language too, or leave this language empty.")
+            ]
     if problems:
         raise AdminError(problems)
     return [c for c in countries if c is not None]
@@ -71,10 +101,7 @@ def _set_questions(consultation: Consultation, questions: dict[str, list[str]]) 
 
 
 def questions_by_priority(consultation: Consultation) -> dict[str, list[str]]:
-    grouped: dict[str, list[str]] = {}
-    for question in consultation.questions:
-        grouped.setdefault(question.priority_slug, []).append(question.text)
-    return grouped
+    return english_questions(consultation)
 
 
 def create_consultation(actor: User, data: ConsultationData) -> Consultation:
@@ -90,6 +117,7 @@ def create_consultation(actor: User, data: ConsultationData) -> Consultation:
     db.session.add(consultation)
     db.session.flush()
     _set_questions(consultation, data.questions)
+    _set_texts(consultation, data.texts)
     db.session.flush()
     record(
         "consultation.created",
@@ -127,7 +155,37 @@ def update_consultation(
     if questions_by_priority(consultation) != wanted:
         _set_questions(consultation, wanted)
         changed.append("questions")
+    changed.extend(f"text_{locale}" for locale in _set_texts(consultation, data.texts))
     if changed:
         record("consultation.updated", actor, consultation, changed=changed)
     db.session.flush()
     return changed
+
+
+def _set_texts(consultation: Consultation, texts: dict[str, LanguageText]) -> list[str]:
+    """Store the other languages' texts; an empty language is removed. Returns the changed."""
+    changed: list[str] = []
+    for locale, given in texts.items():
+        text = given.cleaned()
+        stored = text_in(consultation, locale)
+        if text.is_empty:
+            if stored is not None:
+                consultation.texts.remove(stored)
+                changed.append(locale)
+            continue
+        if stored is None:
+            stored = ConsultationText(locale=locale, title="", description="", questions={})
+            consultation.texts.append(stored)
+        values = {"title": text.title, "description": text.description, "questions": text.questions}
+        if any(getattr(stored, name) != value for name, value in values.items()):
+            for name, value in values.items():
+                setattr(stored, name, value)
+            changed.append(locale)
+    return changed
+
+
+def texts_for_form(consultation: Consultation) -> dict[str, LanguageText]:
+    return {
+        t.locale: LanguageText(t.title, t.description, dict(t.questions or {}))
+        for t in consultation.texts
+    }

@@ -82,13 +82,13 @@ def update_delegation(
     """Rename a delegation and set the countries it covers; returns what changed."""
     name = _delegation_name(name)
     changed: list[str] = []
-    if delegation.name != name:
+    if delegation.name_en != name:
         record(
             "delegation.renamed",
             actor,
             object_type="delegations",
             object_id=delegation.slug,
-            before=delegation.name,
+            before=delegation.name_en,
             after=name,
         )
         delegation.name = name

@@ -59,13 +59,13 @@ def rename_reference(
     renamed: list[str] = []
     for slug, name in cleaned.items():
         entry = entries[slug]
-        if entry.name != name:
+        if entry.name_en != name:
             record(
                 "reference.renamed",
                 actor,
                 object_type=kind_name,
                 object_id=slug,
-                before=entry.name,
+                before=entry.name_en,
                 after=name,
             )
             entry.name = name

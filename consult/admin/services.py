@@ -29,8 +29,10 @@ from consult.admin.audit_log import (
 )
 from consult.admin.consultations import (
     ConsultationData,
+    LanguageText,
     create_consultation,
     questions_by_priority,
+    texts_for_form,
     update_consultation,
 )
 from consult.admin.dashboard import dashboard_counts
@@ -58,6 +60,7 @@ __all__ = [
     "AdminError",
     "AuditFilters",
     "ConsultationData",
+    "LanguageText",
     "Page",
     "ReferenceKind",
     "UserFilters",
@@ -76,6 +79,7 @@ __all__ = [
     "set_coverage",
     "set_organisation_verified",
     "set_user_active",
+    "texts_for_form",
     "update_consultation",
     "update_delegation",
     "update_organisation",

@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from consult.access import may
+from consult.i18n import label
 from consult.inputs.models import Attachment, Consultation, Input
 from consult.inputs.scope import may_see_organisation, speaks_for_an_organisation
 from consult.inputs.states import STATUS_LABELS, Status
@@ -63,7 +64,7 @@ def input_summary_json(item: Input, user: Any) -> dict[str, Any]:
         "id": str(item.id),
         "consultation": item.consultation.slug,
         "status": item.status,
-        "status_label": STATUS_LABELS[Status(item.status)],
+        "status_label": label(STATUS_LABELS[Status(item.status)]),
         "version": item.version,
         "revision": item.revision,
         "routed_to": item.routed_to,

@@ -20,6 +20,7 @@ from consult.api.refusals import refusal_error
 from consult.api.requests import ApiError
 from consult.api.serializers import consultation_json
 from consult.extensions import db
+from consult.i18n import label
 from consult.inputs.models import Consultation
 from consult.inputs.states import ATTRIBUTION_LABELS, STATUS_LABELS
 from consult.reference import data as reference_data
@@ -108,12 +109,14 @@ def reference() -> Response:
             "levels": _slug_names(Level),
             "addressees": _slug_names(Addressee),
             "attributions": [
-                {"slug": str(key), "name": label} for key, label in ATTRIBUTION_LABELS.items()
+                {"slug": str(key), "name": label(name)} for key, name in ATTRIBUTION_LABELS.items()
             ],
             "languages": [
-                {"slug": code, "name": name} for code, name in reference_data.INPUT_LANGUAGES
+                {"slug": code, "name": label(name)} for code, name in reference_data.INPUT_LANGUAGES
             ],
-            "statuses": [{"slug": str(key), "name": label} for key, label in STATUS_LABELS.items()],
+            "statuses": [
+                {"slug": str(key), "name": label(name)} for key, name in STATUS_LABELS.items()
+            ],
             "decline_reasons": [
                 {"slug": key, "name": str(label)} for key, label in DECLINE_REASONS.items()
             ],

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from flask_babel import lazy_gettext as _l
+
 
 class Role(StrEnum):
     CSO = "cso"
@@ -35,8 +37,8 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
 }
 
 ROLE_LABELS = {
-    Role.CSO: "CSO member",
-    Role.MODERATOR: "Delegation moderator",
-    Role.HQ: "HQ analyst",
-    Role.ADMIN: "Administrator",
+    Role.CSO: _l("CSO member"),
+    Role.MODERATOR: _l("Delegation moderator"),
+    Role.HQ: _l("HQ analyst"),
+    Role.ADMIN: _l("Administrator"),
 }

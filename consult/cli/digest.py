@@ -5,10 +5,12 @@ from __future__ import annotations
 import sys
 
 import click
+from flask_babel import force_locale
 
 from consult.cli.errors import fail
 from consult.digest.services import FORMATS, FilterError, parse_filters, render_digest
 from consult.extensions import db
+from consult.i18n import languages
 
 
 @click.command("digest")
@@ -35,9 +37,27 @@ from consult.extensions import db
     show_default=True,
     help="For CSV: inputs, or recommendations with their addressees.",
 )
-def digest_command(fmt: str, out: str, type_: str | None, part: str, **options: str | None) -> None:
+@click.option(
+    "--lang",
+    default="en",
+    show_default=True,
+    help="The language of the report's own words: en, fr, ar, ru or uk.",
+)
+def digest_command(
+    fmt: str, out: str, type_: str | None, part: str, lang: str, **options: str | None
+) -> None:
     """Write a digest: an external release (projected by priority, region, country) or an
     internal query (every filter). Same filters as the digest page."""
+    lang = lang.strip().lower()
+    if lang not in languages():
+        fail(f"Unknown language {lang!r}; valid values: {', '.join(languages())}.")
+    with force_locale(lang):
+        _write_digest(fmt, out, type_, part, options)
+
+
+def _write_digest(
+    fmt: str, out: str, type_: str | None, part: str, options: dict[str, str | None]
+) -> None:
     fmt = fmt.strip().lower()
     if fmt not in FORMATS:
         fail(f"Unknown format {fmt!r}; valid values: {', '.join(FORMATS)}.")

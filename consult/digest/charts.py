@@ -11,12 +11,16 @@ from __future__ import annotations
 import io
 import re
 import textwrap
+import unicodedata
 from typing import TYPE_CHECKING
 
 import matplotlib
 
 matplotlib.use("Agg")
 
+from arabic_reshaper import reshape  # noqa: E402
+from bidi import get_display  # noqa: E402
+from flask_babel import gettext as _  # noqa: E402
 from lxml import etree  # noqa: E402
 from markupsafe import Markup  # noqa: E402
 from matplotlib import rc_context  # noqa: E402
@@ -36,6 +40,17 @@ HEAT_COLOURS = ["#ffffff", "#e6eefb", "#c3d5f4", "#94b4ea", "#5f8ddc"]
 BAR_COLOUR = "#003399"
 #: Behind the text of a hatched (suppressed) cell.
 LABEL_GROUND = {"boxstyle": "square,pad=0.15", "facecolor": "#ffffff", "edgecolor": "none"}
+
+
+def shaped(text: str) -> str:
+    """Text as matplotlib must be given it: Arabic letters joined, right-to-left runs in order.
+
+    matplotlib draws characters one by one, left to right; without this an Arabic
+    label would show isolated letters in reverse order.
+    """
+    if not any(unicodedata.bidirectional(char) in ("R", "AL") for char in text):
+        return text
+    return get_display(reshape(text))
 
 
 def _wrapped(name: str, width: int = 32) -> str:
@@ -98,20 +113,20 @@ def heatmap_figure(matrix: Matrix) -> Figure:
         ax.set_xticklabels([code for code, _name in matrix.countries], fontsize=8)
     else:
         ax.set_xticklabels(
-            [name for _c, name in matrix.countries], rotation=45, ha="right", fontsize=8
+            [shaped(name) for _c, name in matrix.countries], rotation=45, ha="right", fontsize=8
         )
     ax.set_yticks(range(len(matrix.rows)))
     ax.set_yticklabels(
-        [_wrapped(row.name, 26 if compact else 32) for row in matrix.rows], fontsize=8
+        [shaped(_wrapped(row.name, 26 if compact else 32)) for row in matrix.rows], fontsize=8
     )
     ax.set_xticks([x - 0.5 for x in range(1, n_cols)], minor=True)
     ax.set_yticks([y - 0.5 for y in range(1, n_rows)], minor=True)
     ax.grid(which="minor", color="#d6dae0", linewidth=0.8)
     ax.tick_params(which="minor", length=0)
-    title = "Inputs by priority and country"
+    title = _("Inputs by priority and country")
     if highest == 0 and not matrix.has_suppressed:
-        title += " (none)"
-    ax.set_title(title, fontsize=10)
+        title = _("Inputs by priority and country (none)")
+    ax.set_title(shaped(title), fontsize=10)
     fig.tight_layout()
     return fig
 
@@ -120,16 +135,16 @@ def type_figure(counts: list[tuple[str, str, int]]) -> Figure:
     """Inputs by type, as horizontal bars with their numbers."""
     fig = Figure(figsize=(6.0, 0.6 + 0.4 * max(1, len(counts))), dpi=100)
     ax = fig.add_subplot()
-    names = [name for _slug, name, _n in counts][::-1]
+    names = [shaped(name) for _slug, name, _n in counts][::-1]
     values = [n for _slug, _name, n in counts][::-1]
     bars = ax.barh(names, values, color=BAR_COLOUR)
     ax.bar_label(bars, padding=3, fontsize=8)
-    ax.set_xlabel("Inputs", fontsize=8)
+    ax.set_xlabel(shaped(_("Inputs")), fontsize=8)
     ax.tick_params(labelsize=8)
     ax.set_xlim(0, max([*values, 1]) * 1.15)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.spines[["top", "right"]].set_visible(False)
-    ax.set_title("Inputs by type", fontsize=10)
+    ax.set_title(shaped(_("Inputs by type")), fontsize=10)
     fig.tight_layout()
     return fig
 

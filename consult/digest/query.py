@@ -18,6 +18,7 @@ from sqlalchemy.orm import aliased
 
 from consult.digest.filters import DigestFilters
 from consult.extensions import db
+from consult.i18n import label
 from consult.inputs.models import (
     Consultation,
     Input,
@@ -106,18 +107,18 @@ class Reference:
     def load(cls) -> Reference:
         def pairs(model: type, key: str, order: Any) -> dict[str, str]:
             rows = db.session.execute(select(getattr(model, key), model.name).order_by(order))
-            return dict(rows.all())  # type: ignore[arg-type]
+            return {key: label(name) for key, name in rows.all()}
 
         return cls(
             priorities=pairs(Priority, "slug", Priority.position),
             countries={
-                code: (name, region)
+                code: (label(name), region)
                 for code, name, region in db.session.execute(
                     select(Country.code, Country.name, Country.region_slug).order_by(Country.name)
                 )
             },
             regions={
-                slug: (name, hood)
+                slug: (label(name), label(hood))
                 for slug, name, hood in db.session.execute(
                     select(Region.slug, Region.name, Region.neighbourhood_name).order_by(
                         Region.position

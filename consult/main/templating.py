@@ -13,6 +13,16 @@ from flask_login import current_user
 
 from consult.access import may
 from consult.auth.roles import ROLE_LABELS, Role
+from consult.i18n import (
+    LANGUAGE_NAMES,
+    current_locale,
+    format_when,
+    label,
+    languages,
+    text_direction,
+)
+from consult.inputs.consultation_texts import LocalText, local_text
+from consult.inputs.models import Consultation
 from consult.inputs.states import ATTRIBUTION_LABELS, STATUS_LABELS
 
 
@@ -49,13 +59,21 @@ def register_template_helpers(app: Flask) -> None:
             "ROLE_LABELS": ROLE_LABELS,
             "STATUS_LABELS": STATUS_LABELS,
             "ATTRIBUTION_LABELS": ATTRIBUTION_LABELS,
+            "LANGUAGE_NAMES": LANGUAGE_NAMES,
+            "interface_languages": languages,
+            "text_direction": text_direction,
         }
 
     @app.template_filter("dt")
     def _format_datetime(value: datetime | None, with_time: bool = True) -> str:
-        if value is None:
-            return ""
-        return value.strftime("%d %b %Y %H:%M UTC" if with_time else "%d %b %Y")
+        return format_when(value, with_time)
+
+    app.add_template_filter(label, "label")
+
+    @app.template_filter("local")
+    def _local_text(consultation: Consultation) -> LocalText:
+        """A consultation's title, description and questions in the reader's language."""
+        return local_text(consultation, current_locale())
 
     @app.template_filter("status_label")
     def _status_label(value: str) -> str:

@@ -39,3 +39,7 @@ def health() -> tuple[dict, int]:
         db.session.rollback()
         return {"status": "unavailable"}, 503
     return {"status": "ok"}, 200
+
+
+# The switcher's route lives in its own module on this blueprint.
+from consult.main import language  # noqa: E402, F401

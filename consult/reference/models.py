@@ -7,24 +7,52 @@ breaking any of them.
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import ForeignKey, Integer, String
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from consult.extensions import db
+from consult.i18n import label
+
+
+def translated(stored: str) -> Any:
+    """``name`` as the interface language reads it; the English ``stored`` one in SQL.
+
+    Entries are stored under their English name (what admins type and rename);
+    reading ``entry.name`` gives the catalogue's label for the current locale, so
+    pages, forms, the API and the reports all speak the reader's language.
+    ``Model.name`` in a query is still the stored column, and assigning
+    ``entry.name`` sets it.
+    """
+
+    def fget(self: Any) -> str:
+        return label(getattr(self, stored))
+
+    def fset(self: Any, value: str) -> None:
+        setattr(self, stored, value)
+
+    def expr(cls: Any) -> Any:
+        return getattr(cls, stored)
+
+    return hybrid_property(fget, fset, expr=expr)
 
 
 class Region(db.Model):
     __tablename__ = "regions"
 
     slug: Mapped[str] = mapped_column(String(20), primary_key=True)
-    name: Mapped[str] = mapped_column(String(80))
+    name_en: Mapped[str] = mapped_column("name", String(80))
+    name = translated("name_en")
     # How digests speak of an organisation in this region without naming a
     # country: "a CSO in the Eastern Neighbourhood".
-    neighbourhood_name: Mapped[str] = mapped_column(String(80))
+    neighbourhood_name_en: Mapped[str] = mapped_column("neighbourhood_name", String(80))
+    neighbourhood_name = translated("neighbourhood_name_en")
     position: Mapped[int] = mapped_column(Integer, default=0)
 
     countries: Mapped[list[Country]] = relationship(
-        back_populates="region", order_by="Country.name"
+        back_populates="region", order_by="Country.name_en"
     )
 
 
@@ -34,10 +62,11 @@ class Delegation(db.Model):
     __tablename__ = "delegations"
 
     slug: Mapped[str] = mapped_column(String(40), primary_key=True)
-    name: Mapped[str] = mapped_column(String(120))
+    name_en: Mapped[str] = mapped_column("name", String(120))
+    name = translated("name_en")
 
     countries: Mapped[list[Country]] = relationship(
-        back_populates="delegation", order_by="Country.name"
+        back_populates="delegation", order_by="Country.name_en"
     )
 
     @property
@@ -49,7 +78,8 @@ class Country(db.Model):
     __tablename__ = "countries"
 
     code: Mapped[str] = mapped_column(String(2), primary_key=True)
-    name: Mapped[str] = mapped_column(String(80))
+    name_en: Mapped[str] = mapped_column("name", String(80))
+    name = translated("name_en")
     region_slug: Mapped[str] = mapped_column(ForeignKey("regions.slug"), index=True)
     # None: no reachable delegation, inputs for this country go straight to HQ.
     delegation_slug: Mapped[str | None] = mapped_column(
@@ -64,7 +94,8 @@ class Priority(db.Model):
     __tablename__ = "priorities"
 
     slug: Mapped[str] = mapped_column(String(40), primary_key=True)
-    name: Mapped[str] = mapped_column(String(160))
+    name_en: Mapped[str] = mapped_column("name", String(160))
+    name = translated("name_en")
     position: Mapped[int] = mapped_column(Integer, default=0)
 
 
@@ -72,7 +103,8 @@ class InputType(db.Model):
     __tablename__ = "input_types"
 
     slug: Mapped[str] = mapped_column(String(40), primary_key=True)
-    name: Mapped[str] = mapped_column(String(120))
+    name_en: Mapped[str] = mapped_column("name", String(120))
+    name = translated("name_en")
     position: Mapped[int] = mapped_column(Integer, default=0)
 
 
@@ -80,7 +112,8 @@ class Theme(db.Model):
     __tablename__ = "themes"
 
     slug: Mapped[str] = mapped_column(String(40), primary_key=True)
-    name: Mapped[str] = mapped_column(String(120))
+    name_en: Mapped[str] = mapped_column("name", String(120))
+    name = translated("name_en")
     position: Mapped[int] = mapped_column(Integer, default=0)
 
 
@@ -88,7 +121,8 @@ class Level(db.Model):
     __tablename__ = "levels"
 
     slug: Mapped[str] = mapped_column(String(40), primary_key=True)
-    name: Mapped[str] = mapped_column(String(80))
+    name_en: Mapped[str] = mapped_column("name", String(80))
+    name = translated("name_en")
     position: Mapped[int] = mapped_column(Integer, default=0)
 
 
@@ -98,5 +132,6 @@ class Addressee(db.Model):
     __tablename__ = "addressees"
 
     slug: Mapped[str] = mapped_column(String(40), primary_key=True)
-    name: Mapped[str] = mapped_column(String(120))
+    name_en: Mapped[str] = mapped_column("name", String(120))
+    name = translated("name_en")
     position: Mapped[int] = mapped_column(Integer, default=0)

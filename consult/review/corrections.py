@@ -29,6 +29,7 @@ from consult.review.rules import (
     require_reviewer,
 )
 from consult.review.timeline import record_event, record_work
+from consult.submissions.validation import LANGUAGE_CODES
 
 
 def update_review(
@@ -37,7 +38,7 @@ def update_review(
     """Apply a reviewer's corrections; return the names of the fields that changed.
 
     ``changes`` may hold priority_slug, country_codes, type_slug, theme_slugs,
-    moderator_summary, reviewed_title, reviewed_body, recommendation_texts
+    language, moderator_summary, reviewed_title, reviewed_body, recommendation_texts
     (recommendation id -> text) and passages (texts to redact everywhere).
     The CSO's original title, body and recommendations are never changed:
     the reviewed text goes to the ``reviewed_*`` fields.
@@ -51,6 +52,7 @@ def update_review(
         "country_codes",
         "type_slug",
         "theme_slugs",
+        "language",
         "moderator_summary",
         "reviewed_title",
         "reviewed_body",
@@ -77,6 +79,12 @@ def update_review(
                 errors["input_type"] = [_("Choose one of the listed types.")]
             else:
                 diff.append({"field": "type", "from": item.type_slug, "to": slug})
+        if "language" in changes and changes["language"] != item.language:
+            code = changes["language"]
+            if code not in LANGUAGE_CODES:
+                errors["language"] = [_("Choose a language from the list.")]
+            else:
+                diff.append({"field": "language", "from": item.language, "to": code})
         new_countries: list[str] | None = None
         if "country_codes" in changes:
             codes = list(dict.fromkeys(c for c in changes["country_codes"] or [] if c))
@@ -175,6 +183,8 @@ def update_review(
             item.priority_slug = change["to"]
         elif change["field"] == "type":
             item.type_slug = change["to"]
+        elif change["field"] == "language":
+            item.language = change["to"]
     if new_countries is not None:
         item.set_countries(new_countries)
     if new_themes is not None:

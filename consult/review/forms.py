@@ -48,6 +48,7 @@ class ReviewEditForm(FlaskForm):
         description=_l("Ticking the main country here as well changes nothing: it counts once."),
     )
     themes = MultiCheckboxField(_l("Themes"))
+    language = SelectField(_l("Language of the input"), validate_choice=False)
     moderator_summary = TextAreaField(
         _l("Moderator summary for HQ"),
         description=_l("A few sentences for HQ, at most %(n)s characters.", n=SUMMARY_MAX),

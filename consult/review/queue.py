@@ -19,6 +19,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.sql.elements import ColumnElement
 
 from consult.extensions import db
+from consult.i18n import label
 from consult.inputs.models import (
     Consultation,
     Input,
@@ -28,7 +29,9 @@ from consult.inputs.models import (
 from consult.inputs.paging import decode_cursor, encode_cursor
 from consult.inputs.scope import input_scope, queue_kind, works_at_hq, works_for_a_delegation
 from consult.inputs.states import FORWARDED_STATUSES, OPEN_FOR_REVIEW, RoutedTo, Status
+from consult.reference.data import INPUT_LANGUAGES
 from consult.reference.models import Country, InputType, Priority, Theme
+from consult.submissions.validation import LANGUAGE_CODES
 
 PAGE_SIZE = 50
 SEARCH_MAX = 200
@@ -51,6 +54,7 @@ class QueueFilters:
     country: str | None = None
     type: str | None = None
     theme: str | None = None
+    language: str | None = None
     status: str = OPEN
     q: str = ""
 
@@ -62,6 +66,7 @@ class QueueFilters:
             "country": self.country,
             "type": self.type,
             "theme": self.theme,
+            "language": self.language,
             "status": self.status,
             "q": self.q,
             **override,
@@ -171,6 +176,9 @@ def parse_filters(mapping: Mapping[str, Any], scope: Scope) -> QueueFilters:
     theme = value("theme")
     if theme and db.session.get(Theme, theme) is None:
         raise QueueFilterError("theme")
+    language = value("language")
+    if language and language not in LANGUAGE_CODES:
+        raise QueueFilterError("language")
     status = value("status") or scope.default_status
     if status not in (OPEN, ALL) and status not in scope.statuses:
         raise QueueFilterError("status")
@@ -183,6 +191,7 @@ def parse_filters(mapping: Mapping[str, Any], scope: Scope) -> QueueFilters:
         country=country.upper() if country else None,
         type=type_,
         theme=theme,
+        language=language,
         status=status,
         q=q,
     )
@@ -206,6 +215,8 @@ def filter_conditions(filters: QueueFilters, scope: Scope) -> list[ColumnElement
         conditions.append(Input.country_links.any(InputCountry.country_code == filters.country))
     if filters.theme:
         conditions.append(Input.themes.any(Theme.slug == filters.theme))
+    if filters.language:
+        conditions.append(Input.language == filters.language)
     # Search what EU staff see: the reviewed text once there is one (the
     # original is sealed). LIKE/ILIKE with escaping works on SQLite and PostgreSQL.
     title = func.coalesce(Input.reviewed_title, Input.title)
@@ -291,5 +302,6 @@ def queue_page(
         "priorities": list(db.session.scalars(select(Priority).order_by(Priority.position))),
         "types": list(db.session.scalars(select(InputType).order_by(InputType.position))),
         "themes": list(db.session.scalars(select(Theme).order_by(Theme.position))),
+        "languages": [(code, label(name)) for code, name in INPUT_LANGUAGES],
     }
     return QueuePage(rows[:limit], next_cursor, counts, parsed, scope, options)

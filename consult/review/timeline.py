@@ -9,16 +9,19 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
 from consult.extensions import db
+from consult.i18n import label
 from consult.inputs.events import EventKind, ReviewEvent, add_event
 from consult.inputs.models import Input
 from consult.inputs.states import Status
 from consult.inputs.transitions import transition
+from consult.reference.data import INPUT_LANGUAGES
 from consult.reference.models import InputType, Priority, Theme
 
 FIELD_LABELS: dict[str, Any] = {
     "priority": _l("priority"),
     "countries": _l("countries"),
     "type": _l("type"),
+    "language": _l("language"),
     "themes": _l("themes"),
     "moderator_summary": _l("moderator summary"),
     "reviewed_title": _l("title"),
@@ -32,6 +35,8 @@ _REFERENCE_MODELS: dict[str, Any] = {"priority": Priority, "type": InputType, "t
 
 def _reference_names(field: str, value: str | None) -> str:
     """Slugs stored in a correction event, as the names people read (unknown slugs kept)."""
+    if field == "language" and value:
+        return label(dict(INPUT_LANGUAGES).get(value, value))
     model = _REFERENCE_MODELS.get(field)
     if not value or model is None:
         return value or ""

@@ -27,6 +27,7 @@ from wtforms import (
 from wtforms.validators import Length
 
 from consult.extensions import db
+from consult.i18n import current_locale, label
 from consult.inputs.models import BODY_MAX, RECOMMENDATION_MAX, TITLE_MAX, Consultation
 from consult.inputs.states import ATTRIBUTION_LABELS, Attribution
 from consult.reference.data import INPUT_LANGUAGES
@@ -100,7 +101,7 @@ class InputForm(FlaskForm):
         max_entries=MAX_RECOMMENDATION_ROWS,
     )
     themes = SelectMultipleField(_l("Themes"), choices=[])
-    language = SelectField(_l("Language of your input"), choices=[], default="en")
+    language = SelectField(_l("Language of your input"), choices=[], default=current_locale)
     attribution = RadioField(
         _l("May reports name your organisation?"),
         choices=[],
@@ -148,7 +149,7 @@ class InputForm(FlaskForm):
         self.themes.choices = [
             (t.slug, t.name) for t in db.session.scalars(select(Theme).order_by(Theme.position))
         ]
-        self.language.choices = list(INPUT_LANGUAGES)
+        self.language.choices = [(code, label(name)) for code, name in INPUT_LANGUAGES]
         self.attribution.choices = [(a.value, _(ATTRIBUTION_LABELS[a])) for a in Attribution]
         self._addressees = [
             (a.slug, a.name)

@@ -23,6 +23,7 @@ from tests import factories
 PUBLIC_ENDPOINTS = {
     "main.home": "the welcome page",
     "main.health": "load balancer health check",
+    "main.choose_language": "the language switcher, also before sign-in",
     "auth.login": "signing in",
     "auth.two_factor": "second step of signing in (needs the password step first)",
     "auth.two_factor_setup": "staff enrolment during first sign-in (needs the password step)",

@@ -83,10 +83,10 @@ def sign_in(page, live_server: LiveServer, email: str, password: str) -> None:
     page.goto(f"{live_server.url}/auth/login")
     page.fill("input[name=email]", email)
     page.fill("input[name=password]", password)
-    click_and_wait(page, "input[type=submit], button[type=submit]")
+    click_and_wait(page, "main input[type=submit], main button[type=submit]")
     if "/auth/two-factor" in page.url and page.locator("input[name=code]").count():
         page.fill("input[name=code]", _unused_totp_code(email))
-        page.click("input[type=submit], button[type=submit]")
+        page.click("main input[type=submit], main button[type=submit]")
         page.wait_for_load_state("load")
 
 

@@ -40,7 +40,7 @@ def _at(minutes: int):
 
 
 def _titles(html: str) -> list[str]:
-    return re.findall(r'<a href="/review/inputs/[0-9a-f-]+">([^<]+)</a>', html)
+    return re.findall(r'<a href="/review/inputs/[0-9a-f-]+"[^>]*>([^<]+)</a>', html)
 
 
 def test_moderator_sees_only_their_delegations_submitted_inputs_oldest_first(

@@ -160,7 +160,7 @@ def test_timeline_shows_feedback_but_not_internal_events(cso, consultation, cso_
     add_event(item, EventKind.USED, "Quoted in the 2026 progress report.", actor=hq_user)
     page = cso.get(f"/inputs/{item.id}").get_data(as_text=True)
     assert "Used by HQ" in page
-    assert "How HQ used it: Quoted in the 2026 progress report." in page
+    assert 'How HQ used it: <span dir="auto">Quoted in the 2026 progress report.</span>' in page
     assert "Forwarded to EU headquarters" in page
     assert "internal note for staff" not in page
     assert hq_user.email not in page and "HQ Analyst" not in page
@@ -170,7 +170,7 @@ def test_decline_reason_is_shown(cso, consultation, cso_user):
     item = factories.make_input(consultation, cso_user, status=Status.DECLINED)
     add_event(item, EventKind.DECLINED, "Out of the consultation's scope.")
     page = cso.get(f"/inputs/{item.id}").get_data(as_text=True)
-    assert "Reason: Out of the consultation&#39;s scope." in page
+    assert 'Reason: <span dir="auto">Out of the consultation&#39;s scope.</span>' in page
 
 
 def test_withdraw_until_claimed(cso, consultation, cso_user, moderator_user):
@@ -203,7 +203,7 @@ def test_returned_input_is_revised_and_resubmitted_keeping_the_earlier_version(
     db.session.commit()
     add_event(item, EventKind.RETURNED, "Which districts do you mean?")
     page = cso.get(f"/inputs/{item.id}").get_data(as_text=True)
-    assert "The moderator asks: Which districts do you mean?" in page
+    assert 'The moderator asks:</strong> <span dir="auto">Which districts do you mean?' in page
     form = cso.get(f"/inputs/{item.id}/revise").get_data(as_text=True)
     assert "Which districts do you mean?" in form and "First go" in form
     response = cso.post(

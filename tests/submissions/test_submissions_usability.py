@@ -97,7 +97,9 @@ def test_returned_input_shows_the_question_before_the_details(cso, consultation,
     item = factories.make_input(consultation, cso_user, status=Status.RETURNED)
     add_event(item, EventKind.RETURNED, "Which governorate is this about?")
     html = cso.get(f"/inputs/{item.id}").get_data(as_text=True)
-    notice_at = html.index("The moderator asks:</strong> Which governorate is this about?")
+    notice_at = html.index(
+        'The moderator asks:</strong> <span dir="auto">Which governorate is this about?'
+    )
     assert notice_at < html.index("<h2>Details</h2>") < html.index("What happened to it")
 
 

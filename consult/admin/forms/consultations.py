@@ -14,8 +14,30 @@ from consult.admin.forms.fields import MultiCheckboxField, country_choices, with
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
 
 
-def question_field_name(priority_slug: str) -> str:
-    return "questions__" + priority_slug.replace("-", "_")
+#: The languages a consultation's text may be given in besides English.
+OTHER_LANGUAGES = ("fr", "ar", "ru", "uk")
+
+
+def question_field_name(priority_slug: str, locale: str = "") -> str:
+    prefix = f"text_{locale}__questions__" if locale else "questions__"
+    return prefix + priority_slug.replace("-", "_")
+
+
+def _language_fields(priorities: list[Any]) -> dict[str, Field]:
+    """Title, description and questions per priority in each other language (optional)."""
+    fields: dict[str, Field] = {}
+    for locale in OTHER_LANGUAGES:
+        fields[f"text_{locale}__title"] = StringField(
+            _l("Title"), validators=[Optional(), Length(max=200)]
+        )
+        fields[f"text_{locale}__description"] = TextAreaField(
+            _l("Description"), validators=[Optional(), Length(max=10_000)]
+        )
+        for priority in priorities:
+            fields[question_field_name(priority.slug, locale)] = TextAreaField(
+                priority.name, validators=[Optional(), Length(max=10_000)]
+            )
+    return fields
 
 
 class ConsultationBaseForm(FlaskForm):
@@ -57,6 +79,8 @@ class ConsultationBaseForm(FlaskForm):
     submit = SubmitField(_l("Save consultation"))
 
     question_fields: list[tuple[Any, Field]]
+    #: locale -> (title, description, [(priority, questions field)])
+    language_fields: dict[str, tuple[Field, Field, list[tuple[Any, Field]]]]
 
     def validate_closes_at(self, field: Field) -> None:
         if self.opens_at.data and field.data and field.data <= self.opens_at.data:
@@ -76,9 +100,18 @@ def consultation_form(priorities: list[Any], **kwargs: Any) -> ConsultationBaseF
                 validators=[Optional(), Length(max=10_000)],
             )
             for priority in priorities
-        },
+        }
+        | _language_fields(priorities),
     )
     form = form_class(**kwargs)
     form.countries.choices = country_choices()
     form.question_fields = [(p, form[question_field_name(p.slug)]) for p in priorities]
+    form.language_fields = {
+        locale: (
+            form[f"text_{locale}__title"],
+            form[f"text_{locale}__description"],
+            [(p, form[question_field_name(p.slug, locale)]) for p in priorities],
+        )
+        for locale in OTHER_LANGUAGES
+    }
     return form

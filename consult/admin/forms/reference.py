@@ -22,7 +22,7 @@ def reference_names_form(entries: list[Any], name_max: int, **kwargs: Any) -> Fl
         | {
             f"name__{entry.slug}": StringField(
                 entry.slug,
-                default=entry.name,
+                default=entry.name_en,
                 validators=[DataRequired(_l("A name cannot be empty.")), Length(max=name_max)],
             )
             for entry in entries

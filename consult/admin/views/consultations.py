@@ -46,6 +46,14 @@ def _consultation_data(form: forms.ConsultationBaseForm) -> services.Consultatio
             priority.slug: (questions.data or "").splitlines()
             for priority, questions in form.question_fields
         },
+        texts={
+            locale: services.LanguageText(
+                title=title.data or "",
+                description=description.data or "",
+                questions={p.slug: (q.data or "").splitlines() for p, q in questions},
+            )
+            for locale, (title, description, questions) in form.language_fields.items()
+        },
     )
 
 
@@ -82,6 +90,13 @@ def consultation_edit(consultation_id: str) -> Rendered:
             data[forms.question_field_name(priority.slug)] = "\n".join(
                 grouped.get(priority.slug, [])
             )
+        for locale, text in services.texts_for_form(consultation).items():
+            data[f"text_{locale}__title"] = text.title
+            data[f"text_{locale}__description"] = text.description
+            for priority in priorities:
+                data[forms.question_field_name(priority.slug, locale)] = "\n".join(
+                    text.questions.get(priority.slug, [])
+                )
     form = forms.consultation_form(priorities, data=data)
     saved = save_form(
         form,

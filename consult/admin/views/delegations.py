@@ -71,7 +71,7 @@ def delegation_edit(slug: str) -> Rendered:
     delegation = db.get_or_404(Delegation, slug)
     data = None
     if request.method != "POST":
-        data = {"name": delegation.name, "countries": delegation.country_codes}
+        data = {"name": delegation.name_en, "countries": delegation.country_codes}
     form = forms.DelegationForm(editing=True, data=data)
     saved = save_form(
         form,

@@ -15,6 +15,7 @@ from werkzeug.wrappers import Response
 from consult.auth import services
 from consult.auth.session import begin_session
 from consult.extensions import db
+from consult.i18n import adopt_cookie_choice
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
@@ -41,5 +42,6 @@ def safe_next(target: str | None) -> str | None:
 def finish_login(user, next_path: str | None) -> Response:  # noqa: ANN001
     begin_session(user)
     services.mark_logged_in(user)
+    adopt_cookie_choice(user)
     db.session.commit()
     return redirect(safe_next(next_path) or url_for("main.home"))

@@ -14,13 +14,16 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from consult.digest import charts
 from consult.digest.exports.report import Report, build_report
+from consult.i18n import is_rtl_text
 
 if TYPE_CHECKING:
     from docx.document import Document as DocumentObject
     from docx.table import _Cell
+    from docx.text.paragraph import Paragraph
 
     from consult.digest.contents import Digest
     from consult.digest.matrix import Matrix
@@ -34,6 +37,13 @@ HEAT_FILL = {
     "heat-4": "5F8DDC",
 }
 BRAND = RGBColor(0x00, 0x33, 0x99)
+#: The paragraph properties that follow ``w:bidi`` in the schema's order.
+AFTER_BIDI = (
+    "w:adjustRightInd", "w:snapToGrid", "w:spacing", "w:ind", "w:contextualSpacing",
+    "w:mirrorIndents", "w:suppressOverlap", "w:jc", "w:textDirection", "w:textAlignment",
+    "w:textboxTightWrap", "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr",
+    "w:pPrChange",
+)  # fmt: skip
 
 
 def _shade(cell: _Cell, fill: str) -> None:
@@ -205,6 +215,27 @@ def _finding(doc: DocumentObject, title: str, text: str, label: str, kind: str) 
         paragraph.add_run(f" ({kind.lower()})").italic = True
 
 
+def _right_to_left(paragraph: Paragraph) -> None:
+    """Lay ``paragraph`` out right to left (Word's ``w:bidi``), its runs as RTL script."""
+    properties = paragraph._p.get_or_add_pPr()
+    if properties.find(qn("w:bidi")) is None:
+        properties.insert_element_before(OxmlElement("w:bidi"), *AFTER_BIDI)
+    for run in paragraph.runs:
+        run.font.rtl = True
+
+
+def _arabic_right_to_left(doc: DocumentObject) -> None:
+    """Every paragraph written in Arabic (first strong letter) reads right to left."""
+    paragraphs = list(doc.paragraphs)
+    for table in doc.tables:
+        for row in table.rows:
+            for cell in row.cells:
+                paragraphs.extend(cell.paragraphs)
+    for paragraph in paragraphs:
+        if is_rtl_text(paragraph.text):
+            _right_to_left(paragraph)
+
+
 def build(digest: Digest) -> bytes:
     report = build_report(digest)
     matrix = digest.matrix()
@@ -218,16 +249,16 @@ def build(digest: Digest) -> bytes:
 
     _title_page(doc, report)
     doc.add_page_break()
-    doc.add_heading("Background", level=1)
+    doc.add_heading(_("Background"), level=1)
     for text in report.background:
         doc.add_paragraph(text)
-    doc.add_paragraph("Filters used for this report:")
+    doc.add_paragraph(_("Filters used for this report:"))
     for label, value in report.filters:
         paragraph = doc.add_paragraph(style="List Bullet")
         paragraph.add_run(f"{label}: ").bold = True
         paragraph.add_run(value)
 
-    doc.add_heading("Overview", level=1)
+    doc.add_heading(_("Overview"), level=1)
     for text in report.overview:
         doc.add_paragraph(text)
     _matrix_table(doc, matrix)
@@ -242,43 +273,47 @@ def build(digest: Digest) -> bytes:
         if part.inputs is None or part.organisations is None:
             counts = _("Number of inputs and organisations hidden: they come from a small group.")
         else:
-            counts = (
-                f"{part.inputs} input{'s' if part.inputs != 1 else ''} from "
-                f"{part.organisations} organisation{'s' if part.organisations != 1 else ''}."
+            counts = _(
+                "%(inputs)s from %(organisations)s.",
+                inputs=ngettext("%(num)d input", "%(num)d inputs", part.inputs),
+                organisations=ngettext(
+                    "%(num)d organisation", "%(num)d organisations", part.organisations
+                ),
             )
         doc.add_paragraph(counts).runs[0].italic = True
         if part.questions:
-            doc.add_paragraph("The consultation asked:")
+            doc.add_paragraph(_("The consultation asked:"))
             for question in part.questions:
                 doc.add_paragraph(question, style="List Bullet")
         if part.findings:
-            doc.add_heading("Context findings", level=2)
+            doc.add_heading(_("Context findings"), level=2)
             for finding in part.findings:
                 _finding(doc, finding.title, finding.text, finding.label, finding.type)
         if part.recommendations:
-            doc.add_heading("Recommendations", level=2)
+            doc.add_heading(_("Recommendations"), level=2)
             for addressee, items in part.recommendations.items():
-                doc.add_heading(f"Addressed to: {addressee}", level=3)
+                doc.add_heading(_("Addressed to: %(who)s", who=addressee), level=3)
                 for text, label in items:
                     _finding(doc, "", text, label, "")
         if part.good_practices:
-            doc.add_heading("Good practices", level=2)
+            doc.add_heading(_("Good practices"), level=2)
             for place, findings in part.good_practices.items():
                 doc.add_heading(place[:1].upper() + place[1:], level=3)
                 for finding in findings:
                     _finding(doc, finding.title, finding.text, finding.label, "")
     if not report.sections:
-        doc.add_paragraph("No forwarded input matches these filters.")
+        doc.add_paragraph(_("No forwarded input matches these filters."))
 
-    doc.add_heading("Note on method", level=1)
+    doc.add_heading(_("Note on method"), level=1)
     for text in report.method:
         doc.add_paragraph(text)
-    doc.add_heading("The Chatham House Rule", level=2)
+    doc.add_heading(_("The Chatham House Rule"), level=2)
     doc.add_paragraph(report.chatham_house[0])
     quote = doc.add_paragraph()
     quote.paragraph_format.left_indent = Cm(1)
     quote.add_run(report.chatham_house[1]).italic = True
 
+    _arabic_right_to_left(doc)
     buffer = io.BytesIO()
     doc.save(buffer)
     return buffer.getvalue()

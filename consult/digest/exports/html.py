@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from flask import current_app, has_request_context, render_template
+from flask_babel import gettext as _
 
 from consult.digest import charts
 from consult.digest.exports.report import build_report
@@ -27,8 +28,8 @@ def render(digest: Digest, *, standalone: bool = False) -> str:
         digest=digest,
         report=build_report(digest),
         matrix=digest.matrix(),
-        heatmap_svg=charts.svg_markup(figures["heatmap"], "Inputs by priority and country"),
-        types_svg=charts.svg_markup(figures["types"], "Inputs by type"),
+        heatmap_svg=charts.svg_markup(figures["heatmap"], _("Inputs by priority and country")),
+        types_svg=charts.svg_markup(figures["types"], _("Inputs by type")),
         standalone=standalone,
         stylesheet=stylesheet_text() if standalone else None,
     )

@@ -15,12 +15,15 @@ from typing import TYPE_CHECKING
 
 from flask_babel import gettext as _
 
+from consult.i18n import N_
+
 if TYPE_CHECKING:
     from consult.digest.contents import Digest, DigestInput
 
 ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"]
 
-CHATHAM_HOUSE_RULE = (
+#: The Rule's own words; the catalogues hold Chatham House's translations of them.
+CHATHAM_HOUSE_RULE = N_(
     "When a meeting, or part thereof, is held under the Chatham House Rule, participants "
     "are free to use the information received, but neither the identity nor the "
     "affiliation of the speaker(s), nor that of any other participant, may be revealed."
@@ -214,6 +217,6 @@ def build_report(digest: Digest) -> Report:
                 "Inputs are handled under the Chatham House Rule unless their organisation "
                 "chose otherwise:"
             ),
-            CHATHAM_HOUSE_RULE,
+            _(CHATHAM_HOUSE_RULE),
         ],
     )

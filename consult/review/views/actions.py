@@ -130,6 +130,7 @@ def edit(input_id: str) -> Any:
         type_slug=form.input_type.data,
         country_codes=[c for c in countries if c],
         theme_slugs=form.themes.data or [],
+        language=form.language.data or item.language,
         moderator_summary=form.moderator_summary.data,
         reviewed_title=form.reviewed_title.data,
         reviewed_body=form.reviewed_body.data,

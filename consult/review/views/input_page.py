@@ -14,6 +14,7 @@ from sqlalchemy import select
 from consult.access import requires
 from consult.audit.services import record
 from consult.extensions import db
+from consult.i18n import label as reference_label
 from consult.identifiers import Finding, known_identifiers
 from consult.inputs.models import Input
 from consult.inputs.scope import (
@@ -148,7 +149,9 @@ def input_page(
         error=error,
         duplicates=[d for d in duplicates if can_see_input(user, d)],
         merged_into_visible=item.merged_into is not None and can_see_input(user, item.merged_into),
-        language_name=dict(INPUT_LANGUAGES).get(item.language or "", item.language),
+        language_name=reference_label(
+            dict(INPUT_LANGUAGES).get(item.language or "", item.language)
+        ),
     )
 
 
@@ -201,6 +204,7 @@ def _edit_form_for(item: Input) -> ReviewEditForm:
         main_country=codes[0] if codes else "",
         other_countries=codes[1:],
         themes=[t.slug for t in item.themes],
+        language=item.language,
         moderator_summary=item.moderator_summary or "",
         reviewed_title=item.effective_title,
         reviewed_body=item.effective_body,
@@ -228,6 +232,7 @@ def edit_choices(form: ReviewEditForm, item: Input) -> None:
     form.themes.choices = [
         (t.slug, t.name) for t in db.session.scalars(select(Theme).order_by(Theme.position))
     ]
+    form.language.choices = [(code, reference_label(name)) for code, name in INPUT_LANGUAGES]
 
 
 def _text_diffs(

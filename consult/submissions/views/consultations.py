@@ -7,6 +7,8 @@ from sqlalchemy import select
 
 from consult.access import requires
 from consult.extensions import db
+from consult.i18n import current_locale
+from consult.inputs.consultation_texts import local_text
 from consult.inputs.models import Consultation, Input
 from consult.inputs.states import Status
 from consult.submissions import services
@@ -14,7 +16,6 @@ from consult.submissions.views.blueprint import (
     bp,
     load_consultation,
     org_id,
-    questions_by_priority,
 )
 from consult.timeutil import utcnow
 
@@ -52,7 +53,7 @@ def consultation(consultation_id: str) -> str:
     return render_template(
         "submissions/consultation.html",
         consultation=item,
-        questions=questions_by_priority(item),
+        questions=local_text(item, current_locale()).questions,
         drafts=drafts,
         now=utcnow(),
         unverified_message=services.unverified_message(),

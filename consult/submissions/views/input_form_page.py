@@ -5,12 +5,14 @@ from __future__ import annotations
 from flask import current_app, render_template
 from flask_login import current_user
 
+from consult.i18n import current_locale
+from consult.inputs.consultation_texts import local_text
 from consult.inputs.models import Attachment, Consultation, Input
 from consult.inputs.states import ATTRIBUTION_EXPLANATIONS, Attribution
 from consult.submissions import services
 from consult.submissions.attachments import pending_attachments
 from consult.submissions.forms import InputForm, error_items, new_token, valid_token
-from consult.submissions.views.blueprint import org_id, questions_by_priority
+from consult.submissions.views.blueprint import org_id
 
 
 def ensure_tokens(form: InputForm) -> None:
@@ -56,7 +58,7 @@ def render_form(
         },
         removal_notice=removal_notice,
         removal_refusal=removal_refusal,
-        questions=questions_by_priority(consultation),
+        questions=local_text(consultation, current_locale()).questions,
         rescue=rescue,
         signin_error=signin_error,
         verified=verified,

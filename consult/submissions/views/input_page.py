@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from consult.access import requires
+from consult.i18n import label
 from consult.inputs.events import EventKind
 from consult.inputs.models import Input
 from consult.inputs.scope import load_input
@@ -57,7 +58,7 @@ def input_detail(input_id: str) -> str:
         message_labels=MESSAGE_LABELS,
         routing=services.routing_sentence(item) if item.routed_to else None,
         can_withdraw=services.can_withdraw(item),
-        language=dict(INPUT_LANGUAGES).get(item.language, item.language),
+        language=label(dict(INPUT_LANGUAGES).get(item.language, item.language)),
         attribution_label=ATTRIBUTION_LABELS.get(Attribution(item.attribution), item.attribution),
         attribution_explanation=ATTRIBUTION_EXPLANATIONS.get(Attribution(item.attribution), ""),
     )
