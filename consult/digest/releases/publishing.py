@@ -359,8 +359,12 @@ def create_release(
                         c for c in columns if reference.countries[c][1] in regions
                     )
 
-            def text(value: str | None, places: tuple[str, ...] = withheld_places) -> str:
-                cleaned = scrubber.scrub(value)
+            def text(
+                value: str | None,
+                places: tuple[str, ...] = withheld_places,
+                regions: tuple[str, ...] = item.countries,
+            ) -> str:
+                cleaned = scrubber.scrub(value, regions)
                 return replace_places(cleaned, places) if places else cleaned
 
             named = (
