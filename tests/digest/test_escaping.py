@@ -288,3 +288,28 @@ def test_attachment_download_cannot_render_as_a_page(app, hostile):
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert "<script>" not in response.headers["Content-Disposition"]
     assert db.session.scalar(select(GuidingQuestion).where(GuidingQuestion.position == 5))
+
+
+def test_xlsx_headers_and_reference_names_are_escaped_too(app, hostile):
+    """A theme, type or country renamed to a formula heads columns and rows: still text."""
+    from consult.reference.models import Country, InputType, Theme
+
+    db.session.get(Theme, "youth").name = '=HYPERLINK("http://evil.example.com")'
+    db.session.get(InputType, "context-analysis").name = "+cmd|' /C calc'!A0"
+    db.session.get(Country, "TN").name = "@SUM(1+1)"
+    db.session.commit()
+    client = factories.login(app.test_client(), hostile["hq"])
+    response = client.get("/digest/download/xlsx?audience=internal")
+    assert response.status_code == 200
+    workbook = load_workbook(io.BytesIO(response.data))
+    headers = {
+        sheet.title: [c.value for c in next(sheet.iter_rows(max_row=1))]
+        for sheet in workbook.worksheets
+    }
+    assert '\'=HYPERLINK("http://evil.example.com")' in headers["Themes"]
+    assert "'+cmd|' /C calc'!A0" in headers["Types"]
+    assert "'@SUM(1+1)" in headers["Matrix"]
+    for sheet in workbook.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                assert cell.data_type != "f", f"formula in {sheet.title}!{cell.coordinate}"
