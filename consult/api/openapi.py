@@ -13,6 +13,7 @@ from typing import Any
 
 from flask import current_app
 
+from consult.identifiers import KINDS as IDENTIFIER_KINDS
 from consult.inputs.models import (
     BODY_MAX,
     MESSAGE_MAX,
@@ -359,19 +360,7 @@ SCHEMAS["Finding"] = obj(
     {
         "key": STRING,
         "field": STRING,
-        "kind": {
-            "enum": [
-                "registered",
-                "organisation",
-                "person",
-                "email",
-                "phone",
-                "url",
-                "handle",
-                "address",
-                "id_number",
-            ]
-        },
+        "kind": {"enum": list(IDENTIFIER_KINDS)},
         "text": STRING,
         "start": {"type": "integer"},
         "end": {"type": "integer"},

@@ -83,7 +83,7 @@ class InternalDigest(Digest):
             total = self.aggregates.by_priority.get(slug)
             rows.append(MatrixRow(slug, name, row_cells, total.inputs if total else 0))
         countries = [(code, ref.countries.get(code, (code, ""))[0]) for code in codes]
-        return Matrix(countries, rows, self.k, external=False)
+        return Matrix(countries, rows, self.k)
 
     def priority_counts(self) -> list[PriorityCount]:
         return [

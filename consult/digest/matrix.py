@@ -70,7 +70,6 @@ class Matrix:
     countries: list[tuple[str, str]]
     rows: list[MatrixRow]
     k: int
-    external: bool
 
     @property
     def compact(self) -> bool:

@@ -212,7 +212,7 @@ class ReleaseDigest(Digest):
             total = self.tables["rows"][slug]["total"]
             rows.append(MatrixRow(slug, ref.priorities[slug], row_cells, total))
         countries = [(code, ref.countries.get(code, (code, ""))[0]) for code in codes]
-        return Matrix(countries, rows, self.k, external=True)
+        return Matrix(countries, rows, self.k)
 
     def priority_counts(self) -> list[PriorityCount]:
         result = []
