@@ -23,9 +23,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from flask import Flask, g
+from flask import Flask, has_app_context
 from flask.testing import FlaskClient
-from flask_babel import refresh as refresh_locale
 from jsonschema import Draft202012Validator
 from PIL import Image
 from sqlalchemy import create_engine, text
@@ -112,24 +111,35 @@ def _empty_tables() -> None:
                 conn.execute(table.delete())
 
 
+class RequestClient(FlaskClient):
+    """A test client whose every request runs in its own app context, as in production.
+
+    A test holds one app context for its whole length (to set up rows and read
+    them back), and Flask would lend that context, and its ``g``, to each
+    request. Here every request gets a fresh one: no user, locale or database
+    session cached by an earlier request leaks into the next. What the test set
+    up is committed first, so the request sees it, and the test's own session
+    is expired afterwards, so the test reads back what the request wrote.
+    """
+
+    def open(self, *args: Any, **kwargs: Any) -> TestResponse:
+        test_context = has_app_context()  # not in a thread the test started
+        if test_context:
+            db.session.commit()
+        with self.application.app_context():
+            response = super().open(*args, **kwargs)
+        if test_context:
+            db.session.expire_all()
+        return response
+
+
 @pytest.fixture
 def make_app(base_config: dict, _schema: None):
     """Build another app on the test database with some settings changed."""
 
     def _make(**overrides) -> Flask:
         app = create_app({**base_config, **overrides})
-
-        def _forget_cached_user() -> None:
-            # Tests hold one app context for the whole test, so ``g`` outlives a
-            # request; each request starts with no cached user (Flask-Login's
-            # ``g._login_user``), before any other hook reads it, so a user never
-            # leaks from one test client to another.
-            g.pop("_login_user", None)
-            # Flask-Babel caches the locale on the same ``g``: choose it afresh.
-            refresh_locale()
-
-        app.before_request_funcs.setdefault(None, []).insert(0, _forget_cached_user)
-
+        app.test_client_class = RequestClient
         return app
 
     return _make

@@ -29,7 +29,7 @@ import secrets
 import uuid
 from typing import Any
 
-from flask import Flask, flash, g, redirect, request, session, url_for
+from flask import Flask, flash, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
@@ -61,15 +61,7 @@ def init_login_manager(app: Flask) -> None:
     login_manager.session_protection = "basic"
     login_manager.user_loader(load_user_from_session)
     login_manager.unauthorized_handler(_unauthorized)
-    # First of all before-request hooks: forget a user loaded by an earlier
-    # request sharing this app context (the test client does that), so the
-    # user always comes from this request's own cookie.
-    app.before_request_funcs.setdefault(None, []).insert(0, _forget_loaded_user)
     app.before_request(enforce_session_limits)
-
-
-def _forget_loaded_user() -> None:
-    g.pop("_login_user", None)
 
 
 def load_user_from_session(session_id: str):  # noqa: ANN201

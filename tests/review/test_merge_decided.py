@@ -3,17 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from flask import g
 
 from consult.extensions import db
 from consult.inputs.models import Input
 from consult.inputs.states import Status
 from tests import factories
-
-
-@pytest.fixture(autouse=True)
-def _user_per_request(app):
-    app.before_request_funcs.setdefault(None, []).insert(0, lambda: g.pop("_login_user", None))
 
 
 @pytest.fixture

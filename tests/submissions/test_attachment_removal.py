@@ -70,14 +70,14 @@ def test_remove_on_a_new_input_keeps_the_text_and_takes_the_file_off(cso, consul
     page = cso.post(new_url(consultation), data=data, content_type="multipart/form-data")
     assert page.status_code == 400
     [att] = rows()
-    path = attachment_path(att)
+    att_id, path = att.id, attachment_path(att)
     assert 'name="remove_attachment"' in page.get_data(as_text=True) and path.exists()
 
     response = cso.post(new_url(consultation), data=remove_click(remove_attachment=str(att.id)))
     page = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "names-of-witnesses.png is removed." in page
-    assert f'value="{att.id}"' not in page and f"/attachments/{att.id}" not in page
+    assert f'value="{att_id}"' not in page and f"/attachments/{att_id}" not in page
     # Everything typed is still there, and no error was raised for the empty title.
     assert TYPED_BODY in page and "Publish police complaint statistics." in page
     assert "Please correct the following" not in page and "Give your input a title." not in page
@@ -90,24 +90,25 @@ def test_remove_on_a_new_input_keeps_the_text_and_takes_the_file_off(cso, consul
 def test_remove_on_a_draft_takes_a_saved_file_off_without_saving_the_draft(cso, cso_user, draft):
     wrong = attach(cso_user, draft, pdf_with_author(), "wrong-report.pdf")
     right = attach(cso_user, draft, png_with_text(), "map.png")
+    wrong_id, right_id = wrong.id, right.id
+    wrong_path, right_path = attachment_path(wrong), attachment_path(right)
     form = cso.get(f"/inputs/{draft.id}/edit").get_data(as_text=True)
     assert form.count('name="remove_attachment"') == 2
 
     response = cso.post(
-        f"/inputs/{draft.id}/edit", data=remove_click(remove_attachment=str(wrong.id))
+        f"/inputs/{draft.id}/edit", data=remove_click(remove_attachment=str(wrong_id))
     )
     page = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "wrong-report.pdf is removed." in page
-    assert f'value="{wrong.id}"' not in page and f'value="{right.id}"' in page
+    assert f'value="{wrong_id}"' not in page and f'value="{right_id}"' in page
     assert TYPED_BODY in page
     assert [a.filename for a in rows()] == ["map.png"]
-    assert not attachment_path(wrong).exists() and attachment_path(right).exists()
-    db.session.expire_all()
+    assert not wrong_path.exists() and right_path.exists()
     saved = db.session.get(Input, draft.id)
     assert saved.status == Status.DRAFT and saved.body != TYPED_BODY  # the text was not saved
     audit = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "attachment.removed"))
-    assert audit.object_id == str(wrong.id)
+    assert audit.object_id == str(wrong_id)
     assert "wrong-report" not in str(audit.detail)  # no name, no content in the audit log
 
 
@@ -126,6 +127,7 @@ def test_remove_on_a_returned_input_keeps_only_the_name_in_the_earlier_version(
     cso, cso_user, returned
 ):
     att = attach(cso_user, returned, pdf_with_author(), "testimony-of-a-witness.pdf")
+    path = attachment_path(att)
     form = cso.get(f"/inputs/{returned.id}/revise").get_data(as_text=True)
     assert f'name="remove_attachment" value="{att.id}"' in form
 
@@ -136,7 +138,7 @@ def test_remove_on_a_returned_input_keeps_only_the_name_in_the_earlier_version(
     page = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "testimony-of-a-witness.pdf is removed." in page and TYPED_BODY in page
-    assert rows() == [] and not attachment_path(att).exists()
+    assert rows() == [] and not path.exists()
     [revision] = db.session.scalars(select(InputRevision)).all()
     assert revision.snapshot["title"] == "First go"
     assert revision.snapshot["attachments"] == [
@@ -253,13 +255,14 @@ def test_the_web_form_keeps_csrf(make_app, app, consultation, cso_user):
 
 def test_api_delete_removes_a_drafts_file(app, cso_user, draft, api_client):
     att = attach(cso_user, draft, png_with_text(), "photo.png")
+    att_id, path = att.id, attachment_path(att)
     api = api_client(app, cso_user)
-    response = api.delete(f"/inputs/{draft.id}/attachments/{att.id}")  # checked against OpenAPI
+    response = api.delete(f"/inputs/{draft.id}/attachments/{att_id}")  # checked against OpenAPI
     assert response.status_code == 204 and response.get_data() == b""
-    assert rows() == [] and not attachment_path(att).exists()
+    assert rows() == [] and not path.exists()
     assert api.get(f"/inputs/{draft.id}").get_json()["attachments"] == []
     # Gone now: the same call again is a 404.
-    again = api.open("DELETE", f"/inputs/{draft.id}/attachments/{att.id}")
+    again = api.open("DELETE", f"/inputs/{draft.id}/attachments/{att_id}")
     assert again.status_code == 404
 
 
