@@ -8,19 +8,14 @@ allows; only an administrator sees a reviewed input's sealed original.
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from consult.access import may
 from consult.i18n import label
 from consult.inputs.models import Attachment, Consultation, Input
+from consult.inputs.plain import choices, iso, texts
 from consult.inputs.scope import may_see_organisation, speaks_for_an_organisation
 from consult.inputs.states import STATUS_LABELS, Status
-
-
-def iso(moment: datetime | None) -> str | None:
-    """Naive UTC timestamps as ISO 8601 with an explicit ``Z``."""
-    return None if moment is None else moment.replace(microsecond=0).isoformat() + "Z"
 
 
 def consultation_json(item: Consultation) -> dict[str, Any]:
@@ -66,17 +61,9 @@ def input_summary_json(item: Input, user: Any) -> dict[str, Any]:
         "status": item.status,
         "status_label": label(STATUS_LABELS[Status(item.status)]),
         "version": item.version,
-        "revision": item.revision,
         "routed_to": item.routed_to,
         "delegation": item.delegation_slug,
-        "is_hq_direct": item.is_hq_direct,
-        "attribution": item.attribution,
-        "priority": item.priority_slug,
-        "countries": item.country_codes,
-        "level": item.level_slug,
-        "type": item.type_slug,
-        "themes": [t.slug for t in item.themes],
-        "language": item.language,
+        **choices(item),
         "title": item.title if cso else item.effective_title,
         "organisation": org,
         "claimed_by": None if cso or item.claimed_by is None else item.claimed_by.display_name,
@@ -92,12 +79,7 @@ def input_summary_json(item: Input, user: Any) -> dict[str, Any]:
 def input_json(item: Input, user: Any) -> dict[str, Any]:
     """One input in full, as ``user`` may see it."""
     cso = _is_cso(user)
-    data = input_summary_json(item, user)
-    data["body"] = item.body if cso else item.effective_body
-    data["recommendations"] = [
-        {"addressee": rec.addressee_slug, "text": rec.text if cso else rec.effective_text}
-        for rec in item.recommendations
-    ]
+    data = {**input_summary_json(item, user), **texts(item, reviewed=not cso)}
     data["moderator_summary"] = None if cso else item.moderator_summary
     data["hq_feedback"] = item.hq_feedback
     data["hq_note"] = None if cso else item.hq_note  # the moderator's note to HQ

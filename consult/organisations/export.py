@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import tempfile
 import zipfile
-from datetime import datetime
 from typing import IO, Any
 
 from sqlalchemy import select
@@ -22,14 +21,11 @@ from consult.auth.models import User
 from consult.extensions import db
 from consult.inputs.files import attachment_path
 from consult.inputs.models import Attachment, Input
+from consult.inputs.plain import as_written, iso
 from consult.organisations.models import Organisation
 from consult.timeutil import utcnow
 
 EXPORT_VERSION = 1
-
-
-def _iso(value: datetime | None) -> str | None:
-    return value.isoformat(timespec="seconds") + "Z" if value else None
 
 
 def _organisation(org: Organisation) -> dict[str, Any]:
@@ -39,8 +35,8 @@ def _organisation(org: Organisation) -> dict[str, Any]:
         "contact_email": org.contact_email,
         "countries": org.country_codes,
         "is_verified": org.is_verified,
-        "created_at": _iso(org.created_at),
-        "erasure_requested_at": _iso(org.erasure_requested_at),
+        "created_at": iso(org.created_at),
+        "erasure_requested_at": iso(org.erasure_requested_at),
     }
 
 
@@ -52,8 +48,8 @@ def _member(user: User) -> dict[str, Any]:
         "is_org_admin": bool(user.is_org_admin),
         "active": bool(user.active),
         "two_factor": user.has_totp,
-        "created_at": _iso(user.created_at),
-        "last_login_at": _iso(user.last_login_at),
+        "created_at": iso(user.created_at),
+        "last_login_at": iso(user.last_login_at),
     }
 
 
@@ -64,7 +60,7 @@ def attachment_member(att: Attachment) -> str:
 
 def _input(item: Input) -> dict[str, Any]:
     feedback = [
-        {"kind": event.kind, "message": event.message, "at": _iso(event.created_at)}
+        {"kind": event.kind, "message": event.message, "at": iso(event.created_at)}
         for event in item.events
         if event.is_visible_to_cso
     ]
@@ -72,21 +68,8 @@ def _input(item: Input) -> dict[str, Any]:
         "id": str(item.id),
         "consultation": {"slug": item.consultation.slug, "title": item.consultation.title},
         "status": item.status,
-        "priority": item.priority_slug,
-        "countries": item.country_codes,
-        "level": item.level_slug,
-        "type": item.type_slug,
-        "title": item.title,
-        "body": item.body,
-        "recommendations": [
-            {"addressee": rec.addressee_slug, "text": rec.text} for rec in item.recommendations
-        ],
-        "themes": [theme.slug for theme in item.themes],
-        "language": item.language,
-        "attribution": item.attribution,
-        "hq_direct": item.is_hq_direct,
+        **as_written(item),
         "author": item.author.email if item.author else None,
-        "revision": item.revision,
         "hq_feedback": item.hq_feedback,
         "feedback": feedback,
         "attachments": [
@@ -99,9 +82,9 @@ def _input(item: Input) -> dict[str, Any]:
             }
             for att in item.attachments
         ],
-        "created_at": _iso(item.created_at),
-        "submitted_at": _iso(item.submitted_at),
-        "decided_at": _iso(item.decided_at),
+        "created_at": iso(item.created_at),
+        "submitted_at": iso(item.submitted_at),
+        "decided_at": iso(item.decided_at),
     }
 
 
@@ -144,7 +127,7 @@ def export_organisation(user: User, org: Organisation) -> IO[bytes]:
             _dump(
                 {
                     "version": EXPORT_VERSION,
-                    "exported_at": _iso(utcnow()),
+                    "exported_at": iso(utcnow()),
                     "exported_by": user.email,
                     "inputs": len(exported_inputs),
                     "files": files,

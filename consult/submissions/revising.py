@@ -10,6 +10,7 @@ from consult.audit.services import record
 from consult.extensions import db
 from consult.inputs.events import EventKind
 from consult.inputs.models import Input, InputRevision
+from consult.inputs.plain import as_written
 from consult.inputs.states import Status
 from consult.inputs.transitions import transition
 from consult.submissions.input_data import InputData, apply_data
@@ -27,29 +28,22 @@ from consult.timeutil import utcnow
 
 
 def snapshot(item: Input) -> dict[str, Any]:
-    """The input as it stands, as plain JSON (kept when a revision replaces it)."""
+    """The input as it stands, as plain JSON (kept when a revision replaces it).
+
+    Beside what the CSO wrote, it keeps the moderator's reviewed texts, so
+    that what was corrected or redacted in this version can be shown later.
+    """
+    data = as_written(item)
+    for rec, kept in zip(item.recommendations, data["recommendations"], strict=True):
+        kept["reviewed_text"] = rec.reviewed_text
     return {
-        "title": item.title,
-        "body": item.body,
+        **data,
         "reviewed_title": item.reviewed_title,
         "reviewed_body": item.reviewed_body,
-        "priority": item.priority_slug,
-        "countries": item.country_codes,
-        "level": item.level_slug,
-        "type": item.type_slug,
-        "themes": [t.slug for t in item.themes],
-        "language": item.language,
-        "attribution": item.attribution,
-        "is_hq_direct": item.is_hq_direct,
-        "recommendations": [
-            {"addressee": r.addressee_slug, "text": r.text, "reviewed_text": r.reviewed_text}
-            for r in item.recommendations
-        ],
         "attachments": [{"id": str(a.id), "filename": a.filename} for a in item.attachments],
         "routed_to": item.routed_to,
         "delegation": item.delegation_slug,
         "submitted_at": item.submitted_at.isoformat() if item.submitted_at else None,
-        "revision": item.revision,
     }
 
 
