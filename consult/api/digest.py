@@ -13,10 +13,10 @@ from flask_login import current_user
 
 from consult.access import requires
 from consult.api.blueprint import bp
-from consult.api.requests import ApiError, json_body, validation_error
+from consult.api.requests import json_body, validation_error
 from consult.digest.releases.models import Release
-from consult.digest.releases.publishing import ReleaseError, create_release, releases_of
-from consult.digest.services import FORMATS, FilterError, parse_filters, render_digest
+from consult.digest.releases.publishing import create_release, releases_of
+from consult.digest.services import FORMATS, parse_filters, render_digest
 from consult.extensions import db
 
 
@@ -29,12 +29,8 @@ def digest() -> Response:
     if fmt not in FORMATS:
         raise validation_error({"format": ["Use one of: " + ", ".join(FORMATS) + "."]})
     part = request.args.get("part") or "inputs"
-    try:
-        filters = parse_filters(request.args)
-        file = render_digest(fmt, filters, user, part=part, via="api")
-    except FilterError as exc:
-        db.session.rollback()
-        raise validation_error({exc.field or "filters": [str(exc)]}, str(exc)) from None
+    filters = parse_filters(request.args)
+    file = render_digest(fmt, filters, user, part=part, via="api")
     db.session.commit()  # the audit row of the download, before the bytes flow
     response = Response(stream_with_context(iter(file.chunks)), content_type=file.mimetype)
     response.headers["Content-Disposition"] = f'attachment; filename="{file.filename}"'
@@ -81,12 +77,7 @@ def publish_release() -> Response:
     if fields:
         raise validation_error(fields)
     user = current_user._get_current_object()
-    try:
-        release = create_release(consultation.strip(), user, period)
-    except ReleaseError as exc:
-        # The blueprint's handler rolls back only DomainErrors: this refusal has its own code.
-        db.session.rollback()
-        raise ApiError(422, "release_refused", str(exc)) from None
+    release = create_release(consultation.strip(), user, period)
     response = jsonify(release_object(release))
     response.status_code = 201
     return response

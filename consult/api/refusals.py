@@ -9,6 +9,7 @@ rolls the request back first.
 from __future__ import annotations
 
 from consult.api.requests import ApiError, validation_error
+from consult.digest.releases.publishing import ReleaseError
 from consult.errors import DomainError
 from consult.review.conflicts import ConflictError
 from consult.review.findings import FindingsPending
@@ -41,6 +42,8 @@ def refusal_error(exc: DomainError) -> ApiError:
         return ApiError(
             409, "findings_pending", exc.message, findings=[f.as_json() for f in exc.pending]
         )
+    if isinstance(exc, ReleaseError):
+        return ApiError(422, "release_refused", exc.message)
     fields = {
         API_FIELD_NAMES.get(name, name): [str(m) for m in messages]
         for name, messages in exc.fields.items()

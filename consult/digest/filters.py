@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from consult.errors import DomainError
 from consult.extensions import db
 from consult.inputs.models import Consultation
 from consult.reference.models import Country, InputType, Priority, Region, Theme
@@ -29,11 +30,15 @@ FILTER_NAMES = (
 )
 
 
-class FilterError(ValueError):
-    """A filter value that is not valid; the message names the valid values."""
+class FilterError(DomainError):
+    """A filter value that is not valid; the message names the valid values.
+
+    ``field`` is the filter at fault (``None``: the combination), and the
+    message is filed under it, so a form or the API shows it beside that field.
+    """
 
     def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
+        super().__init__(message, {field or "filters": [message]})
         self.field = field
 
 

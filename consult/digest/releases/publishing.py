@@ -35,6 +35,7 @@ from consult.digest.releases.suppression import (
     Protection,
     Protector,
 )
+from consult.errors import DomainError
 from consult.extensions import db
 from consult.inputs.models import Consultation, Input, InputCountry, consultation_countries
 from consult.inputs.states import FORWARDED_STATUSES, Attribution, Status
@@ -43,7 +44,7 @@ from consult.timeutil import utcnow
 BATCH = 500
 
 
-class ReleaseError(ValueError):
+class ReleaseError(DomainError):
     """A release that cannot be published as asked; the message says why and what to do."""
 
 
