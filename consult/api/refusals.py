@@ -9,7 +9,7 @@ rolls the request back first.
 from __future__ import annotations
 
 from consult.api.requests import ApiError, validation_error
-from consult.digest.releases.publishing import ReleaseError
+from consult.digest.releases.errors import ReleaseError
 from consult.errors import DomainError
 from consult.review.conflicts import ConflictError
 from consult.review.findings import FindingsPending

@@ -13,6 +13,7 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 
+from consult.digest.releases.errors import ReleaseError
 from consult.extensions import db
 from consult.inputs.models import Consultation, Input
 
@@ -52,8 +53,6 @@ def _previous_month(now: datetime) -> str:
 
 
 def _parse_month(raw: str) -> str:
-    from consult.digest.releases.publishing import ReleaseError
-
     match = _MONTH.match(raw.strip())
     if not match or not 1 <= int(match.group(2)) <= 12:
         raise ReleaseError(
@@ -65,8 +64,6 @@ def _parse_month(raw: str) -> str:
 
 def resolve_period(raw: str | None, consultation: Consultation, now: datetime) -> Period:
     """The period asked for, or from the consultation's first month to the last month over."""
-    from consult.digest.releases.publishing import ReleaseError
-
     latest = _previous_month(now)
     if raw and raw.strip():
         first_raw, _sep, last_raw = raw.partition("..")

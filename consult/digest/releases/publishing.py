@@ -25,6 +25,7 @@ from consult.audit.services import record
 from consult.digest.query import InputRow, Reference, fill_details, input_columns_for_ids
 from consult.digest.redaction import ExternalText
 from consult.digest.releases.audit import ListedInput, PublishedRelease, PublishedRow
+from consult.digest.releases.errors import ReleaseError
 from consult.digest.releases.models import Release, ReleaseInput
 from consult.digest.releases.periods import Period, resolve_period
 from consult.digest.releases.places import replace_places
@@ -35,17 +36,12 @@ from consult.digest.releases.suppression import (
     Protection,
     Protector,
 )
-from consult.errors import DomainError
 from consult.extensions import db
 from consult.inputs.models import Consultation, Input, InputCountry, consultation_countries
 from consult.inputs.states import FORWARDED_STATUSES, Attribution, Status
 from consult.timeutil import utcnow
 
 BATCH = 500
-
-
-class ReleaseError(DomainError):
-    """A release that cannot be published as asked; the message says why and what to do."""
 
 
 @dataclass(frozen=True)
