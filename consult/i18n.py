@@ -7,13 +7,20 @@ Which language a page speaks, first match wins:
 3. the ``lang`` cookie the switcher sets before sign-in;
 4. the browser's ``Accept-Language``;
 5. English.
+
+A ``flask`` command speaks the operator's language, from the environment as
+gettext reads it (``LANGUAGE``, ``LC_ALL``, ``LC_MESSAGES``, ``LANG``), else
+English. Everything else outside a request (tests, jobs) speaks English.
 """
 
 from __future__ import annotations
 
+import os
 import unicodedata
+from collections.abc import Mapping
 from datetime import UTC, datetime
 
+import click
 from babel.dates import format_date, format_datetime
 from flask import current_app, has_request_context, request
 from flask_babel import get_locale, gettext
@@ -55,8 +62,26 @@ def _account_locale() -> str | None:
     return None
 
 
+def operator_locale(environ: Mapping[str, str] | None = None) -> str | None:
+    """The interface language the environment asks for, as gettext reads it; None if none.
+
+    ``LANGUAGE`` may list several (``fr:en``); then the first of ``LC_ALL``,
+    ``LC_MESSAGES`` and ``LANG`` that is set (``fr_FR.UTF-8``).
+    """
+    environ = os.environ if environ is None else environ
+    offered = languages()
+    main = next((environ[n] for n in ("LC_ALL", "LC_MESSAGES", "LANG") if environ.get(n)), "")
+    for value in [*(environ.get("LANGUAGE") or "").split(":"), main]:
+        code = value.split(".")[0].split("@")[0].split("_")[0].lower()
+        if code in offered:
+            return code
+    return None
+
+
 def select_locale() -> str | None:
-    if not has_request_context():  # CLI commands (e.g. ``flask digest``) speak the default
+    if not has_request_context():
+        if click.get_current_context(silent=True) is not None:  # a ``flask`` command
+            return operator_locale() or default_locale()
         return default_locale()
     offered = languages()
     if request.blueprint == "api" and request.accept_languages:

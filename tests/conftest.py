@@ -23,8 +23,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import Result
 from flask import Flask, has_app_context
-from flask.testing import FlaskClient
+from flask.testing import FlaskClient, FlaskCliRunner
 from jsonschema import Draft202012Validator
 from PIL import Image
 from sqlalchemy import create_engine, text
@@ -133,6 +134,24 @@ class RequestClient(FlaskClient):
         return response
 
 
+class CommandRunner(FlaskCliRunner):
+    """A CLI runner whose every command runs in its own app context, as its own process would.
+
+    As with :class:`RequestClient`: what the test set up is committed first, and
+    the test's session is expired afterwards, to read back what the command wrote.
+    """
+
+    def invoke(self, *args: Any, **kwargs: Any) -> Result:
+        test_context = has_app_context()
+        if test_context:
+            db.session.commit()
+        with self.app.app_context():
+            result = super().invoke(*args, **kwargs)
+        if test_context:
+            db.session.expire_all()
+        return result
+
+
 @pytest.fixture
 def make_app(base_config: dict, _schema: None):
     """Build another app on the test database with some settings changed."""
@@ -140,6 +159,7 @@ def make_app(base_config: dict, _schema: None):
     def _make(**overrides) -> Flask:
         app = create_app({**base_config, **overrides})
         app.test_client_class = RequestClient
+        app.test_cli_runner_class = CommandRunner
         return app
 
     return _make

@@ -13,6 +13,7 @@ from typing import Any
 
 from flask import Blueprint, Flask, current_app, g, request
 from flask.sessions import SessionInterface, SessionMixin
+from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from werkzeug.wrappers import Response
 
@@ -87,11 +88,11 @@ def _authenticate() -> Response | None:
         return None
     raw = bearer_token()
     if raw is None:
-        return _unauthorized("Send a personal access token as 'Authorization: Bearer <token>'.")
+        return _unauthorized(_("Send a personal access token as 'Authorization: Bearer <token>'."))
     token = tokens.authenticate(raw)
     if token is None:
         db.session.rollback()
-        return _unauthorized("The token is unknown, expired or revoked.")
+        return _unauthorized(_("The token is unknown, expired or revoked."))
     if db.session.dirty:
         db.session.commit()  # last_used_at
     g._login_user = token.user

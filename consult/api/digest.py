@@ -9,11 +9,12 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Response, jsonify, request, stream_with_context
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from consult.access import requires
 from consult.api.blueprint import bp
-from consult.api.requests import json_body, validation_error
+from consult.api.requests import json_body, one_of, validation_error
 from consult.digest.releases.models import Release
 from consult.digest.releases.publishing import create_release, releases_of
 from consult.digest.services import FORMATS, parse_filters, render_digest
@@ -27,7 +28,7 @@ def digest() -> Response:
     user = current_user._get_current_object()
     fmt = (request.args.get("format") or "json").lower()
     if fmt not in FORMATS:
-        raise validation_error({"format": ["Use one of: " + ", ".join(FORMATS) + "."]})
+        raise validation_error({"format": [one_of(FORMATS)]})
     part = request.args.get("part") or "inputs"
     filters = parse_filters(request.args)
     file = render_digest(fmt, filters, user, part=part, via="api")
@@ -70,10 +71,10 @@ def publish_release() -> Response:
     fields: dict[str, list[str]] = {}
     consultation = body.get("consultation")
     if not isinstance(consultation, str) or not consultation.strip():
-        fields["consultation"] = ["Give the consultation's slug."]
+        fields["consultation"] = [_("Give the consultation's slug.")]
     period = body.get("period")
     if period is not None and not isinstance(period, str):
-        fields["period"] = ["Give the months as YYYY-MM..YYYY-MM, or leave it out."]
+        fields["period"] = [_("Give the months as YYYY-MM..YYYY-MM, or leave it out.")]
     if fields:
         raise validation_error(fields)
     user = current_user._get_current_object()

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import jsonify
+from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -37,7 +38,7 @@ def list_findings(input_id: str) -> Response:
     """Every possible identifier in the reviewed text, its kind, whether it was dismissed."""
     item = load_input(input_id, current_user._get_current_object())
     if not services.can_review(current_user, item):
-        raise ApiError(422, "unprocessable", "You cannot review this input.")
+        raise ApiError(422, "unprocessable", _("You cannot review this input."))
     return jsonify(_findings_json(item))
 
 
@@ -45,10 +46,10 @@ def _keys_and_version(body: dict[str, Any]) -> tuple[list[str], int]:
     fields: dict[str, list[str]] = {}
     keys = body.get("findings")
     if not isinstance(keys, list) or not keys or not all(isinstance(k, str) for k in keys):
-        fields["findings"] = ["Give the keys of the findings (GET /inputs/{id}/findings)."]
+        fields["findings"] = [_("Give the keys of the findings (GET /inputs/{id}/findings).")]
     version = body.get("version")
     if isinstance(version, bool) or not isinstance(version, int):
-        fields["version"] = ["Send the input's version as you read it (GET /inputs/{id})."]
+        fields["version"] = [_("Send the input's version as you read it (GET /inputs/{id}).")]
     if fields:
         raise validation_error(fields)
     return keys, version

@@ -12,6 +12,7 @@ import uuid
 from typing import Any
 
 from flask import current_app, jsonify, request
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm.exc import StaleDataError
@@ -25,6 +26,7 @@ from consult.api.requests import (
     ApiError,
     decode_cursor,
     json_body,
+    one_of,
     optional_json_body,
     optional_string,
     query_int,
@@ -58,9 +60,7 @@ def list_inputs() -> Response:
     status = _arg("status")
     if status is not None:
         if status not in {s.value for s in Status}:
-            raise validation_error(
-                {"status": ["Use one of: " + ", ".join(s.value for s in Status) + "."]}
-            )
+            raise validation_error({"status": [one_of(s.value for s in Status)]})
         query = query.where(Input.status == status)
     consultation = _arg("consultation")
     if consultation is not None:
@@ -101,7 +101,7 @@ def get_input(input_id: str) -> Response:
 
 def _consultation(ref: Any, fields: dict[str, list[str]]) -> Consultation | None:
     if not isinstance(ref, str) or not ref.strip():
-        fields["consultation"] = ["Give the consultation's slug (see GET /consultations)."]
+        fields["consultation"] = [_("Give the consultation's slug (see GET /consultations).")]
         return None
     ref = ref.strip()
     consultation = db.session.scalar(select(Consultation).where(Consultation.slug == ref))
@@ -111,7 +111,7 @@ def _consultation(ref: Any, fields: dict[str, list[str]]) -> Consultation | None
         except ValueError:
             consultation = None
     if consultation is None:
-        fields["consultation"] = ["No consultation has this slug or id."]
+        fields["consultation"] = [_("No consultation has this slug or id.")]
     return consultation
 
 
@@ -141,7 +141,7 @@ def _boolean(data: dict[str, Any], name: str, fields: dict[str, list[str]]) -> b
     if value is None:
         return False
     if not isinstance(value, bool):
-        fields[name] = ["Give true or false."]
+        fields[name] = [_("Give true or false.")]
         return False
     return value
 
@@ -185,7 +185,7 @@ def _idempotency_key(user: Any) -> str | None:
     key = key.strip()
     if not IDEMPOTENCY_KEY_RE.fullmatch(key):
         raise validation_error(
-            {"Idempotency-Key": ["Use 1 to 64 letters, digits, '.', '_', ':' or '-'."]}
+            {"Idempotency-Key": [_("Use 1 to 64 letters, digits, '.', '_', ':' or '-'.")]}
         )
     return f"api:{user.id}:{key}"
 
@@ -207,7 +207,7 @@ def create_input() -> Response:
     body = json_body()
     draft = body.get("draft", False)
     if not isinstance(draft, bool):
-        raise validation_error({"draft": ["Give true or false."]})
+        raise validation_error({"draft": [_("Give true or false.")]})
     key = _idempotency_key(user)
     data = input_data(body)
     replayed = key is not None and (
@@ -249,7 +249,7 @@ def add_attachment(input_id: str) -> Response:
     item = load_input(input_id, user)
     if request.mimetype != "multipart/form-data":
         raise ApiError(
-            415, "unsupported_media_type", "Send the file as multipart/form-data, field 'file'."
+            415, "unsupported_media_type", _("Send the file as multipart/form-data, field 'file'.")
         )
     limit = int(current_app.config["MAX_ATTACHMENT_BYTES"])
     if request.content_length is not None and request.content_length > limit + 64 * 1024:
@@ -259,13 +259,13 @@ def add_attachment(input_id: str) -> Response:
     except RequestEntityTooLarge:
         raise _too_large(limit) from None
     if upload is None or not upload.filename:
-        raise validation_error({"file": ["Attach a file in the multipart field 'file'."]})
+        raise validation_error({"file": [_("Attach a file in the multipart field 'file'.")]})
     services.require_attachable(user, item)
     data = upload.stream.read(limit + 1)
     if len(data) > limit:
         raise _too_large(limit)
     if not data:
-        raise validation_error({"file": ["The file is empty."]})
+        raise validation_error({"file": [_("The file is empty.")]})
     try:
         detect_kind(data)
     except AttachmentError as exc:
@@ -294,7 +294,7 @@ def remove_attachment(input_id: str, attachment_id: str) -> Response:
 
 def _changed_meanwhile() -> ApiError:
     return ApiError(
-        409, "conflict", "The input changed meanwhile; the file was not removed. Read it again."
+        409, "conflict", _("The input changed meanwhile; the file was not removed. Read it again.")
     )
 
 

@@ -208,6 +208,15 @@ SCHEMAS: dict[str, Any] = {
             "slug": STRING,
             "title": STRING,
             "description": STRING,
+            "language": {
+                "type": "string",
+                "description": "The interface language these texts were asked in "
+                "(Accept-Language); untranslated parts are in English.",
+            },
+            "partly_english": {
+                "type": "boolean",
+                "description": "Some of the texts are in English: not yet translated.",
+            },
             "is_open": {"type": "boolean"},
             "opens_at": DATETIME,
             "closes_at": DATETIME,

@@ -7,10 +7,12 @@ stack trace or an HTML page.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
 from flask import jsonify, request
+from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from consult.inputs import paging
@@ -45,9 +47,14 @@ class ApiError(Exception):
         return response
 
 
+def one_of(values: Iterable[str]) -> str:
+    """The message for a value outside a closed list: it names the valid values."""
+    return _("Use one of: %(values)s.", values=", ".join(values))
+
+
 def validation_error(fields: dict[str, list[str]], message: str | None = None) -> ApiError:
     return ApiError(
-        400, "validation_failed", message or "Some values are missing or not valid.", fields
+        400, "validation_failed", message or _("Some values are missing or not valid."), fields
     )
 
 
@@ -55,11 +62,13 @@ def json_body() -> dict[str, Any]:
     """The request's JSON object; 415 for another media type, 400 for bad JSON."""
     if not request.is_json:
         raise ApiError(
-            415, "unsupported_media_type", "Send the body as JSON (Content-Type: application/json)."
+            415,
+            "unsupported_media_type",
+            _("Send the body as JSON (Content-Type: application/json)."),
         )
     data = request.get_json(silent=True)
     if not isinstance(data, dict):
-        raise ApiError(400, "bad_json", "The body must be a JSON object.")
+        raise ApiError(400, "bad_json", _("The body must be a JSON object."))
     return data
 
 
@@ -79,7 +88,17 @@ def query_int(name: str, default: int, *, minimum: int, maximum: int) -> int:
     except ValueError:
         value = None
     if value is None or not minimum <= value <= maximum:
-        raise validation_error({name: [f"Give a whole number from {minimum} to {maximum}."]})
+        raise validation_error(
+            {
+                name: [
+                    _(
+                        "Give a whole number from %(minimum)d to %(maximum)d.",
+                        minimum=minimum,
+                        maximum=maximum,
+                    )
+                ]
+            }
+        )
     return value
 
 
@@ -89,7 +108,7 @@ def decode_cursor(cursor: str, name: str = "after") -> tuple[datetime, uuid.UUID
         return paging.decode_cursor(cursor)
     except ValueError:
         raise validation_error(
-            {name: ["Use the 'next' value of the previous page as it was given."]}
+            {name: [_("Use the 'next' value of the previous page as it was given.")]}
         ) from None
 
 
@@ -102,7 +121,7 @@ def string_list(data: dict[str, Any], name: str, fields: dict[str, list[str]]) -
         return [value]
     if isinstance(value, list) and all(isinstance(v, str) for v in value):
         return list(value)
-    fields.setdefault(name, []).append("Give a list of slugs.")
+    fields.setdefault(name, []).append(_("Give a list of slugs."))
     return []
 
 
@@ -110,5 +129,5 @@ def optional_string(data: dict[str, Any], name: str, fields: dict[str, list[str]
     value = data.get(name)
     if value is None or isinstance(value, str):
         return value
-    fields.setdefault(name, []).append("Give a text value.")
+    fields.setdefault(name, []).append(_("Give a text value."))
     return None

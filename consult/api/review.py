@@ -11,6 +11,8 @@ from __future__ import annotations
 from typing import Any
 
 from flask import jsonify, request
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -19,6 +21,7 @@ from consult.api.blueprint import bp
 from consult.api.requests import (
     PAGE_MAX,
     json_body,
+    one_of,
     optional_json_body,
     optional_string,
     query_int,
@@ -38,11 +41,11 @@ def _version(body: dict[str, Any], *, required: bool) -> int | None:
     if value is None:
         if required:
             raise validation_error(
-                {"version": ["Send the input's version as you read it (GET /inputs/{id})."]}
+                {"version": [_("Send the input's version as you read it (GET /inputs/{id}).")]}
             )
         return None
     if isinstance(value, bool) or not isinstance(value, int):
-        raise validation_error({"version": ["Give the version as a whole number."]})
+        raise validation_error({"version": [_("Give the version as a whole number.")]})
     return value
 
 
@@ -59,7 +62,7 @@ def review_queue() -> Response:
     limit = query_int("limit", 50, minimum=1, maximum=PAGE_MAX)
     kind = request.args.get("kind") or None
     if kind is not None and kind not in KINDS:
-        raise validation_error({"kind": ["Use one of: " + ", ".join(KINDS) + "."]})
+        raise validation_error({"kind": [one_of(KINDS)]})
     filters = {name: request.args.get(name) for name in QUEUE_FILTERS if request.args.get(name)}
     try:
         page = services.queue_page(
@@ -68,7 +71,7 @@ def review_queue() -> Response:
     except QueueFilterError as exc:
         name = exc.args[0] if exc.args else "filter"
         name = "after" if name == "cursor" else name
-        raise validation_error({name: ["This value is not one of your queue's."]}) from None
+        raise validation_error({name: [_("This value is not one of your queue's.")]}) from None
     return jsonify(
         {
             "items": [input_summary_json(item, user) for item in page.items],
@@ -88,7 +91,7 @@ def claim_input(input_id: str) -> Response:
     version = _version(body, required=False)
     take_over = body.get("take_over", False)
     if not isinstance(take_over, bool):
-        raise validation_error({"take_over": ["Give true or false."]})
+        raise validation_error({"take_over": [_("Give true or false.")]})
     if take_over:
         services.take_over(user, item, version=version)
     else:
@@ -136,7 +139,11 @@ def update_review(input_id: str) -> Response:
         texts = string_list(body, "recommendation_texts", fields)
         if not fields and len(texts) != len(item.recommendations):
             fields["recommendation_texts"] = [
-                f"Give one text per recommendation ({len(item.recommendations)}), in order."
+                ngettext(
+                    "Give one text per recommendation (%(num)d), in order.",
+                    "Give one text per recommendation (%(num)d), in order.",
+                    len(item.recommendations),
+                )
             ]
         changes["recommendation_texts"] = {
             rec.id: text for rec, text in zip(item.recommendations, texts, strict=False)
@@ -158,7 +165,7 @@ def decide_input(input_id: str) -> Response:
     fields: dict[str, list[str]] = {}
     action = body.get("action")
     if action not in services.DECISIONS:
-        fields["action"] = ["Use one of: " + ", ".join(services.DECISIONS) + "."]
+        fields["action"] = [one_of(services.DECISIONS)]
     message = optional_string(body, "message", fields)
     reason = optional_string(body, "reason", fields)
     if fields:

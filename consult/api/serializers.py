@@ -11,7 +11,8 @@ from __future__ import annotations
 from typing import Any
 
 from consult.access import may
-from consult.i18n import label
+from consult.i18n import current_locale, label
+from consult.inputs.consultation_texts import local_text
 from consult.inputs.models import Attachment, Consultation, Input
 from consult.inputs.plain import choices, iso, texts
 from consult.inputs.scope import may_see_organisation, speaks_for_an_organisation
@@ -19,17 +20,23 @@ from consult.inputs.states import STATUS_LABELS, Status
 
 
 def consultation_json(item: Consultation) -> dict[str, Any]:
+    """A consultation in the language asked for (``Accept-Language``), else in English."""
+    texts = local_text(item, current_locale())
     return {
         "id": str(item.id),
         "slug": item.slug,
-        "title": item.title,
-        "description": item.description or "",
+        "title": texts.title,
+        "description": texts.description,
+        "language": texts.locale,
+        "partly_english": texts.partly_english,
         "is_open": item.is_open,
         "opens_at": iso(item.opens_at),
         "closes_at": iso(item.closes_at),
         "countries": item.country_codes,
         "guiding_questions": [
-            {"priority": q.priority_slug, "text": q.text} for q in item.questions
+            {"priority": priority.slug, "text": text}
+            for priority, questions in texts.questions
+            for text in questions
         ],
     }
 

@@ -12,6 +12,8 @@ import uuid
 from datetime import datetime, timedelta
 
 from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import select
 
 from consult.api.models import ApiToken
@@ -39,12 +41,12 @@ def create_token(user, name: str, *, expires_at: datetime | None = None) -> tupl
     """A new token for ``user``; returns the row and the token (shown once)."""
     name = (name or "").strip()
     if not name:
-        raise TokenError("Give the token a name.", {"name": ["Give the token a name."]})
+        raise TokenError(_("Give the token a name."), {"name": [_("Give the token a name.")]})
     if len(name) > NAME_MAX:
-        message = f"The name may have at most {NAME_MAX} characters."
+        message = _("The name may have at most %(num)d characters.", num=NAME_MAX)
         raise TokenError(message, {"name": [message]})
     if expires_at is not None and expires_at <= utcnow():
-        message = "The expiry must be in the future."
+        message = _("The expiry must be in the future.")
         raise TokenError(message, {"expires_at": [message]})
     _check_staff_expiry(user, expires_at)
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
@@ -74,11 +76,19 @@ def _check_staff_expiry(user, expires_at: datetime | None) -> None:
         return
     days = staff_token_max_days()
     if expires_at is None:
-        message = f"Tokens of EU staff must expire: choose a day within {days} days."
+        message = ngettext(
+            "Tokens of EU staff must expire: choose a day within %(num)d day.",
+            "Tokens of EU staff must expire: choose a day within %(num)d days.",
+            days,
+        )
         raise TokenError(message, {"expires_at": [message]})
     # A day of slack: the web form counts whole days, ending at midnight UTC.
     if expires_at > latest_staff_expiry() + timedelta(days=1):
-        message = f"Tokens of EU staff may last at most {days} days."
+        message = ngettext(
+            "Tokens of EU staff may last at most %(num)d day.",
+            "Tokens of EU staff may last at most %(num)d days.",
+            days,
+        )
         raise TokenError(message, {"expires_at": [message]})
 
 

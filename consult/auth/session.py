@@ -82,7 +82,7 @@ def _unauthorized() -> Response:
     if request.blueprint == "api" or request.path.startswith("/api/"):
         from consult.main.errors import json_error
 
-        return json_error(401, "unauthorized", "A valid bearer token is required.")
+        return json_error(401, "unauthorized", _("A valid bearer token is required."))
     halfway = pending_user()
     if halfway is not None:
         # Password given, second factor not yet: back to that step, nowhere else.

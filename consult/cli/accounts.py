@@ -10,6 +10,7 @@ import os
 from collections.abc import Callable
 
 import click
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from consult.auth.models import User
@@ -50,8 +51,20 @@ def create_org(
         db.session.rollback()
         fail(str(exc))
     db.session.commit()
-    state = "verified" if org.is_verified else "not verified"
-    click.echo(f"Created organisation {org.name} ({', '.join(org.country_codes)}; {state}).")
+    countries = ", ".join(org.country_codes)
+    if org.is_verified:
+        done = _(
+            "Created organisation %(name)s (%(countries)s; verified).",
+            name=org.name,
+            countries=countries,
+        )
+    else:
+        done = _(
+            "Created organisation %(name)s (%(countries)s; not verified).",
+            name=org.name,
+            countries=countries,
+        )
+    click.echo(done)
 
 
 def account_options(command: Callable[..., None]) -> Callable[..., None]:
@@ -96,12 +109,20 @@ def membership_or_fail(
             select(Organisation).where(func.lower(Organisation.name) == org_name.strip().lower())
         )
         if organisation is None:
-            fail(f"No organisation is named {org_name!r}; create it with create-org first.")
+            fail(
+                _(
+                    "No organisation is named %(name)s; create it with create-org first.",
+                    name=repr(org_name),
+                )
+            )
     if delegation_ref:
         delegation = find_delegation(delegation_ref.strip())
         if delegation is None:
             fail(
-                f"No delegation has the slug {delegation_ref!r} or covers a country with that code."
+                _(
+                    "No delegation has the slug %(ref)s or covers a country with that code.",
+                    ref=repr(delegation_ref),
+                )
             )
     return organisation, delegation
 
@@ -141,12 +162,17 @@ def create_user_command(
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     user = create_user_or_fail(email, role, password, membership, full_name)
     db.session.commit()
-    where = ""
-    if user.organisation is not None:
-        where = f" of {user.organisation.name}"
-    elif user.delegation is not None:
-        where = f" of {user.delegation.name}"
-    click.echo(f"Created {user.role} account {user.email}{where}.")
+    where = user.organisation or user.delegation
+    if where is not None:
+        done = _(
+            "Created %(role)s account %(email)s of %(where)s.",
+            role=user.role,
+            email=user.email,
+            where=where.name,
+        )
+    else:
+        done = _("Created %(role)s account %(email)s.", role=user.role, email=user.email)
+    click.echo(done)
 
 
 COMMANDS = [create_org, create_user_command]

@@ -5,12 +5,13 @@ from __future__ import annotations
 import sys
 
 import click
-from flask_babel import force_locale
+from flask_babel import force_locale, ngettext
+from flask_babel import gettext as _
 
 from consult.cli.errors import fail
 from consult.digest.services import FORMATS, FilterError, parse_filters, render_digest
 from consult.extensions import db
-from consult.i18n import languages
+from consult.i18n import current_locale, languages
 
 
 @click.command("digest")
@@ -39,18 +40,24 @@ from consult.i18n import languages
 )
 @click.option(
     "--lang",
-    default="en",
-    show_default=True,
-    help="The language of the report's own words: en, fr, ar, ru or uk.",
+    default=None,
+    help="The language of the report's own words: en, fr, ar, ru or uk "
+    "(default: the operator's, from LANG, else en).",
 )
 def digest_command(
-    fmt: str, out: str, type_: str | None, part: str, lang: str, **options: str | None
+    fmt: str, out: str, type_: str | None, part: str, lang: str | None, **options: str | None
 ) -> None:
     """Write a digest: an external release (projected by priority, region, country) or an
     internal query (every filter). Same filters as the digest page."""
-    lang = lang.strip().lower()
+    lang = (lang or current_locale()).strip().lower()
     if lang not in languages():
-        fail(f"Unknown language {lang!r}; valid values: {', '.join(languages())}.")
+        fail(
+            _(
+                "Unknown language %(value)s; valid values: %(valid)s.",
+                value=repr(lang),
+                valid=", ".join(languages()),
+            )
+        )
     with force_locale(lang):
         _write_digest(fmt, out, type_, part, options)
 
@@ -60,7 +67,13 @@ def _write_digest(
 ) -> None:
     fmt = fmt.strip().lower()
     if fmt not in FORMATS:
-        fail(f"Unknown format {fmt!r}; valid values: {', '.join(FORMATS)}.")
+        fail(
+            _(
+                "Unknown format %(value)s; valid values: %(valid)s.",
+                value=repr(fmt),
+                valid=", ".join(FORMATS),
+            )
+        )
     try:
         filters = parse_filters({**options, "type": type_})
         digest_file = render_digest(fmt, filters, None, part=part.strip().lower(), via="cli")
@@ -78,10 +91,16 @@ def _write_digest(
                 for chunk in digest_file.chunks:
                     handle.write(chunk)
         except OSError as exc:
-            fail(f"Cannot write {out}: {exc.strerror or exc}.")
+            fail(_("Cannot write %(path)s: %(error)s.", path=out, error=exc.strerror or exc))
         click.echo(
-            f"Wrote {digest_file.count} input{'s' if digest_file.count != 1 else ''} "
-            f"({fmt}, {filters.audience}) to {out}."
+            ngettext(
+                "Wrote %(num)d input (%(format)s, %(audience)s) to %(path)s.",
+                "Wrote %(num)d inputs (%(format)s, %(audience)s) to %(path)s.",
+                digest_file.count,
+                format=fmt,
+                audience=filters.audience,
+                path=out,
+            )
         )
 
 

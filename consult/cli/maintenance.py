@@ -6,6 +6,8 @@ from pathlib import Path
 
 import click
 from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from consult.cli.errors import fail
 from consult.extensions import db
@@ -37,13 +39,19 @@ def purge(erase_orgs: bool, dry_run: bool) -> None:
         erase_requested(report, dry_run=dry_run)
     if dry_run:
         db.session.rollback()
-        click.echo("Dry run: nothing was deleted.")
+        click.echo(_("Dry run: nothing was deleted."))
     else:
         db.session.commit()  # the files of deleted rows are removed once this commits
     for line in report.lines():
         click.echo(line)
     days = current_app.config["RETENTION_DAYS"]
-    click.echo(f"retention: {days} days after a consultation closes")
+    click.echo(
+        ngettext(
+            "retention: %(num)d day after a consultation closes",
+            "retention: %(num)d days after a consultation closes",
+            days,
+        )
+    )
 
 
 @click.command("check-storage")
@@ -61,22 +69,32 @@ def check_storage_command(fix: bool, verify: bool) -> None:
     """
     report = check_storage(verify_checksums=verify, fix=fix)
     for path in report.removed:
-        click.echo(f"removed file without a row: {path}")
+        click.echo(_("removed file without a row: %(path)s", path=path))
     for path in report.files_without_rows:
-        click.echo(f"file without a row: {path}")
+        click.echo(_("file without a row: %(path)s", path=path))
     for att in report.rows_without_files:
-        click.echo(f"row without a file: attachment {att.id} (input {att.input_id})")
+        click.echo(
+            _(
+                "row without a file: attachment %(id)s (input %(input)s)",
+                id=att.id,
+                input=att.input_id,
+            )
+        )
     for att in report.checksum_mismatches:
-        click.echo(f"checksum mismatch: attachment {att.id}")
+        click.echo(_("checksum mismatch: attachment %(id)s", id=att.id))
     for loose in report.tightened:
-        click.echo(f"made private: {loose}")
+        click.echo(_("made private: %(path)s", path=loose))
     for loose in report.loose_modes:
-        click.echo(f"file mode too open: {loose}")
+        click.echo(_("file mode too open: %(path)s", path=loose))
     for path in report.young_files:
-        click.echo(f"recent file without a row (upload in progress?): {path}")
+        click.echo(_("recent file without a row (upload in progress?): %(path)s", path=path))
     click.echo(
-        f"checked {report.rows_checked} attachment rows and {report.files_checked} files: "
-        + ("ok" if report.ok else "problems found")
+        _(
+            "checked %(rows)d attachment rows and %(files)d files: %(verdict)s",
+            rows=report.rows_checked,
+            files=report.files_checked,
+            verdict=_("ok") if report.ok else _("problems found"),
+        )
     )
     if not report.ok:
         raise SystemExit(1)
@@ -98,12 +116,21 @@ def backup(out: Path) -> None:
         fail(str(exc))
     rows = sum(result.row_counts.values())
     click.echo(
-        f"Backup written to {result.path}: {result.dialect}, {rows} rows, {result.files} files."
+        _(
+            "Backup written to %(path)s: %(dialect)s, %(rows)d rows, %(files)d files.",
+            path=result.path,
+            dialect=result.dialect,
+            rows=rows,
+            files=result.files,
+        )
     )
     if result.missing_files:
         click.echo(
-            f"Warning: {len(result.missing_files)} attachment files were missing "
-            "(run check-storage): " + ", ".join(result.missing_files),
+            _(
+                "Warning: %(num)d attachment files were missing (run check-storage): %(files)s",
+                num=len(result.missing_files),
+                files=", ".join(result.missing_files),
+            ),
             err=True,
         )
 
@@ -122,7 +149,13 @@ def restore(archive: Path, force: bool) -> None:
     except BackupError as exc:
         fail(str(exc))
     rows = sum(result.row_counts.values())
-    click.echo(f"Restored {rows} rows and {result.files} files; checksums and row counts match.")
+    click.echo(
+        _(
+            "Restored %(rows)d rows and %(files)d files; checksums and row counts match.",
+            rows=rows,
+            files=result.files,
+        )
+    )
 
 
 COMMANDS = [purge, check_storage_command, backup, restore]

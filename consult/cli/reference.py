@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import click
+from flask_babel import gettext as _
 
 from consult.extensions import db
 from consult.reference.services import load_reference_data
@@ -18,7 +19,7 @@ def load_reference(no_delegations: bool) -> None:
     """Load priorities, regions, countries, delegations, types, themes, levels, addressees."""
     load_reference_data(with_delegations=not no_delegations)
     db.session.commit()
-    click.echo("Reference data is loaded.")
+    click.echo(_("Reference data is loaded."))
 
 
 COMMANDS = [load_reference]

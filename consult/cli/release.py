@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import click
+from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from consult.cli.errors import fail
 from consult.digest.releases.models import Release
@@ -76,8 +78,15 @@ def create_command(consultation: str, period: str | None) -> None:
     for line in audit_lines(release):
         click.echo(line)
     click.echo(
-        f"Published release {release.number} of {consultation} "
-        f"({release.period_start}..{release.period_end}): {release.input_count} inputs."
+        ngettext(
+            "Published release %(number)d of %(slug)s (%(start)s..%(end)s): %(num)d input.",
+            "Published release %(number)d of %(slug)s (%(start)s..%(end)s): %(num)d inputs.",
+            release.input_count,
+            number=release.number,
+            slug=consultation,
+            start=release.period_start,
+            end=release.period_end,
+        )
     )
     db.session.commit()
 
@@ -88,14 +97,19 @@ def list_command(consultation: str | None) -> None:
     """The published releases, newest first."""
     releases = releases_of(consultation)
     if not releases:
-        click.echo("No release has been published yet.")
+        click.echo(_("No release has been published yet."))
     for release in releases:
-        who = release.published_by.email if release.published_by else "command line"
+        who = release.published_by.email if release.published_by else _("command line")
+        published = _(
+            "published %(when)s UTC by %(who)s",
+            when=f"{release.published_at:%Y-%m-%d %H:%M}",
+            who=who,
+        )
+        counted = ngettext("%(num)d input", "%(num)d inputs", release.input_count)
         click.echo(
             f"{release.consultation.slug} #{release.number}  "
             f"{release.period_start}..{release.period_end}  "
-            f"published {release.published_at:%Y-%m-%d %H:%M} UTC by {who}  "
-            f"k={release.k}  {release.input_count} inputs"
+            f"{published}  k={release.k}  {counted}"
         )
 
 

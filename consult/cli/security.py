@@ -8,6 +8,8 @@
 from __future__ import annotations
 
 import click
+from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from consult.auth import secretbox, totp
 from consult.auth.invitations import create_invitation
@@ -33,7 +35,9 @@ def invite_command(
     user = create_user_or_fail(email, role, None, membership, full_name)
     link = create_invitation(user, None)
     db.session.commit()
-    click.echo(f"Invited {user.role} {user.email}. One-time link (expires):")
+    click.echo(
+        _("Invited %(role)s %(email)s. One-time link (expires):", role=user.role, email=user.email)
+    )
     click.echo(f"  {link}")
 
 
@@ -49,9 +53,21 @@ def rotate_totp_key_command() -> None:
         count = totp.reseal_all_secrets()
     except secretbox.SecretBoxError as exc:
         db.session.rollback()
-        fail(f"{exc} Nothing was changed: put the old key back in the list (after the new one).")
+        fail(
+            _(
+                "%(error)s Nothing was changed: put the old key back in the list "
+                "(after the new one).",
+                error=exc,
+            )
+        )
     db.session.commit()
-    click.echo(f"Re-encrypted {count} two-factor secret(s) with the first key.")
+    click.echo(
+        ngettext(
+            "Re-encrypted %(num)d two-factor secret with the first key.",
+            "Re-encrypted %(num)d two-factor secrets with the first key.",
+            count,
+        )
+    )
 
 
 @click.command("set-role")
@@ -65,7 +81,7 @@ def set_role_command(
     """
     user = user_by_email(email)
     if user is None:
-        fail(f"No account has the email {email!r}.")
+        fail(_("No account has the email %(email)s.", email=repr(email)))
     organisation, delegation = membership_or_fail(org_name, delegation_ref)
     try:
         changed = change_role(
@@ -78,9 +94,15 @@ def set_role_command(
         user.full_name = full_name
     db.session.commit()
     if changed:
-        click.echo(f"{user.email} is now {user.role}; signed out everywhere, API tokens revoked.")
+        click.echo(
+            _(
+                "%(email)s is now %(role)s; signed out everywhere, API tokens revoked.",
+                email=user.email,
+                role=user.role,
+            )
+        )
     else:
-        click.echo(f"{user.email} already has that role; nothing changed.")
+        click.echo(_("%(email)s already has that role; nothing changed.", email=user.email))
 
 
 COMMANDS = [invite_command, rotate_totp_key_command, set_role_command]

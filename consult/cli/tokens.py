@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import click
+from flask_babel import gettext as _
 
 from consult.api.tokens import TokenError, create_token, latest_staff_expiry
 from consult.auth.models import user_by_email
@@ -26,9 +27,9 @@ def create_token_command(email: str, name: str, days: int | None) -> None:
     """Create an API token for EMAIL; the token is printed alone on the last line."""
     user = user_by_email(email)
     if user is None:
-        fail(f"No account has the email {email!r}.")
+        fail(_("No account has the email %(email)s.", email=repr(email)))
     if not user.active:
-        fail(f"The account {user.email} is deactivated; activate it first.")
+        fail(_("The account %(email)s is deactivated; activate it first.", email=user.email))
     if days:
         expires_at = utcnow() + timedelta(days=days)
     elif user.is_eu_staff:
@@ -43,7 +44,7 @@ def create_token_command(email: str, name: str, days: int | None) -> None:
     db.session.commit()
     until = f", expires {token.expires_at:%Y-%m-%d %H:%M} UTC" if token.expires_at else ""
     click.echo(f"Created token {token.name!r} for {user.email} ({user.role}{until}).", err=True)
-    click.echo("It is shown once; store it safely.", err=True)
+    click.echo(_("It is shown once; store it safely."), err=True)
     click.echo(raw)
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from consult.i18n import current_locale
+from consult.inputs.consultation_texts import local_text
 from consult.inputs.models import Consultation
 
 
@@ -28,16 +30,23 @@ class ConsultationInfo:
     opens_at: datetime
     closes_at: datetime
     questions: tuple[GuidingQuestionInfo, ...] = ()
+    #: True when some of the texts are in English because they are not translated
+    partly_english: bool = False
 
     @classmethod
-    def of(cls, consultation: Consultation) -> ConsultationInfo:
+    def of(cls, consultation: Consultation, locale: str | None = None) -> ConsultationInfo:
+        """The consultation's texts in ``locale`` (default: the current one), else English."""
+        texts = local_text(consultation, locale or current_locale())
         return cls(
             slug=consultation.slug,
-            title=consultation.title,
-            description=consultation.description or "",
+            title=texts.title,
+            description=texts.description,
             opens_at=consultation.opens_at,
             closes_at=consultation.closes_at,
             questions=tuple(
-                GuidingQuestionInfo(q.priority_slug, q.text) for q in consultation.questions
+                GuidingQuestionInfo(priority.slug, text)
+                for priority, questions in texts.questions
+                for text in questions
             ),
+            partly_english=texts.partly_english,
         )

@@ -7,6 +7,7 @@ from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from consult.errors import DomainError
@@ -79,7 +80,12 @@ def _valid(model: type, key: str, order: Any) -> list[str]:
 def _choice(name: str, raw: str, valid: list[str]) -> str:
     if raw not in valid:
         raise FilterError(
-            f"Unknown {name} {raw!r}; valid values: {', '.join(valid)}.",
+            _(
+                "Unknown %(name)s %(value)s; valid values: %(valid)s.",
+                name=name,
+                value=repr(raw),
+                valid=", ".join(valid),
+            ),
             name,
         )
     return raw
@@ -90,7 +96,12 @@ def _date(name: str, raw: str) -> date:
         return date.fromisoformat(raw)
     except ValueError:
         raise FilterError(
-            f"{name} must be a date written YYYY-MM-DD (for example 2026-01-31), not {raw!r}.",
+            _(
+                "%(name)s must be a date written YYYY-MM-DD (for example 2026-01-31), "
+                "not %(value)s.",
+                name=name,
+                value=repr(raw),
+            ),
             name,
         ) from None
 
@@ -136,8 +147,10 @@ def parse_filters(mapping: Mapping[str, Any]) -> DigestFilters:
     if "release" in raw:
         if not raw["release"].isdigit() or int(raw["release"]) < 1:
             raise FilterError(
-                "release is the number of a published release (1, 2, ...), "
-                f"not {raw['release']!r}.",
+                _(
+                    "release is the number of a published release (1, 2, ...), not %(value)s.",
+                    value=repr(raw["release"]),
+                ),
                 "release",
             )
         values["release"] = int(raw["release"])
@@ -145,5 +158,5 @@ def parse_filters(mapping: Mapping[str, Any]) -> DigestFilters:
         if name in raw:
             values[name] = _date(name, raw[name])
     if values.get("since") and values.get("until") and values["since"] > values["until"]:
-        raise FilterError("since must not be later than until.", "since")
+        raise FilterError(_("since must not be later than until."), "since")
     return DigestFilters(**values)

@@ -11,6 +11,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from flask_babel import gettext as _
+
 from consult.audit.services import record
 from consult.digest.contents import Digest
 from consult.digest.filters import DigestFilters, FilterError
@@ -81,11 +83,25 @@ def render_digest(
     The caller commits (the audit row) before streaming ``chunks``.
     """
     if fmt not in FORMATS:
-        raise FilterError(f"Unknown format {fmt!r}; valid values: {', '.join(FORMATS)}.", "format")
+        raise FilterError(
+            _(
+                "Unknown format %(value)s; valid values: %(valid)s.",
+                value=repr(fmt),
+                valid=", ".join(FORMATS),
+            ),
+            "format",
+        )
     if part not in PARTS:
-        raise FilterError(f"Unknown part {part!r}; valid values: {', '.join(PARTS)}.", "part")
+        raise FilterError(
+            _(
+                "Unknown part %(value)s; valid values: %(valid)s.",
+                value=repr(part),
+                valid=", ".join(PARTS),
+            ),
+            "part",
+        )
     if part != "inputs" and fmt != "csv":
-        raise FilterError("Only the CSV format has a separate recommendations part.", "part")
+        raise FilterError(_("Only the CSV format has a separate recommendations part."), "part")
     digest = build_digest(filters)
     digest.standalone = via == "cli"
     release = digest.release

@@ -59,7 +59,7 @@ def json_error(
 def _render(status: int, message: str | None = None) -> tuple[str, int] | Response:
     title, default_text = ERROR_TEXT.get(status, ERROR_TEXT[500])
     if wants_json():
-        return json_error(status, ERROR_CODES.get(status, "error"), message or default_text)
+        return json_error(status, ERROR_CODES.get(status, "error"), message or _(default_text))
     return (
         render_template(
             "errors/error.html", status=status, title=_(title), message=message or _(default_text)

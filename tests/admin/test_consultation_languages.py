@@ -98,3 +98,48 @@ def test_deleting_a_consultation_deletes_its_texts(app, consultation):
     db.session.delete(consultation)
     db.session.commit()
     assert db.session.scalar(db.select(db.func.count()).select_from(ConsultationText)) == 0
+
+
+def _with_french(consultation: Consultation) -> Consultation:
+    consultation.texts.append(
+        ConsultationText(
+            locale="fr",
+            title="Consultation sur la sécurité",
+            description="Contributions pour l'examen.",
+            questions={"ssr": [FRENCH_SSR]},
+        )
+    )
+    db.session.commit()
+    return consultation
+
+
+def test_api_gives_the_consultation_in_the_language_asked(app, consultation, cso_user, api_client):
+    _with_french(consultation)
+    api = api_client(app, cso_user)
+    [french] = api.get("/consultations", headers={"Accept-Language": "fr"}).get_json()["items"]
+    assert french["title"] == "Consultation sur la sécurité"
+    assert french["description"] == "Contributions pour l'examen."
+    assert french["language"] == "fr"
+    assert {"priority": "ssr", "text": FRENCH_SSR} in french["guiding_questions"]
+    [russian] = api.get("/consultations", headers={"Accept-Language": "ru"}).get_json()["items"]
+    assert russian["title"] == consultation.title and russian["partly_english"] is True
+    [english] = api.get("/consultations", headers={"Accept-Language": "en"}).get_json()["items"]
+    assert english["title"] == consultation.title and english["partly_english"] is False
+
+
+def test_report_quotes_the_consultation_in_its_language_with_local_dates(
+    app, runner, consultation, hq_user
+):
+    _with_french(consultation)
+    args = ["digest", "--format", "html", "--out", "-", "--audience", "internal"]
+    args += ["--consultation", consultation.slug]
+    french = runner.invoke(args=[*args, "--lang", "fr"])
+    assert french.exit_code == 0, french.output
+    assert "Consultation sur la sécurité" in french.output
+    month = consultation.opens_at.month
+    french_months = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet"]
+    french_months += ["août", "septembre", "octobre", "novembre", "décembre"]
+    assert french_months[month - 1] in french.output
+    russian = runner.invoke(args=[*args, "--lang", "ru"])
+    assert consultation.title in russian.output
+    assert "не переведены" in russian.output  # the note that parts are quoted in English

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -52,10 +53,13 @@ def _refuse_recounting(filters: DigestFilters) -> None:
     ]
     if refused:
         raise FilterError(
-            "An external digest is a projection of a published release: it can be "
-            "narrowed by consultation, release, priority, region and country only, because "
-            f"any other cut would count again. Remove: {', '.join(refused)}. For other cuts, "
-            "use an internal digest (EU staff only).",
+            _(
+                "An external digest is a projection of a published release: it can be "
+                "narrowed by consultation, release, priority, region and country only, because "
+                "any other cut would count again. Remove: %(refused)s. For other cuts, "
+                "use an internal digest (EU staff only).",
+                refused=", ".join(refused),
+            ),
             refused[0],
         )
 
@@ -69,8 +73,11 @@ def find_release(filters: DigestFilters) -> Release:
         ).all()
         if len(slugs) != 1:
             raise FilterError(
-                "An external digest is a published release of one consultation: choose the "
-                f"consultation (with releases: {', '.join(slugs) or 'none yet'}).",
+                _(
+                    "An external digest is a published release of one consultation: choose "
+                    "the consultation (with releases: %(slugs)s).",
+                    slugs=", ".join(slugs) or _("none yet"),
+                ),
                 "consultation",
             )
         slug = slugs[0]
@@ -79,8 +86,11 @@ def find_release(filters: DigestFilters) -> Release:
     ).all()
     if not releases:
         raise FilterError(
-            f"No release of {slug!r} has been published yet: HQ publishes one on the digest "
-            f"page, or with `flask --app consult release create {slug}`.",
+            _(
+                "No release of %(slug)s has been published yet: HQ publishes one on the "
+                "digest page, or with `flask --app consult release create %(slug)s`.",
+                slug=slug,
+            ),
             "release",
         )
     if filters.release is None:
@@ -90,7 +100,12 @@ def find_release(filters: DigestFilters) -> Release:
             return release
     numbers = ", ".join(str(r.number) for r in releases)
     raise FilterError(
-        f"Release {filters.release} of {slug!r} does not exist; published releases: {numbers}.",
+        _(
+            "Release %(number)d of %(slug)s does not exist; published releases: %(numbers)s.",
+            number=filters.release,
+            slug=slug,
+            numbers=numbers,
+        ),
         "release",
     )
 
@@ -320,7 +335,7 @@ class ReleaseDigest(Digest):
                     "every file of the release shows the same; a filter only selects rows, "
                     "columns and inputs of it. References are random per release.",
                     number=self.summary.number,
-                    date=self.summary.published_at.strftime("%d %B %Y"),
+                    date=format_date(self.summary.published_at, "long"),
                     period=self.summary.period,
                 ),
                 _(
@@ -418,11 +433,18 @@ def build_release_digest(filters: DigestFilters) -> ReleaseDigest:
     if filters.country and filters.country not in tables["columns"]:
         allowed = ", ".join(tables["columns"])
         raise FilterError(
-            f"Country {filters.country} is not a column of this release; choose one of: {allowed}.",
+            _(
+                "Country %(country)s is not a column of this release; choose one of: %(allowed)s.",
+                country=filters.country,
+                allowed=allowed,
+            ),
             "country",
         )
     if filters.region and filters.region not in set(tables["regions"].values()):
-        raise FilterError(f"Region {filters.region} has no country in this release.", "region")
+        raise FilterError(
+            _("Region %(region)s has no country in this release.", region=filters.region),
+            "region",
+        )
     consultation = ConsultationInfo.of(release.consultation)
     summary = ReleaseSummary(
         consultation=consultation.slug,

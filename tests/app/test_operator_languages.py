@@ -1,0 +1,62 @@
+"""Operators and API clients read consult in their own language too.
+
+A ``flask`` command speaks the language of the environment (``LANG`` and the
+other gettext variables); an API error speaks the ``Accept-Language`` asked for.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from consult.i18n import operator_locale
+
+
+@pytest.mark.parametrize(
+    ("environ", "expected"),
+    [
+        ({"LANG": "fr_FR.UTF-8"}, "fr"),
+        ({"LANG": "en_GB.UTF-8", "LC_ALL": "uk_UA.UTF-8"}, "uk"),
+        ({"LANGUAGE": "de:ar", "LANG": "en_US.UTF-8"}, "ar"),
+        ({"LANG": "C.UTF-8"}, None),
+        ({"LANG": "de_DE.UTF-8"}, None),
+        ({}, None),
+    ],
+)
+def test_the_environment_chooses_the_operators_language(app, environ, expected):
+    assert operator_locale(environ) == expected
+
+
+def test_a_command_speaks_the_operators_language(app, runner, monkeypatch):
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", "fr_FR.UTF-8")
+    listed = runner.invoke(args=["release", "list"])
+    assert listed.exit_code == 0
+    assert listed.output.strip() == "Aucune publication n'a encore paru."
+    wrong = runner.invoke(args=["digest", "--format", "odt", "--out", "-"])
+    assert wrong.exit_code == 2
+    assert wrong.output.startswith("Erreur : Format inconnu 'odt' ; valeurs possibles :")
+    monkeypatch.setenv("LANG", "ru_RU.UTF-8")
+    wrong = runner.invoke(args=["digest", "--format", "odt", "--out", "-"])
+    assert wrong.output.startswith("Ошибка: Неизвестный формат 'odt'")
+    monkeypatch.setenv("LANG", "C.UTF-8")
+    wrong = runner.invoke(args=["digest", "--format", "odt", "--out", "-"])
+    assert wrong.output.startswith("Error: Unknown format 'odt'; valid values:")
+
+
+def test_api_errors_speak_the_language_asked(app, client, api_client, hq_user):
+    anonymous = client.get("/api/v1/inputs", headers={"Accept-Language": "ar"})
+    assert anonymous.status_code == 401
+    assert anonymous.get_json()["error"]["message"].startswith("أرسل رمز وصول شخصياً")
+    api = api_client(app, hq_user)
+    french = api.get("/digest?format=odt", headers={"Accept-Language": "fr"})
+    assert french.status_code == 400
+    [message] = french.get_json()["error"]["fields"]["format"]
+    assert message.startswith("Utilisez l'une de ces valeurs : csv")
+    refused = api.get(
+        "/digest?format=csv&audience=external&theme=gender", headers={"Accept-Language": "uk"}
+    )
+    assert refused.status_code == 400
+    assert "Зовнішнє зведення" in refused.get_json()["error"]["message"]
+    english = api.get("/digest?format=odt", headers={"Accept-Language": "en"})
+    assert english.get_json()["error"]["fields"]["format"][0].startswith("Use one of: csv")
