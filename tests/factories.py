@@ -218,3 +218,17 @@ def production_settings(**overrides: Any) -> dict[str, Any]:
         "RATELIMIT_STORAGE_URI": redis_url,
         **overrides,
     }
+
+
+def add_event(item, kind, message=None, *, visible=True, actor=None):  # noqa: ANN001, ANN201
+    """Record a review event on ``item`` (as a moderator's action would)."""
+    db.session.add(
+        ReviewEvent(
+            input_id=item.id,
+            actor_id=actor.id if actor else None,
+            kind=kind,
+            message=message,
+            is_visible_to_cso=visible,
+        )
+    )
+    db.session.commit()

@@ -5,7 +5,10 @@ from __future__ import annotations
 from consult.extensions import db
 from consult.identifiers import known_identifiers, redact
 from consult.organisations.models import Organisation
-from tests.admin.test_admin_organisations import _org
+
+
+def _org(name: str) -> Organisation | None:
+    return db.session.scalar(db.select(Organisation).where(Organisation.name == name))
 
 
 def test_admin_registers_and_edits_an_acronym(client, login, admin_user, audit_events):

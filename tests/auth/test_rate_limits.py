@@ -156,7 +156,7 @@ def test_signing_in_again_on_the_input_form_shares_the_accounts_budget(
     limited_app, cso_user, consultation
 ):
     """The input form's sign-in box is a second door: it must not be a second allowance."""
-    from tests.submissions.test_submissions_form import count_inputs, new_url, payload
+    from tests.submissions.conftest import count_inputs, new_url, payload
 
     client = limited_app.test_client()
     for n in range(3):
@@ -174,7 +174,7 @@ def test_signing_in_again_on_the_input_form_shares_the_accounts_budget(
 def test_the_input_forms_sign_in_box_counts_against_the_sign_in_page(
     limited_app, cso_user, consultation
 ):
-    from tests.submissions.test_submissions_form import new_url, payload
+    from tests.submissions.conftest import new_url, payload
 
     client = limited_app.test_client()
     wrong = payload(reauth_email=cso_user.email, reauth_password="wrong-password-123")

@@ -18,7 +18,7 @@ from consult.inputs.scope import can_see_input
 from consult.inputs.states import RoutedTo, Status
 from consult.submissions.attachments import attachment_path
 from tests.browser.conftest import click_and_wait, sign_in
-from tests.submissions.test_attachments_samples import (
+from tests.sample_files import (
     GPS_IFD,
     SECRET_NAME,
     SECRET_TOOL,

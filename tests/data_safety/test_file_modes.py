@@ -13,7 +13,7 @@ import pytest
 from consult.inputs.states import Status
 from consult.submissions.attachments import attachment_path, store_attachment
 from tests import factories
-from tests.submissions.test_attachments_samples import pdf_with_author
+from tests.sample_files import pdf_with_author
 
 
 def mode(path: Path | str) -> int:

@@ -17,7 +17,7 @@ from consult.inputs.models import Attachment
 from consult.inputs.states import Status
 from consult.submissions.attachments import AttachmentError, store_attachment
 from tests import factories
-from tests.submissions.test_attachments_samples import (
+from tests.sample_files import (
     docx_with_author,
     odt_with_creator,
     xlsx_with_creator,

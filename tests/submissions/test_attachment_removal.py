@@ -22,8 +22,8 @@ from consult.review.timeline import describe_event
 from consult.submissions import services
 from consult.submissions.attachments import attachment_path, store_attachment
 from tests import factories
-from tests.submissions.test_attachments_samples import pdf_with_author, png_with_text
-from tests.submissions.test_submissions_form import UPLOAD_KEY, new_url, payload
+from tests.sample_files import pdf_with_author, png_with_text
+from tests.submissions.conftest import UPLOAD_KEY, new_url, payload
 
 TYPED_BODY = "What we saw in Kasserine, written with care over an hour."
 
@@ -43,12 +43,6 @@ def rows() -> list[Attachment]:
 def remove_click(**overrides) -> dict:
     """The form as the browser sends it when one file's Remove button is pressed."""
     return payload(submit=None, body=TYPED_BODY, title="", **overrides)
-
-
-@pytest.fixture
-def cso(client, cso_user, login):
-    login(client, cso_user)
-    return client
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from consult.inputs.models import Attachment
 from consult.inputs.states import Status
 from consult.submissions.attachments import AttachmentError, attachment_path, store_attachment
 from tests import factories
-from tests.submissions.test_attachments_samples import (
+from tests.sample_files import (
     GPS_IFD,
     HTML_AS_PDF,
     SECRET_NAME,
@@ -221,7 +221,7 @@ def test_moderator_of_the_delegation_may_download_a_submitted_inputs_file(
 
 
 def test_a_pending_file_can_be_removed_from_the_form(client, login, consultation, cso_user):
-    from tests.submissions.test_submissions_form import UPLOAD_KEY, new_url, payload
+    from tests.submissions.conftest import UPLOAD_KEY, new_url, payload
 
     login(client, cso_user)
     data = payload(title="")

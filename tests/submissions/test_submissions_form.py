@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import re
 
-import pytest
 from sqlalchemy import func, select
 
 from consult.extensions import db
@@ -13,50 +12,8 @@ from consult.inputs.events import ReviewEvent
 from consult.inputs.models import Attachment, Input
 from consult.inputs.states import Attribution, RoutedTo, Status
 from tests import factories
-from tests.submissions.test_attachments_samples import HTML_AS_PDF, jpeg_with_gps
-
-TOKEN = "tok-" + "a" * 30
-UPLOAD_KEY = "upl-" + "b" * 30
-
-
-def payload(**overrides) -> dict:
-    data = {
-        "form_token": TOKEN,
-        "upload_key": UPLOAD_KEY,
-        "priority": "ssr",
-        "main_country": "TN",
-        "other_countries": ["LB"],
-        "level": "national",
-        "input_type": "context-analysis",
-        "title": "Community policing in Kasserine",
-        "body": "Joint forums between police and residents reduced tension.",
-        "recommendations-0-addressee": "eu",
-        "recommendations-0-text": "Fund joint community forums.",
-        "recommendations-1-addressee": "partner-government",
-        "recommendations-1-text": "Publish police complaint statistics.",
-        "themes": ["community-security", "youth"],
-        "language": "en",
-        "attribution": "non-attributable",
-        "submit": "Submit input",
-    }
-    data.update(overrides)
-    return {k: v for k, v in data.items() if v is not None}
-
-
-def new_url(consultation) -> str:
-    return f"/consultations/{consultation.id}/inputs/new"
-
-
-def count_inputs() -> int:
-    db.session.expire_all()
-    return db.session.scalar(select(func.count()).select_from(Input))
-
-
-@pytest.fixture
-def cso(client, cso_user, login):
-    login(client, cso_user)
-    return client
-
+from tests.sample_files import HTML_AS_PDF, jpeg_with_gps
+from tests.submissions.conftest import TOKEN, UPLOAD_KEY, count_inputs, new_url, payload
 
 # ---------------------------------------------------------------- 2. the form itself
 

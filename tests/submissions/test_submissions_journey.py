@@ -2,21 +2,14 @@
 
 from __future__ import annotations
 
-import pytest
 from sqlalchemy import func, select
 
 from consult.extensions import db
-from consult.inputs.events import EventKind, ReviewEvent
+from consult.inputs.events import EventKind
 from consult.inputs.models import Input, InputRevision
 from consult.inputs.states import RoutedTo, Status
 from tests import factories
-from tests.submissions.test_submissions_form import TOKEN, count_inputs, new_url, payload
-
-
-@pytest.fixture
-def cso(client, cso_user, login):
-    login(client, cso_user)
-    return client
+from tests.submissions.conftest import TOKEN, count_inputs, new_url, payload
 
 
 def draft_payload(**overrides) -> dict:
@@ -24,19 +17,6 @@ def draft_payload(**overrides) -> dict:
     data.pop("submit")
     data["save_draft"] = "Save as draft"
     return data
-
-
-def add_event(item, kind, message=None, *, visible=True, actor=None):
-    db.session.add(
-        ReviewEvent(
-            input_id=item.id,
-            actor_id=actor.id if actor else None,
-            kind=kind,
-            message=message,
-            is_visible_to_cso=visible,
-        )
-    )
-    db.session.commit()
 
 
 # ---------------------------------------------------------------- 1. consultations
@@ -155,9 +135,11 @@ def test_our_inputs_lists_status_and_filters(cso, consultation, cso_user, app):
 
 def test_timeline_shows_feedback_but_not_internal_events(cso, consultation, cso_user, hq_user):
     item = factories.make_input(consultation, cso_user, status=Status.USED)
-    add_event(item, EventKind.CLAIMED, "internal note for staff", visible=False, actor=hq_user)
-    add_event(item, EventKind.FORWARDED, None)
-    add_event(item, EventKind.USED, "Quoted in the 2026 progress report.", actor=hq_user)
+    factories.add_event(
+        item, EventKind.CLAIMED, "internal note for staff", visible=False, actor=hq_user
+    )
+    factories.add_event(item, EventKind.FORWARDED, None)
+    factories.add_event(item, EventKind.USED, "Quoted in the 2026 progress report.", actor=hq_user)
     page = cso.get(f"/inputs/{item.id}").get_data(as_text=True)
     assert "Used by HQ" in page
     assert 'How HQ used it: <span dir="auto">Quoted in the 2026 progress report.</span>' in page
@@ -168,7 +150,7 @@ def test_timeline_shows_feedback_but_not_internal_events(cso, consultation, cso_
 
 def test_decline_reason_is_shown(cso, consultation, cso_user):
     item = factories.make_input(consultation, cso_user, status=Status.DECLINED)
-    add_event(item, EventKind.DECLINED, "Out of the consultation's scope.")
+    factories.add_event(item, EventKind.DECLINED, "Out of the consultation's scope.")
     page = cso.get(f"/inputs/{item.id}").get_data(as_text=True)
     assert 'Reason: <span dir="auto">Out of the consultation&#39;s scope.</span>' in page
 
@@ -201,7 +183,7 @@ def test_returned_input_is_revised_and_resubmitted_keeping_the_earlier_version(
     item = factories.make_input(consultation, cso_user, status=Status.RETURNED, title="First go")
     item.reviewed_body = "redacted earlier body"
     db.session.commit()
-    add_event(item, EventKind.RETURNED, "Which districts do you mean?")
+    factories.add_event(item, EventKind.RETURNED, "Which districts do you mean?")
     page = cso.get(f"/inputs/{item.id}").get_data(as_text=True)
     assert 'The moderator asks:</strong> <span dir="auto">Which districts do you mean?' in page
     form = cso.get(f"/inputs/{item.id}/revise").get_data(as_text=True)

@@ -11,7 +11,7 @@ from consult.inputs.states import RoutedTo, Status
 from consult.submissions import drafts, services
 from consult.submissions.services import InputData, SubmissionError
 from tests import factories
-from tests.submissions.test_submissions_form import new_url, payload
+from tests.submissions.conftest import new_url, payload
 
 
 def complete(consultation, **overrides) -> InputData:

@@ -11,7 +11,7 @@ from consult.extensions import db
 from consult.inputs.models import Input
 from consult.inputs.states import Status
 from tests import factories
-from tests.submissions.test_submissions_form import count_inputs, new_url, payload
+from tests.submissions.conftest import count_inputs, new_url, payload
 
 LONG_BODY = "An hour of careful writing about community security. " * 40
 

@@ -5,20 +5,12 @@ from __future__ import annotations
 import io
 
 import lxml.html
-import pytest
 
 from consult.inputs.events import EventKind
 from consult.inputs.states import Status
 from tests import factories
-from tests.submissions.test_attachments_samples import pdf_with_author
-from tests.submissions.test_submissions_form import new_url, payload
-from tests.submissions.test_submissions_journey import add_event
-
-
-@pytest.fixture
-def cso(client, cso_user, login):
-    login(client, cso_user)
-    return client
+from tests.sample_files import pdf_with_author
+from tests.submissions.conftest import new_url, payload
 
 
 def parse(response) -> lxml.html.HtmlElement:
@@ -95,7 +87,7 @@ def test_guiding_questions_on_the_form_do_not_skip_heading_levels(cso, consultat
 
 def test_returned_input_shows_the_question_before_the_details(cso, consultation, cso_user):
     item = factories.make_input(consultation, cso_user, status=Status.RETURNED)
-    add_event(item, EventKind.RETURNED, "Which governorate is this about?")
+    factories.add_event(item, EventKind.RETURNED, "Which governorate is this about?")
     html = cso.get(f"/inputs/{item.id}").get_data(as_text=True)
     notice_at = html.index(
         'The moderator asks:</strong> <span dir="auto">Which governorate is this about?'
