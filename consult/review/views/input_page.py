@@ -15,7 +15,7 @@ from consult.access import requires
 from consult.audit.services import record
 from consult.extensions import db
 from consult.i18n import label as reference_label
-from consult.identifiers import Finding, known_identifiers
+from consult.identifiers import known_identifiers, segments
 from consult.inputs.models import Input
 from consult.inputs.scope import (
     can_see_input,
@@ -94,7 +94,7 @@ class InputPage:
         return values | {
             "actor_label": lambda event: _actor_label(event, show_org),
             "describe_event": describe_event,
-            "segments": _segments,
+            "segments": segments,
         }
 
 
@@ -180,18 +180,6 @@ def _actor_label(event: Any, show_org: bool) -> str:
             return _("the CSO (%(name)s)", name=actor.organisation.name)
         return _("the CSO")
     return actor.display_name
-
-
-def _segments(text: str, found: list[Finding], name: str) -> list[tuple[str, str | None]]:
-    """``text`` split into plain parts and marked identifiers (with an anchor id)."""
-    parts: list[tuple[str, str | None]] = []
-    cursor = 0
-    for index, finding in enumerate(found):
-        parts.append((text[cursor : finding.start], None))
-        parts.append((text[finding.start : finding.end], f"mark-{name}-{index}"))
-        cursor = finding.end
-    parts.append((text[cursor:], None))
-    return [p for p in parts if p[0]]
 
 
 def _edit_form_for(item: Input) -> ReviewEditForm:
