@@ -14,7 +14,7 @@ from consult.conversations.services import (
     side_of,
     thread_of,
 )
-from consult.identifiers import find_identifiers, known_identifiers, segments
+from consult.identifiers import Finding, find_identifiers, known_identifiers, segments
 from consult.inputs.models import MESSAGE_MAX, Input
 from consult.inputs.scope import may_see_organisation, speaks_for_an_organisation
 from consult.inputs.states import RoutedTo
@@ -26,7 +26,11 @@ class ShownMessage:
     author: str
     #: The text in parts: (text, anchor id or None); a marked part looks like an identifier.
     parts: list[tuple[str, str | None]]
-    marked: int
+    findings: list[Finding]
+
+    @property
+    def marked(self) -> int:
+        return len(self.findings)
 
 
 @dataclass
@@ -89,7 +93,7 @@ def build_thread(
                 message=message,
                 author=_author(message, reader, item),
                 parts=segments(message.body, found, f"message-{index}"),
-                marked=len(found),
+                findings=found,
             )
         )
     return Thread(

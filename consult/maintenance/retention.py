@@ -20,6 +20,7 @@ from sqlalchemy import delete, select, update
 
 from consult.audit.services import record
 from consult.auth.models import User
+from consult.conversations.models import Message, MessageAttachment
 from consult.extensions import db
 from consult.inputs.files import attachment_path
 from consult.inputs.models import Attachment, Consultation, Input, InputCountry
@@ -117,27 +118,36 @@ def _count_into_aggregates(input_ids: list[uuid.UUID]) -> None:
     db.session.flush()
 
 
-def _delete_attachments(where: object, report: PurgeReport) -> int:
-    """Delete attachment rows matching ``where``; remember their files for after commit."""
-    attachments = list(db.session.scalars(select(Attachment).where(where)))  # type: ignore[arg-type]
+def _delete_attachments(where: object, report: PurgeReport, model: type = Attachment) -> int:
+    """Delete file rows of ``model`` matching ``where``; remember their files for after commit."""
+    attachments = list(db.session.scalars(select(model).where(where)))  # type: ignore[arg-type]
     for att in attachments:
         path = attachment_path(att)
         report.files.append(path)
         unlink_after_commit(db.session, path)
     if attachments:
         db.session.execute(
-            delete(Attachment)
-            .where(Attachment.id.in_([a.id for a in attachments]))
+            delete(model)
+            .where(model.id.in_([a.id for a in attachments]))  # type: ignore[attr-defined]
             .execution_options(synchronize_session=False)
         )
     return len(attachments)
 
 
+def _delete_message_files(input_ids: list[uuid.UUID], report: PurgeReport) -> int:
+    """The files sent in the threads of these inputs (the messages go by ON DELETE CASCADE)."""
+    messages = select(Message.id).where(Message.input_id.in_(input_ids))
+    return _delete_attachments(
+        MessageAttachment.message_id.in_(messages), report, model=MessageAttachment
+    )
+
+
 def delete_inputs(input_ids: Iterable[uuid.UUID], report: PurgeReport) -> None:
     """Delete inputs with everything hanging off them; counts are kept (flush, no commit).
 
-    Children (countries, themes, recommendations, the timeline, revisions)
-    go through the database's ON DELETE CASCADE; attachments are deleted
+    Children (countries, themes, recommendations, the timeline, revisions,
+    the message thread, notifications) go through the database's ON DELETE
+    CASCADE; attachments, the input's and its messages', are deleted
     explicitly because their files must follow.
     """
     ids = list(input_ids)
@@ -145,6 +155,7 @@ def delete_inputs(input_ids: Iterable[uuid.UUID], report: PurgeReport) -> None:
         batch = ids[start : start + BATCH]
         _count_into_aggregates(batch)
         report.attachments += _delete_attachments(Attachment.input_id.in_(batch), report)
+        report.attachments += _delete_message_files(batch, report)
         # Duplicates pointing at a deleted input stay, unmerged (and are
         # counted as themselves if they are purged later).
         db.session.execute(
@@ -240,6 +251,9 @@ def erase_organisation(organisation: Organisation, report: PurgeReport) -> None:
     ids = list(db.session.scalars(select(Input.id).where(Input.organisation_id == org_id)))
     delete_inputs(ids, report)
     report.attachments += _delete_attachments(Attachment.organisation_id == org_id, report)
+    report.attachments += _delete_attachments(
+        MessageAttachment.organisation_id == org_id, report, model=MessageAttachment
+    )
     users = list(db.session.scalars(select(User.id).where(User.organisation_id == org_id)))
     if users:
         db.session.execute(
