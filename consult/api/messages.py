@@ -15,6 +15,7 @@ from werkzeug.wrappers import Response
 from consult.access import login_only
 from consult.api.blueprint import bp
 from consult.api.requests import json_body, optional_string, validation_error
+from consult.api.serializers import iso
 from consult.conversations.models import CSO_SIDE
 from consult.conversations.services import post_message
 from consult.conversations.thread import ShownMessage, build_thread
@@ -30,7 +31,7 @@ def message_json(shown: ShownMessage) -> dict[str, Any]:
         "author": shown.author,
         "question": message.is_question,
         "body": message.body,
-        "created_at": message.created_at.isoformat(),
+        "created_at": iso(message.created_at),
         "identifiers": [{"start": f.start, "end": f.end, "kind": f.kind} for f in shown.findings],
         "attachments": [
             {

@@ -72,7 +72,7 @@ def _describe(user: Any, note: Notification) -> Shown | None:
             consultation=release.consultation.title,
         )
         return Shown(
-            note.id, text, url_for("notifications.reports"), note.read_at is None, note.created_at
+            note.id, text, url_for("organisation.reports"), note.read_at is None, note.created_at
         )
     item = note.input
     if item is None or not can_see_input(user, item):
