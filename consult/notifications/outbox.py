@@ -28,11 +28,13 @@ from email.utils import formatdate
 from typing import Any
 
 from flask import current_app
+from flask_babel import force_locale, gettext
 from sqlalchemy import func, select, update
 
 from consult.auth.mail import configured_server, delivery_failure
 from consult.auth.models import User
 from consult.extensions import db
+from consult.i18n import N_
 from consult.inputs.scope import speaks_for_an_organisation
 from consult.notifications.models import (
     Frequency,
@@ -53,13 +55,13 @@ WAIT = {
 }
 
 #: The whole email: it never says more than this (mail crosses monitored networks).
-SUBJECT = "News on consult"
-BODY = (
+SUBJECT = N_("News on consult")
+BODY = N_(
     "There is news on consult; sign in to read it:\n"
-    "{link}\n"
+    "%(link)s\n"
     "\n"
     "This email says nothing more on purpose. You can choose how often you get it "
-    "on the same page.\n"
+    "on the same page."
 )
 
 
@@ -84,6 +86,13 @@ def news_link() -> str:
     )
 
 
+def _words(user: Any) -> tuple[str, str]:
+    """The subject and body in the person's language (the same few words in every one)."""
+    languages = current_app.config.get("LANGUAGES", ["en"])
+    with force_locale(user.locale if user.locale in languages else "en"):
+        return gettext(SUBJECT), gettext(BODY, link=news_link()) + "\n"
+
+
 def compose_due(now: datetime | None = None) -> int:
     """Queue one content-free email per person whose news is due; returns how many (no commit)."""
     now = now or utcnow()
@@ -103,12 +112,13 @@ def compose_due(now: datetime | None = None) -> int:
             )
             if last is not None and now - last < WAIT[frequency]:
                 continue  # batched: the next run after the wait sends one mail for all
+            subject, body = _words(user)
             db.session.add(
                 OutboxMail(
                     user_id=user_id,
                     to_address=user.email,
-                    subject=SUBJECT,
-                    body=BODY.format(link=news_link()),
+                    subject=subject,
+                    body=body,
                     created_at=now,
                     next_attempt_at=now,
                 )
