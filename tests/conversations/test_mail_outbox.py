@@ -161,3 +161,15 @@ def test_without_a_mail_server_the_emails_wait(people, runner):
     result = runner.invoke(args=["send-mail"])
     assert "CONSULT_SMTP_HOST is not set" in result.output
     assert {r.status for r in db.session.scalars(select(OutboxMail))} == {"pending"}
+
+
+def test_the_email_speaks_the_person_s_language(quiet, people, smtp):
+    people.cso.locale = "fr"
+    db.session.commit()
+    post_message(people.moderator, people.item, "Bonjour")
+    db.session.commit()
+    run_once()
+    mail = _to(smtp, people.cso)[0]
+    assert mail["Subject"] == "Du nouveau sur consult"
+    body = mail.get_payload(decode=True).decode()
+    assert "connectez-vous pour le lire" in body and "Bonjour" not in body
