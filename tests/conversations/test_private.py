@@ -88,3 +88,40 @@ def test_erasure_removes_messages_and_their_files(people, png_bytes):
     assert db.session.scalars(select(Message)).all() == []
     assert db.session.scalars(select(MessageAttachment)).all() == []
     assert not stored.exists()
+
+
+def test_message_files_are_backed_up_and_never_taken_for_orphans(people, png_bytes, tmp_path):
+    import tarfile
+    import time
+
+    from consult.maintenance.backup import make_backup
+    from consult.maintenance.storage import check_storage
+
+    post_message(people.cso, people.item, "A map", files=[(io.BytesIO(png_bytes()), "map.png")])
+    db.session.commit()
+    stored = db.session.scalars(select(MessageAttachment)).one()
+    path = attachment_path(stored)
+    report = check_storage(fix=True, now=time.time() + 10 * 86400)
+    assert path.is_file() and report.ok and report.rows_checked == 1
+    archive = tmp_path / "backup.tar.gz"
+    make_backup(archive)
+    with tarfile.open(archive) as tar:
+        manifest = json.loads(tar.extractfile("manifest.json").read())
+    assert [f["sha256"] for f in manifest["files"]] == [stored.sha256]
+
+
+def test_retention_purges_messages_and_their_files(people, png_bytes, consultation):
+    from datetime import timedelta
+
+    from consult.maintenance.retention import purge_expired
+    from consult.timeutil import utcnow
+
+    post_message(people.cso, people.item, "A map", files=[(io.BytesIO(png_bytes()), "map.png")])
+    db.session.commit()
+    path = attachment_path(db.session.scalars(select(MessageAttachment)).one())
+    consultation.closes_at = utcnow() - timedelta(days=800)
+    db.session.commit()
+    purge_expired()
+    db.session.commit()
+    assert db.session.scalars(select(Message)).all() == []
+    assert not path.exists()
