@@ -16,10 +16,11 @@ from consult.access import login_only
 from consult.api.blueprint import bp
 from consult.api.requests import json_body, optional_string, validation_error
 from consult.api.serializers import iso
+from consult.audit.services import record
 from consult.conversations.models import CSO_SIDE
 from consult.conversations.services import post_message
 from consult.conversations.thread import ShownMessage, build_thread
-from consult.inputs.scope import load_input
+from consult.inputs.scope import load_input, speaks_for_an_organisation
 
 
 def message_json(shown: ShownMessage) -> dict[str, Any]:
@@ -51,6 +52,8 @@ def list_messages(input_id: str) -> Response:
     user = current_user._get_current_object()
     item = load_input(input_id, user)
     thread = build_thread(item, user)
+    if not speaks_for_an_organisation(user):
+        record("thread.viewed", user, item, via="api")
     return jsonify(
         {
             "items": [message_json(m) for m in thread.messages],

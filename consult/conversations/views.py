@@ -54,6 +54,9 @@ def conversation(item: Any) -> Any:
 @login_only
 def thread_page(input_id: str) -> str:
     item = load_input(input_id, current_user)
+    if not speaks_for_an_organisation(current_user):
+        # EU staff reading an input's thread is on record, like the review page.
+        record("thread.viewed", current_user, item)
     return render_template(
         "conversations/thread.html",
         item=item,

@@ -69,6 +69,10 @@ def test_the_thread_is_scoped_exactly_like_its_input(people, as_user):
         as_text=True
     )
     assert hq.get(f"/inputs/{people.item.id}/messages").status_code == 404
+    viewed = db.session.scalars(
+        select(AuditEvent.object_id).where(AuditEvent.action == "thread.viewed")
+    ).all()
+    assert viewed == [str(people.direct.id)]  # EU staff reading a thread is on record
     assert db.session.scalar(select(db.func.count()).select_from(Message)) == 2
 
 
