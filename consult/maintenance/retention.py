@@ -26,6 +26,7 @@ from consult.inputs.files import attachment_path
 from consult.inputs.models import Attachment, Consultation, Input, InputCountry
 from consult.maintenance.filetx import unlink_after_commit
 from consult.maintenance.models import PurgedInputCount
+from consult.notifications.outbox import purge_old_news
 from consult.organisations.models import Organisation
 from consult.timeutil import utcnow
 
@@ -45,6 +46,7 @@ class PurgeReport:
     pending_attachments: int = 0
     organisations: list[str] = field(default_factory=list)
     users: int = 0
+    old_news: int = 0
     files: list[Path] = field(default_factory=list)
 
     def lines(self) -> list[str]:
@@ -52,6 +54,7 @@ class PurgeReport:
             f"inputs deleted: {self.inputs}",
             f"attachments deleted: {self.attachments}",
             f"abandoned uploads deleted: {self.pending_attachments}",
+            f"old notifications and sent emails deleted: {self.old_news}",
         ]
         if self.consultations:
             out.append("consultations past retention: " + ", ".join(self.consultations))
@@ -208,6 +211,7 @@ def purge_expired(now: datetime | None = None, *, dry_run: bool = False) -> Purg
         )
     else:
         report.pending_attachments = _delete_attachments(pending, report)
+        report.old_news = purge_old_news(now)
     db.session.flush()
     return report
 

@@ -29,7 +29,7 @@ from typing import Any
 
 from flask import current_app
 from flask_babel import force_locale, gettext
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 
 from consult.auth.mail import configured_server, delivery_failure
 from consult.auth.models import User
@@ -48,6 +48,10 @@ from consult.timeutil import utcnow
 MAX_ATTEMPTS = 12
 MAX_BACKOFF = timedelta(hours=6)
 STALE_SENDING = timedelta(minutes=15)
+#: Sent (or given up) emails keep an address: they go after this many days.
+KEEP_SENT_DAYS = 30
+#: Read notifications go after this many days (unread ones stay until read).
+KEEP_READ_DAYS = 365
 WAIT = {
     Frequency.IMMEDIATE: timedelta(0),
     Frequency.HOURLY: timedelta(hours=1),
@@ -246,3 +250,25 @@ def retry_failed() -> int:
     ).rowcount
     db.session.flush()
     return int(changed or 0)
+
+
+def purge_old_news(now: datetime | None = None) -> int:
+    """Delete emails sent or given up long ago and notifications read long ago (no commit)."""
+    now = now or utcnow()
+    emails = db.session.execute(
+        delete(OutboxMail)
+        .where(
+            OutboxMail.status.in_([OutboxStatus.SENT.value, OutboxStatus.FAILED.value]),
+            OutboxMail.created_at < now - timedelta(days=KEEP_SENT_DAYS),
+        )
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    notes = db.session.execute(
+        delete(Notification)
+        .where(
+            Notification.read_at.is_not(None),
+            Notification.read_at < now - timedelta(days=KEEP_READ_DAYS),
+        )
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    return int(emails or 0) + int(notes or 0)

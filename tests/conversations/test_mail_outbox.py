@@ -173,3 +173,20 @@ def test_the_email_speaks_the_person_s_language(quiet, people, smtp):
     assert mail["Subject"] == "Du nouveau sur consult"
     body = mail.get_payload(decode=True).decode()
     assert "connectez-vous pour le lire" in body and "Bonjour" not in body
+
+
+def test_purge_forgets_old_emails_and_old_read_news(quiet, people, smtp):
+    from consult.maintenance.retention import purge_expired
+
+    post_message(people.moderator, people.item, "Hello")
+    db.session.commit()
+    run_once()
+    assert {r.status for r in db.session.scalars(select(OutboxMail))} == {"sent"}
+    report = purge_expired(utcnow() + timedelta(days=10))
+    assert report.old_news == 0  # recent: kept
+    report = purge_expired(utcnow() + timedelta(days=31))
+    db.session.commit()
+    assert report.old_news == 2
+    assert db.session.scalars(select(OutboxMail)).all() == []
+    unread = db.session.scalars(select(Notification).where(Notification.read_at.is_(None))).all()
+    assert len(unread) >= 2  # news nobody read yet is kept
