@@ -60,6 +60,13 @@ def _title(user: Any, item: Any) -> str:
     return item.title if speaks_for_an_organisation(user) else item.effective_title
 
 
+def _status_label(value: str) -> str:
+    try:
+        return _(STATUS_LABELS[Status(value)])  # type: ignore[call-overload]
+    except (ValueError, KeyError):
+        return value
+
+
 def _describe(user: Any, note: Notification) -> Shown | None:
     """The sentence and link of ``note`` for ``user``; None when its object is out of sight."""
     kind = Kind(note.kind)
@@ -79,10 +86,10 @@ def _describe(user: Any, note: Notification) -> Shown | None:
         return None
     title = _title(user, item)
     if kind == Kind.STATUS:
-        status = (note.data or {}).get("status", item.status)
-        label = STATUS_LABELS.get(Status(status), status) if status in Status else status
         text = _(
-            "Your input \u201c%(title)s\u201d is now: %(status)s.", title=title, status=_(label)
+            "Your input \u201c%(title)s\u201d is now: %(status)s.",
+            title=title,
+            status=_status_label((note.data or {}).get("status", item.status)),
         )
     elif kind == Kind.QUESTION:
         text = _("A question about \u201c%(title)s\u201d waits for your answer.", title=title)

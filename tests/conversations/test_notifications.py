@@ -95,3 +95,10 @@ def test_a_notification_whose_input_went_out_of_sight_is_not_listed(people, as_u
     db.session.commit()
     page = as_user(people.moderator).get("/notifications").get_data(as_text=True)
     assert "Moved away" not in page
+
+
+def test_a_status_change_reads_in_the_organisation_s_words(people, as_user):
+    decide(people.moderator, people.item, "forward", version=people.item.version)
+    db.session.commit()
+    page = as_user(people.cso).get("/notifications").get_data(as_text=True)
+    assert "Your input \u201cPolicing in Gafsa\u201d is now: Forwarded to HQ." in page
