@@ -18,6 +18,7 @@ from consult.errors import DomainError
 from consult.extensions import db
 from consult.inputs.files import send_stored
 from consult.inputs.scope import load_input, speaks_for_an_organisation
+from consult.submissions.attachments import AttachmentError
 
 bp = Blueprint("conversations", __name__)
 
@@ -81,7 +82,9 @@ def post(input_id: str) -> Any:
     def again(error: DomainError) -> Any:
         # The page again, with what was typed and the message beside the field.
         db.session.refresh(item)
-        errors = error.fields or ({"files": [error.message]} if files else {})
+        errors = error.fields or (
+            {"files": [error.message]} if isinstance(error, AttachmentError) else {}
+        )
         thread = build_thread(
             item,
             current_user,

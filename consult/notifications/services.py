@@ -8,6 +8,7 @@ from typing import Any
 from flask import url_for
 from flask_babel import gettext as _
 from sqlalchemy import func, select, update
+from sqlalchemy.exc import SQLAlchemyError
 
 from consult.audit.services import record
 from consult.errors import DomainError
@@ -33,16 +34,20 @@ class PreferenceError(DomainError):
 
 
 def unread_count(user: Any) -> int:
+    """The navigation's count; 0 when the database cannot answer (an error page still renders)."""
     if user is None or not getattr(user, "is_authenticated", False):
         return 0
-    return int(
-        db.session.scalar(
-            select(func.count())
-            .select_from(Notification)
-            .where(Notification.user_id == user.id, Notification.read_at.is_(None))
+    try:
+        return int(
+            db.session.scalar(
+                select(func.count())
+                .select_from(Notification)
+                .where(Notification.user_id == user.id, Notification.read_at.is_(None))
+            )
+            or 0
         )
-        or 0
-    )
+    except SQLAlchemyError:
+        return 0
 
 
 @dataclass(frozen=True)
