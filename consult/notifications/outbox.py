@@ -98,17 +98,19 @@ def _words(user: Any) -> tuple[str, str]:
 
 
 def compose_due(now: datetime | None = None) -> int:
-    """Queue one content-free email per person whose news is due; returns how many (no commit)."""
+    """Queue one content-free email per person whose news is due; returns how many (no commit).
+
+    The person's unmailed notifications are claimed (``emailed`` set) before the email
+    is queued: a second worker running at the same time finds none left and queues
+    nothing (on PostgreSQL it waits for the first one's transaction, then sees them taken).
+    """
     now = now or utcnow()
-    waiting = db.session.execute(
-        select(Notification.user_id, func.min(Notification.created_at))
-        .where(Notification.emailed.is_(False))
-        .group_by(Notification.user_id)
+    waiting = db.session.scalars(
+        select(Notification.user_id).where(Notification.emailed.is_(False)).distinct()
     ).all()
     composed = 0
-    for user_id, _oldest in waiting:
+    for user_id in waiting:
         user = db.session.get(User, user_id)
-        unmailed = Notification.user_id == user_id, Notification.emailed.is_(False)
         frequency = frequency_of(user) if user is not None and user.active else Frequency.NONE
         if frequency != Frequency.NONE:
             last = db.session.scalar(
@@ -116,24 +118,30 @@ def compose_due(now: datetime | None = None) -> int:
             )
             if last is not None and now - last < WAIT[frequency]:
                 continue  # batched: the next run after the wait sends one mail for all
-            subject, body = _words(user)
-            db.session.add(
-                OutboxMail(
-                    user_id=user_id,
-                    to_address=user.email,
-                    subject=subject,
-                    body=body,
-                    created_at=now,
-                    next_attempt_at=now,
-                )
-            )
-            composed += 1
-        db.session.execute(
+        claimed = db.session.execute(
             update(Notification)
-            .where(*unmailed, Notification.created_at <= now)
+            .where(
+                Notification.user_id == user_id,
+                Notification.emailed.is_(False),
+                Notification.created_at <= now,
+            )
             .values(emailed=True)
             .execution_options(synchronize_session=False)
+        ).rowcount
+        if not claimed or frequency == Frequency.NONE:
+            continue
+        subject, body = _words(user)
+        db.session.add(
+            OutboxMail(
+                user_id=user_id,
+                to_address=user.email,
+                subject=subject,
+                body=body,
+                created_at=now,
+                next_attempt_at=now,
+            )
         )
+        composed += 1
     db.session.flush()
     return composed
 

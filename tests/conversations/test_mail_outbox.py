@@ -76,9 +76,9 @@ def consultation_title(item) -> str:
 
 
 def test_staff_get_at_most_one_email_an_hour(people, smtp):
-    now = utcnow()
     post_message(people.cso, people.item, "First answer")
     db.session.commit()
+    now = utcnow()
     run_once(now)
     post_message(people.cso, people.item, "Second answer")
     post_message(people.cso, people.item, "Third answer")
@@ -96,9 +96,9 @@ def test_none_sends_nothing_and_daily_sends_one_summary(people, smtp):
     db.session.add(NotificationPreference(user_id=people.cso.id, frequency="none"))
     db.session.add(NotificationPreference(user_id=people.colleague.id, frequency="daily"))
     db.session.commit()
-    now = utcnow()
     post_message(people.moderator, people.item, "One")
     db.session.commit()
+    now = utcnow()
     run_once(now)
     post_message(people.moderator, people.item, "Two")
     db.session.commit()
