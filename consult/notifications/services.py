@@ -136,6 +136,20 @@ def open_notification(user: Any, notification_id: int) -> str | None:
     return shown.url if shown is not None else None
 
 
+def read_news_about(user: Any, item: Any) -> None:
+    """Reading an input's page reads the news about it (the caller commits)."""
+    db.session.execute(
+        update(Notification)
+        .where(
+            Notification.user_id == user.id,
+            Notification.input_id == item.id,
+            Notification.read_at.is_(None),
+        )
+        .values(read_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+
+
 def mark_all_read(user: Any) -> int:
     changed = db.session.execute(
         update(Notification)

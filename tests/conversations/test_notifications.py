@@ -102,3 +102,19 @@ def test_a_status_change_reads_in_the_organisation_s_words(people, as_user):
     db.session.commit()
     page = as_user(people.cso).get("/notifications").get_data(as_text=True)
     assert "Your input \u201cPolicing in Gafsa\u201d is now: Forwarded to HQ." in page
+
+
+def test_reading_the_input_reads_its_news(people, as_user):
+    post_message(people.moderator, people.item, "Which districts?", question=True)
+    db.session.commit()
+    cso = as_user(people.cso)
+    assert '<span class="count"' in cso.get("/my_inputs").get_data(as_text=True)
+    assert '<span class="count"' not in cso.get(f"/inputs/{people.item.id}").get_data(as_text=True)
+    moderator = as_user(people.moderator)
+    assert '<span class="count"' in moderator.get("/review/queue").get_data(as_text=True)
+    moderator.get(f"/review/inputs/{people.item.id}")
+    assert '<span class="count"' not in moderator.get("/review/queue").get_data(as_text=True)
+    # A colleague's news stays theirs until they read it.
+    assert '<span class="count"' in as_user(people.colleague).get("/my_inputs").get_data(
+        as_text=True
+    )

@@ -26,6 +26,7 @@ from consult.inputs.scope import (
     works_for_a_delegation,
 )
 from consult.inputs.states import FORWARDED_STATUSES, OPEN_FOR_REVIEW
+from consult.notifications.services import read_news_about
 from consult.reference.data import INPUT_LANGUAGES
 from consult.reference.models import Country, InputType, Priority, Theme
 from consult.review import services
@@ -166,6 +167,7 @@ def render_input_page(
     """The review page of ``item`` (``status``: 400 after a refusal, 409 after a conflict)."""
     page = input_page(item, current_user, typed or Typed(), conflict=conflict, error=error)
     record("input.viewed", current_user, item)
+    read_news_about(current_user, item)
     html = render_template("review/input.html", **page.context())
     db.session.commit()
     return html, status
