@@ -136,29 +136,23 @@ def open_notification(user: Any, notification_id: int) -> str | None:
     return shown.url if shown is not None else None
 
 
-def read_news_about(user: Any, item: Any) -> None:
-    """Reading an input's page reads the news about it (the caller commits)."""
-    db.session.execute(
-        update(Notification)
-        .where(
-            Notification.user_id == user.id,
-            Notification.input_id == item.id,
-            Notification.read_at.is_(None),
-        )
-        .values(read_at=utcnow())
-        .execution_options(synchronize_session=False)
-    )
-
-
-def mark_all_read(user: Any) -> int:
+def _mark_read(user: Any, *where: Any) -> int:
     changed = db.session.execute(
         update(Notification)
-        .where(Notification.user_id == user.id, Notification.read_at.is_(None))
+        .where(Notification.user_id == user.id, Notification.read_at.is_(None), *where)
         .values(read_at=utcnow())
         .execution_options(synchronize_session=False)
     ).rowcount
-    db.session.flush()
     return int(changed or 0)
+
+
+def read_news_about(user: Any, item: Any) -> None:
+    """Reading an input's page reads the news about it (the caller commits)."""
+    _mark_read(user, Notification.input_id == item.id)
+
+
+def mark_all_read(user: Any) -> int:
+    return _mark_read(user)
 
 
 def frequency_choices() -> list[tuple[str, str]]:
