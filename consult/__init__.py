@@ -88,6 +88,7 @@ def _register_extensions(app: Flask) -> None:
     from consult.database import configure_engine_events
     from consult.extensions import babel, csrf, db, limiter, migrate
     from consult.i18n import select_locale
+    from consult.notifications import events  # noqa: F401  (the hook that tells people)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"), render_as_batch=True)
@@ -105,8 +106,10 @@ def _register_blueprints(app: Flask) -> None:
     from consult.api.views import bp as api_bp
     from consult.auth.views import bp as auth_bp
     from consult.auth.views.api_tokens import bp as api_tokens_bp
+    from consult.conversations.views import bp as conversations_bp
     from consult.digest.views import bp as digest_bp
     from consult.main.views import bp as main_bp
+    from consult.notifications.views import bp as notifications_bp
     from consult.organisations.views import bp as organisation_bp
     from consult.review.views import bp as review_bp
     from consult.submissions.views import bp as submissions_bp
@@ -120,6 +123,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(api_bp)
     app.register_blueprint(organisation_bp)
     app.register_blueprint(api_tokens_bp)
+    app.register_blueprint(conversations_bp)
+    app.register_blueprint(notifications_bp)
 
 
 def _register_hooks(app: Flask) -> None:

@@ -3,6 +3,7 @@
 from consult.api.models import ApiToken
 from consult.audit.models import AuditEvent
 from consult.auth.models import AccountToken, RecoveryCode, User
+from consult.conversations.models import Message, MessageAttachment
 from consult.digest.releases.models import Release, ReleaseInput
 from consult.inputs.consultation_texts import ConsultationText
 from consult.inputs.events import ReviewEvent
@@ -16,6 +17,7 @@ from consult.inputs.models import (
     Recommendation,
 )
 from consult.maintenance.models import PurgedInputCount
+from consult.notifications.models import Notification, NotificationPreference, OutboxMail
 from consult.organisations.models import Organisation
 from consult.reference.models import (
     Addressee,
@@ -46,7 +48,12 @@ __all__ = [
     "InputRevision",
     "InputType",
     "Level",
+    "Message",
+    "MessageAttachment",
+    "Notification",
+    "NotificationPreference",
     "Organisation",
+    "OutboxMail",
     "Priority",
     "PurgedInputCount",
     "Recommendation",

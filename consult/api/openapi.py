@@ -431,6 +431,59 @@ SCHEMAS["ReviewUpdate"] = {
     "required": ["version"],
 }
 
+SCHEMAS["Message"] = obj(
+    {
+        "id": UUID,
+        "from": {"enum": ["organisation", "reviewers"]},
+        "author": STRING,
+        "question": {"type": "boolean"},
+        "body": STRING,
+        "created_at": DATETIME,
+        "identifiers": {
+            "type": "array",
+            "description": "Spans of `body` that may identify someone, marked for the reader "
+            "(nothing is redacted in a private thread).",
+            "items": obj(
+                {
+                    "start": {"type": "integer"},
+                    "end": {"type": "integer"},
+                    "kind": {"enum": list(IDENTIFIER_KINDS)},
+                }
+            ),
+        },
+        "attachments": {
+            "type": "array",
+            "items": obj(
+                {
+                    "id": UUID,
+                    "filename": STRING,
+                    "content_type": STRING,
+                    "size": {"type": "integer"},
+                }
+            ),
+        },
+    }
+)
+SCHEMAS["MessageList"] = obj(
+    {
+        "items": {"type": "array", "items": ref("Message")},
+        "can_write": {"type": "boolean"},
+        "question_waiting": {"type": "boolean"},
+    }
+)
+SCHEMAS["MessageCreate"] = {
+    "type": "object",
+    "properties": {
+        "body": {"type": "string", "maxLength": MESSAGE_MAX},
+        "question": {
+            "type": "boolean",
+            "description": "Reviewers: a question the organisation should answer (the input "
+            "is not returned and keeps its place in the queue).",
+        },
+    },
+    "required": ["body"],
+}
+
 
 PATHS: dict[str, Any] = {
     "/openapi.json": {
@@ -548,6 +601,24 @@ PATHS: dict[str, Any] = {
                 **errors(404, 409, 422),
             },
         }
+    },
+    "/inputs/{input_id}/messages": {
+        "get": {
+            "operationId": "list_messages",
+            "summary": "The input's message thread (never in any digest)",
+            "parameters": [INPUT_ID],
+            "responses": {**ok("MessageList", "The messages, oldest first"), **errors(404)},
+        },
+        "post": {
+            "operationId": "post_message_api",
+            "summary": "Write in the input's thread (its organisation, or its reviewers)",
+            "parameters": [INPUT_ID],
+            "requestBody": json_body("MessageCreate"),
+            "responses": {
+                **ok("Message", "The message sent", 201),
+                **errors(400, 404, 415, 422),
+            },
+        },
     },
     "/inputs/{input_id}/submit": {
         "post": {

@@ -58,12 +58,7 @@ def send_mail(to: str, subject: str, body: str, *, link: str | None = None) -> N
     email["To"] = to
     email["Subject"] = subject
     email.set_content(body)
-    server = SmtpServer(
-        host=host,
-        port=int(config.get("SMTP_PORT", 25)),
-        allow_plaintext=bool(config.get("SMTP_ALLOW_PLAINTEXT")),
-        ca_file=config.get("SMTP_CA_FILE") or None,
-    )
+    server = configured_server()
     logger = current_app.logger
     thread = threading.Thread(
         target=deliver, args=(server, email, logger), name=MAIL_THREAD, daemon=True
@@ -87,8 +82,26 @@ class PlaintextRefused(smtplib.SMTPException):
     """The server offers no STARTTLS and plaintext delivery is not allowed."""
 
 
+def configured_server() -> SmtpServer | None:
+    """The SMTP server of the settings, or None without ``CONSULT_SMTP_HOST``."""
+    config = current_app.config
+    if not config.get("SMTP_HOST"):
+        return None
+    return SmtpServer(
+        host=config["SMTP_HOST"],
+        port=int(config.get("SMTP_PORT", 25)),
+        allow_plaintext=bool(config.get("SMTP_ALLOW_PLAINTEXT")),
+        ca_file=config.get("SMTP_CA_FILE") or None,
+    )
+
+
 def deliver(server: SmtpServer, email: EmailMessage, logger) -> bool:  # noqa: ANN001
     """Send ``email`` over TLS (STARTTLS, certificate verified); returns whether it went out."""
+    return delivery_failure(server, email, logger) is None
+
+
+def delivery_failure(server: SmtpServer, email: EmailMessage, logger) -> str | None:  # noqa: ANN001
+    """Send ``email`` like :func:`deliver`: None once the server took it, else why not."""
     try:
         with smtplib.SMTP(server.host, server.port, timeout=30) as smtp:
             smtp.ehlo()
@@ -103,12 +116,12 @@ def deliver(server: SmtpServer, email: EmailMessage, logger) -> bool:  # noqa: A
             "mail delivery refused: the SMTP server offers no STARTTLS "
             "(CONSULT_SMTP_ALLOW_PLAINTEXT=1 allows plaintext to a local relay)"
         )
-        return False
+        return "PlaintextRefused"
     except (OSError, smtplib.SMTPException) as exc:
         # Name the failure, never the recipient or the link.
         logger.error("mail delivery failed: %s", exc.__class__.__name__)
-        return False
-    return True
+        return exc.__class__.__name__
+    return None
 
 
 def last_message(to: str | None = None) -> Message | None:

@@ -8,6 +8,7 @@
 - :mod:`.digest`: digests to a file (``digest``)
 - :mod:`.release`: external digest releases (``release``)
 - :mod:`.maintenance`: retention, storage checks, backup and restore
+- :mod:`.mail`: notification emails from the outbox (``send-mail``)
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ def register_commands(app: Flask) -> None:
         demo,
         digest,
         load,
+        mail,
         maintenance,
         reference,
         release,
@@ -28,6 +30,17 @@ def register_commands(app: Flask) -> None:
         tokens,
     )
 
-    for module in (accounts, security, tokens, reference, demo, digest, release, maintenance, load):
+    for module in (
+        accounts,
+        security,
+        tokens,
+        reference,
+        demo,
+        digest,
+        release,
+        maintenance,
+        load,
+        mail,
+    ):
         for command in module.COMMANDS:
             app.cli.add_command(command)

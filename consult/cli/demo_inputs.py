@@ -175,4 +175,22 @@ def seed_demo_inputs() -> int:
         db.session.add(item)
         added += 1
     db.session.flush()
+    _demo_question()
     return added
+
+
+def _demo_question() -> None:
+    """A question in one demo thread, asked without returning the input (once)."""
+    from consult.conversations.services import post_message, thread_of
+
+    item = db.session.scalar(select(Input).where(Input.idempotency_key == DEMO_THREAD_INPUT))
+    moderator = user_by_email("moderator.tn@consult.example.org")
+    if item is None or moderator is None or thread_of(item):
+        return
+    post_message(moderator, item, DEMO_QUESTION, question=True)
+    db.session.flush()
+
+
+#: The demo input whose thread holds a question for its CSO (Tunisia, still submitted).
+DEMO_THREAD_INPUT = "demo-input-pending-tn-1"
+DEMO_QUESTION = "Which towns of the mining basin are concerned, and since when?"

@@ -103,7 +103,8 @@ def render_digest(
     if part != "inputs" and fmt != "csv":
         raise FilterError(_("Only the CSV format has a separate recommendations part."), "part")
     digest = build_digest(filters)
-    digest.standalone = via == "cli"
+    # A file saved or handed to a participant stands alone: styles inlined, no HQ navigation.
+    digest.standalone = via in ("cli", "participant")
     release = digest.release
     count = digest.count
     write, mimetype, suffix = _exporter(fmt, part)

@@ -172,6 +172,18 @@ def redact_spans(text: str, spans: Iterable[tuple[int, int]], replacement: str =
     return "".join(parts)
 
 
+def segments(text: str, found: list[Finding], name: str) -> list[tuple[str, str | None]]:
+    """``text`` split into plain parts and marked identifiers (with an anchor id), for pages."""
+    parts: list[tuple[str, str | None]] = []
+    cursor = 0
+    for index, finding in enumerate(found):
+        parts.append((text[cursor : finding.start], None))
+        parts.append((text[finding.start : finding.end], f"mark-{name}-{index}"))
+        cursor = finding.end
+    parts.append((text[cursor:], None))
+    return [p for p in parts if p[0]]
+
+
 def known_from_organisations(rows: Iterable[tuple[str, str | None, str | None]]) -> list[str]:
     """Name, acronym and email of each organisation, as known identifiers."""
     values: list[str] = []

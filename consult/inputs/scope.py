@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import and_, false, or_
 
 from consult.access import deny, parse_uuid
+from consult.auth.models import User
 from consult.auth.roles import Role
 from consult.extensions import db
 from consult.inputs.models import Attachment, Input
@@ -150,3 +151,34 @@ def moderates_delegation_of(user: Any, item: Any) -> bool:
 def may_record_feedback(user: Any, item: Any) -> bool:
     """Whether ``user`` may say how HQ used ``item`` (an HQ analyst who sees it)."""
     return works_at_hq(user) and can_see_input(user, item)
+
+
+# Who is told about an input: SQL conditions on ``User`` (notifications).
+
+
+def reviewers_condition(item: Any) -> Any:
+    """The active users who review ``item``: its delegation's moderators, or HQ analysts.
+
+    An HQ-direct input, or one routed to HQ, is never told to a delegation.
+    """
+    if item.routed_to == RoutedTo.DELEGATION and not item.is_hq_direct and item.delegation_slug:
+        return and_(
+            User.active.is_(True),
+            User.role == Role.MODERATOR,
+            User.delegation_slug == item.delegation_slug,
+        )
+    return hq_analysts_condition()
+
+
+def hq_analysts_condition() -> Any:
+    """The active HQ analysts."""
+    return and_(User.active.is_(True), User.role == Role.HQ)
+
+
+def members_condition(organisation_id: Any) -> Any:
+    """The active members of an organisation (CSO members)."""
+    return and_(
+        User.active.is_(True),
+        User.role == Role.CSO,
+        User.organisation_id == organisation_id,
+    )

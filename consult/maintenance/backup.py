@@ -38,7 +38,6 @@ from sqlalchemy import Connection, func, inspect, select, text
 from sqlalchemy.engine import URL, make_url
 
 from consult.extensions import db
-from consult.inputs.models import Attachment
 from consult.maintenance.modes import open_private, private_dir
 from consult.maintenance.storage import sha256_of, upload_root
 from consult.timeutil import utcnow
@@ -103,24 +102,34 @@ def table_counts(conn: Connection) -> dict[str, int]:
     return counts
 
 
-def _attachments_in(conn: Connection) -> list[Attachment]:
-    """Transient Attachment objects for every row the snapshot holds."""
-    if "attachments" not in set(inspect(conn).get_table_names()):
-        return []
-    columns = [c.name for c in Attachment.__table__.columns]
-    rows = conn.execute(Attachment.__table__.select()).mappings().all()
+@dataclass(frozen=True)
+class StoredRow:
+    """A row that names a stored file: an input's attachment or a message's."""
+
+    id: str
+    storage_name: str
+    sha256: str
+
+
+#: The tables whose rows name a file in the upload folder.
+FILE_TABLES = ("attachments", "message_attachments")
+
+
+def _attachments_in(conn: Connection) -> list[StoredRow]:
+    """Every stored file the snapshot's rows name (input and message attachments)."""
+    existing = set(inspect(conn).get_table_names())
     out = []
-    for row in rows:
-        values = {name: row[name] for name in columns}
-        for key in ("id", "input_id", "organisation_id", "uploaded_by_id"):
-            if isinstance(values.get(key), str):
-                values[key] = uuid.UUID(values[key])
-        out.append(Attachment(**values))
+    for name in FILE_TABLES:
+        if name not in existing:
+            continue
+        table = db.metadata.tables[name]
+        for row in conn.execute(select(table.c.id, table.c.storage_name, table.c.sha256)):
+            out.append(StoredRow(str(row.id), row.storage_name, row.sha256))
     return out
 
 
 @contextmanager
-def _sqlite_snapshot(url: URL) -> Iterator[tuple[Path, dict[str, int], list[Attachment]]]:
+def _sqlite_snapshot(url: URL) -> Iterator[tuple[Path, dict[str, int], list[StoredRow]]]:
     source = sqlite_path(url)
     if not source.exists():
         raise BackupError(f"the database file {source} does not exist")
@@ -147,7 +156,7 @@ def _sqlite_snapshot(url: URL) -> Iterator[tuple[Path, dict[str, int], list[Atta
 
 
 @contextmanager
-def _postgres_snapshot(url: URL) -> Iterator[tuple[Path, dict[str, int], list[Attachment]]]:
+def _postgres_snapshot(url: URL) -> Iterator[tuple[Path, dict[str, int], list[StoredRow]]]:
     pg_dump = pg_tool("pg_dump")
     with tempfile.TemporaryDirectory(prefix="consult-backup-") as tmp:
         dump = Path(tmp) / "consult.pgdump"

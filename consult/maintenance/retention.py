@@ -20,11 +20,13 @@ from sqlalchemy import delete, select, update
 
 from consult.audit.services import record
 from consult.auth.models import User
+from consult.conversations.models import Message, MessageAttachment
 from consult.extensions import db
 from consult.inputs.files import attachment_path
 from consult.inputs.models import Attachment, Consultation, Input, InputCountry
 from consult.maintenance.filetx import unlink_after_commit
 from consult.maintenance.models import PurgedInputCount
+from consult.notifications.outbox import purge_old_news
 from consult.organisations.models import Organisation
 from consult.timeutil import utcnow
 
@@ -44,6 +46,7 @@ class PurgeReport:
     pending_attachments: int = 0
     organisations: list[str] = field(default_factory=list)
     users: int = 0
+    old_news: int = 0
     files: list[Path] = field(default_factory=list)
 
     def lines(self) -> list[str]:
@@ -51,6 +54,7 @@ class PurgeReport:
             f"inputs deleted: {self.inputs}",
             f"attachments deleted: {self.attachments}",
             f"abandoned uploads deleted: {self.pending_attachments}",
+            f"old notifications and sent emails deleted: {self.old_news}",
         ]
         if self.consultations:
             out.append("consultations past retention: " + ", ".join(self.consultations))
@@ -117,27 +121,36 @@ def _count_into_aggregates(input_ids: list[uuid.UUID]) -> None:
     db.session.flush()
 
 
-def _delete_attachments(where: object, report: PurgeReport) -> int:
-    """Delete attachment rows matching ``where``; remember their files for after commit."""
-    attachments = list(db.session.scalars(select(Attachment).where(where)))  # type: ignore[arg-type]
+def _delete_attachments(where: object, report: PurgeReport, model: type = Attachment) -> int:
+    """Delete file rows of ``model`` matching ``where``; remember their files for after commit."""
+    attachments = list(db.session.scalars(select(model).where(where)))  # type: ignore[arg-type]
     for att in attachments:
         path = attachment_path(att)
         report.files.append(path)
         unlink_after_commit(db.session, path)
     if attachments:
         db.session.execute(
-            delete(Attachment)
-            .where(Attachment.id.in_([a.id for a in attachments]))
+            delete(model)
+            .where(model.id.in_([a.id for a in attachments]))  # type: ignore[attr-defined]
             .execution_options(synchronize_session=False)
         )
     return len(attachments)
 
 
+def _delete_message_files(input_ids: list[uuid.UUID], report: PurgeReport) -> int:
+    """The files sent in the threads of these inputs (the messages go by ON DELETE CASCADE)."""
+    messages = select(Message.id).where(Message.input_id.in_(input_ids))
+    return _delete_attachments(
+        MessageAttachment.message_id.in_(messages), report, model=MessageAttachment
+    )
+
+
 def delete_inputs(input_ids: Iterable[uuid.UUID], report: PurgeReport) -> None:
     """Delete inputs with everything hanging off them; counts are kept (flush, no commit).
 
-    Children (countries, themes, recommendations, the timeline, revisions)
-    go through the database's ON DELETE CASCADE; attachments are deleted
+    Children (countries, themes, recommendations, the timeline, revisions,
+    the message thread, notifications) go through the database's ON DELETE
+    CASCADE; attachments, the input's and its messages', are deleted
     explicitly because their files must follow.
     """
     ids = list(input_ids)
@@ -145,6 +158,7 @@ def delete_inputs(input_ids: Iterable[uuid.UUID], report: PurgeReport) -> None:
         batch = ids[start : start + BATCH]
         _count_into_aggregates(batch)
         report.attachments += _delete_attachments(Attachment.input_id.in_(batch), report)
+        report.attachments += _delete_message_files(batch, report)
         # Duplicates pointing at a deleted input stay, unmerged (and are
         # counted as themselves if they are purged later).
         db.session.execute(
@@ -197,6 +211,7 @@ def purge_expired(now: datetime | None = None, *, dry_run: bool = False) -> Purg
         )
     else:
         report.pending_attachments = _delete_attachments(pending, report)
+        report.old_news = purge_old_news(now)
     db.session.flush()
     return report
 
@@ -240,6 +255,9 @@ def erase_organisation(organisation: Organisation, report: PurgeReport) -> None:
     ids = list(db.session.scalars(select(Input.id).where(Input.organisation_id == org_id)))
     delete_inputs(ids, report)
     report.attachments += _delete_attachments(Attachment.organisation_id == org_id, report)
+    report.attachments += _delete_attachments(
+        MessageAttachment.organisation_id == org_id, report, model=MessageAttachment
+    )
     users = list(db.session.scalars(select(User.id).where(User.organisation_id == org_id)))
     if users:
         db.session.execute(

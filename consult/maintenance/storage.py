@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import hashlib
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from flask import current_app
 from sqlalchemy import select
 
+from consult.conversations.models import MessageAttachment
 from consult.extensions import db
 from consult.inputs.files import attachment_path
 from consult.inputs.models import Attachment
@@ -63,6 +66,12 @@ def private_folders() -> list[Path]:
     return folders
 
 
+def _stored_rows() -> Iterator[Any]:
+    """Every row that names a stored file: input attachments, then message attachments."""
+    for model in (Attachment, MessageAttachment):
+        yield from db.session.scalars(select(model).order_by(model.created_at))
+
+
 def check_storage(
     *, verify_checksums: bool = False, fix: bool = False, now: float | None = None
 ) -> StorageReport:
@@ -75,7 +84,7 @@ def check_storage(
     root = upload_root()
     report = StorageReport()
     known: set[Path] = set()
-    for att in db.session.scalars(select(Attachment).order_by(Attachment.created_at)):
+    for att in _stored_rows():
         report.rows_checked += 1
         path = attachment_path(att).resolve()
         known.add(path)

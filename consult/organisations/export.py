@@ -18,6 +18,8 @@ from sqlalchemy import select
 
 from consult.audit.services import record
 from consult.auth.models import User
+from consult.conversations.models import CSO_SIDE, Message, MessageAttachment
+from consult.conversations.services import thread_of
 from consult.extensions import db
 from consult.inputs.files import attachment_path
 from consult.inputs.models import Attachment, Input
@@ -58,7 +60,34 @@ def attachment_member(att: Attachment) -> str:
     return f"files/{att.id}/{name}"
 
 
-def _input(item: Input) -> dict[str, Any]:
+def message_file_member(att: MessageAttachment) -> str:
+    name = att.filename.replace("/", "_").replace("\\", "_")
+    return f"files/messages/{att.id}/{name}"
+
+
+def _message(message: Message) -> dict[str, Any]:
+    """A message as the organisation saw it: its own members by email, reviewers by side only."""
+    from_cso = message.side == CSO_SIDE
+    return {
+        "from": "organisation" if from_cso else "reviewers",
+        "author": message.author.email if from_cso and message.author else None,
+        "question": message.is_question,
+        "text": message.body,
+        "at": iso(message.created_at),
+        "attachments": [
+            {
+                "filename": att.filename,
+                "content_type": att.content_type,
+                "size": att.size,
+                "sha256": att.sha256,
+                "path": message_file_member(att),
+            }
+            for att in message.attachments
+        ],
+    }
+
+
+def _input(item: Input, messages: list[Message]) -> dict[str, Any]:
     feedback = [
         {"kind": event.kind, "message": event.message, "at": iso(event.created_at)}
         for event in item.events
@@ -82,6 +111,7 @@ def _input(item: Input) -> dict[str, Any]:
             }
             for att in item.attachments
         ],
+        "messages": [_message(m) for m in messages],
         "created_at": iso(item.created_at),
         "submitted_at": iso(item.submitted_at),
         "decided_at": iso(item.decided_at),
@@ -113,11 +143,15 @@ def export_organisation(user: User, org: Organisation) -> IO[bytes]:
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         exported_inputs = []
         for item in inputs:
-            exported_inputs.append(_input(item))
-            for att in item.attachments:
+            messages = thread_of(item)
+            exported_inputs.append(_input(item, messages))
+            stored = [(att, attachment_member(att)) for att in item.attachments] + [
+                (att, message_file_member(att)) for m in messages for att in m.attachments
+            ]
+            for att, member in stored:
                 path = attachment_path(att)
                 if path.is_file():
-                    archive.write(path, attachment_member(att))
+                    archive.write(path, member)
                     files += 1
         archive.writestr("organisation.json", _dump(_organisation(org)))
         archive.writestr("members.json", _dump([_member(m) for m in members]))

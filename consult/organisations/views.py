@@ -15,6 +15,12 @@ from consult.inputs.models import Attachment, Input
 from consult.maintenance.retention import cancel_erasure, request_erasure
 from consult.organisations.export import export_filename, export_organisation
 from consult.organisations.models import Organisation
+from consult.organisations.reports import (
+    REPORT_FORMATS,
+    load_participant_release,
+    participant_report,
+    reports_of,
+)
 
 bp = Blueprint("organisation", __name__, url_prefix="/organisation")
 
@@ -98,3 +104,31 @@ def erasure() -> Response | tuple[str, int]:
         "success",
     )
     return redirect(url_for("organisation.data"))
+
+
+@bp.route("/reports")
+@requires("view_own_inputs")
+def reports() -> str:
+    """The published reports of the consultations the organisation took part in."""
+    if current_user.organisation_id is None:
+        abort(404)
+    return render_template(
+        "organisation/reports.html",
+        entries=reports_of(current_user.organisation_id),
+        formats=REPORT_FORMATS,
+    )
+
+
+@bp.route("/reports/<release_id>/<fmt>")
+@requires("view_own_inputs")
+def report_download(release_id: str, fmt: str) -> Response:
+    if fmt not in REPORT_FORMATS:
+        abort(404)
+    release = load_participant_release(current_user, release_id)
+    report = participant_report(current_user, release, fmt, request.args.get("lang"))
+    db.session.commit()
+    response = Response(report.data, content_type=report.mimetype)
+    disposition = "inline" if fmt == "html" else "attachment"
+    response.headers["Content-Disposition"] = f'{disposition}; filename="{report.filename}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response

@@ -361,6 +361,43 @@ def attachment_count(organisation_id: Any, *, item: Input | None, upload_key: st
     return int(count or 0)
 
 
+@dataclass(frozen=True)
+class StoredFile:
+    """A checked, cleaned file written to the upload folder (its row is the caller's)."""
+
+    filename: str
+    content_type: str
+    size: int
+    sha256: str
+    storage_name: str
+
+
+def clean_and_write(stream: IO[bytes], filename: str | None) -> StoredFile:
+    """Read, type-check and strip one upload, and write it durably; AttachmentError if refused.
+
+    Every stored file goes through here: input attachments and message
+    attachments get the same checks. The file is removed again if the
+    request's transaction does not commit.
+    """
+    limit = int(current_app.config["MAX_ATTACHMENT_BYTES"])
+    data = _read_limited(stream, limit)
+    kind = detect_kind(data)
+    cleaned = strip_metadata(data, kind)
+    storage_name = secrets.token_hex(20)
+    folder = private_dir(upload_dir())
+    path = folder / storage_name
+    # On disk before the row commits; removed again if the transaction does not commit.
+    write_durably(path, cleaned)
+    remove_on_rollback(db.session, path)
+    return StoredFile(
+        filename=safe_filename(filename, kind),
+        content_type=kind.mimetype,
+        size=len(cleaned),
+        sha256=hashlib.sha256(cleaned).hexdigest(),
+        storage_name=storage_name,
+    )
+
+
 def store_attachment(
     user: Any,
     stream: IO[bytes],
@@ -377,31 +414,22 @@ def store_attachment(
     """
     if item is None and not upload_key:
         raise ValueError("an attachment needs an input or an upload key")
-    limit = int(current_app.config["MAX_ATTACHMENT_BYTES"])
     most = int(current_app.config["MAX_ATTACHMENTS_PER_INPUT"])
     if attachment_count(user.organisation_id, item=item, upload_key=upload_key) >= most:
         raise AttachmentError(
             _("An input may have at most %(count)d attachments.") % {"count": most}
         )
-    data = _read_limited(stream, limit)
-    kind = detect_kind(data)
-    cleaned = strip_metadata(data, kind)
-    storage_name = secrets.token_hex(20)
-    folder = private_dir(upload_dir())
-    path = folder / storage_name
-    # On disk before the row commits; removed again if the transaction does not commit.
-    write_durably(path, cleaned)
-    remove_on_rollback(db.session, path)
+    stored = clean_and_write(stream, filename)
     attachment = Attachment(
         input_id=item.id if item is not None and not upload_key else None,
         organisation_id=user.organisation_id,
         uploaded_by_id=user.id,
         upload_key=upload_key,
-        filename=safe_filename(filename, kind),
-        content_type=kind.mimetype,
-        size=len(cleaned),
-        sha256=hashlib.sha256(cleaned).hexdigest(),
-        storage_name=storage_name,
+        filename=stored.filename,
+        content_type=stored.content_type,
+        size=stored.size,
+        sha256=stored.sha256,
+        storage_name=stored.storage_name,
     )
     db.session.add(attachment)
     db.session.flush()

@@ -15,7 +15,7 @@ from consult.access import requires
 from consult.audit.services import record
 from consult.extensions import db
 from consult.i18n import label as reference_label
-from consult.identifiers import Finding, known_identifiers
+from consult.identifiers import known_identifiers, segments
 from consult.inputs.models import Input
 from consult.inputs.scope import (
     can_see_input,
@@ -26,6 +26,7 @@ from consult.inputs.scope import (
     works_for_a_delegation,
 )
 from consult.inputs.states import FORWARDED_STATUSES, OPEN_FOR_REVIEW
+from consult.notifications.services import read_news_about
 from consult.reference.data import INPUT_LANGUAGES
 from consult.reference.models import Country, InputType, Priority, Theme
 from consult.review import services
@@ -94,7 +95,7 @@ class InputPage:
         return values | {
             "actor_label": lambda event: _actor_label(event, show_org),
             "describe_event": describe_event,
-            "segments": _segments,
+            "segments": segments,
         }
 
 
@@ -166,6 +167,7 @@ def render_input_page(
     """The review page of ``item`` (``status``: 400 after a refusal, 409 after a conflict)."""
     page = input_page(item, current_user, typed or Typed(), conflict=conflict, error=error)
     record("input.viewed", current_user, item)
+    read_news_about(current_user, item)
     html = render_template("review/input.html", **page.context())
     db.session.commit()
     return html, status
@@ -180,18 +182,6 @@ def _actor_label(event: Any, show_org: bool) -> str:
             return _("the CSO (%(name)s)", name=actor.organisation.name)
         return _("the CSO")
     return actor.display_name
-
-
-def _segments(text: str, found: list[Finding], name: str) -> list[tuple[str, str | None]]:
-    """``text`` split into plain parts and marked identifiers (with an anchor id)."""
-    parts: list[tuple[str, str | None]] = []
-    cursor = 0
-    for index, finding in enumerate(found):
-        parts.append((text[cursor : finding.start], None))
-        parts.append((text[finding.start : finding.end], f"mark-{name}-{index}"))
-        cursor = finding.end
-    parts.append((text[cursor:], None))
-    return [p for p in parts if p[0]]
 
 
 def _edit_form_for(item: Input) -> ReviewEditForm:

@@ -7,11 +7,13 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from consult.access import requires
+from consult.extensions import db
 from consult.i18n import label
 from consult.inputs.events import EventKind
 from consult.inputs.models import Input
 from consult.inputs.scope import load_input
 from consult.inputs.states import ATTRIBUTION_EXPLANATIONS, ATTRIBUTION_LABELS, Attribution
+from consult.notifications.services import read_news_about
 from consult.reference.data import INPUT_LANGUAGES
 from consult.submissions import services
 from consult.submissions.views.blueprint import bp
@@ -50,6 +52,8 @@ def _visible_events(item: Input) -> list:
 @requires("view_own_inputs")
 def input_detail(input_id: str) -> str:
     item = load_input(input_id, current_user)
+    read_news_about(current_user, item)
+    db.session.commit()
     return render_template(
         "submissions/input.html",
         item=item,
