@@ -87,6 +87,20 @@ class Config:
     # Sessions live on the server: in Redis when this is set (required in production),
     # otherwise in instance/sessions (development) or in memory (tests).
     SESSION_REDIS_URL = os.environ.get("SESSION_REDIS_URL", "")
+    # The job queue (RQ) on this Redis; empty: jobs run in-process, in the request
+    # that starts them (``make run``, tests). docs/operations.md, "Job queue".
+    JOBS_REDIS_URL = os.environ.get("CONSULT_JOBS_REDIS_URL", "")
+    # The RQ queue's name: two deployments (or test runs) on one Redis use two names.
+    JOBS_QUEUE = os.environ.get("CONSULT_JOBS_QUEUE", "consult")
+    # A digest or report of more inputs than this is made by a job, not in the request.
+    JOB_THRESHOLD_INPUTS = _int("CONSULT_JOB_THRESHOLD_INPUTS", 20_000)
+    # A job's file is deleted this many hours after it was made.
+    JOB_FILE_HOURS = _int("CONSULT_JOB_FILE_HOURS", 24)
+    # Where job files are kept until then (private, like the uploads); empty:
+    # instance/job-files.
+    JOB_FILES_DIR = os.environ.get("CONSULT_JOB_FILES_DIR", "")
+    # A job still running after this many seconds is stopped by the worker.
+    JOB_TIMEOUT_SECONDS = _int("CONSULT_JOB_TIMEOUT_SECONDS", 3 * 3600)
     RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
     RATELIMIT_HEADERS_ENABLED = True
     # Per account (the email typed), whatever address the attempts come from.
@@ -143,6 +157,7 @@ class TestingConfig(Config):
     RATELIMIT_STORAGE_URI = "memory://"
     SESSION_REDIS_URL = ""
     KEEP_CSO_IP = False
+    JOBS_REDIS_URL = ""
 
 
 class ProductionConfig(Config):

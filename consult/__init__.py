@@ -106,6 +106,7 @@ def _register_blueprints(app: Flask) -> None:
     from consult.auth.views import bp as auth_bp
     from consult.auth.views.api_tokens import bp as api_tokens_bp
     from consult.digest.views import bp as digest_bp
+    from consult.jobs.views import bp as jobs_bp
     from consult.main.views import bp as main_bp
     from consult.organisations.views import bp as organisation_bp
     from consult.review.views import bp as review_bp
@@ -116,6 +117,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(submissions_bp)
     app.register_blueprint(review_bp)
     app.register_blueprint(digest_bp)
+    app.register_blueprint(jobs_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(organisation_bp)

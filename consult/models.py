@@ -15,6 +15,7 @@ from consult.inputs.models import (
     InputRevision,
     Recommendation,
 )
+from consult.jobs.models import Job
 from consult.maintenance.models import PurgedInputCount
 from consult.organisations.models import Organisation
 from consult.reference.models import (
@@ -45,6 +46,7 @@ __all__ = [
     "InputCountry",
     "InputRevision",
     "InputType",
+    "Job",
     "Level",
     "Organisation",
     "Priority",

@@ -8,6 +8,7 @@
 - :mod:`.digest`: digests to a file (``digest``)
 - :mod:`.release`: external digest releases (``release``)
 - :mod:`.maintenance`: retention, storage checks, backup and restore
+- :mod:`.jobs`: the job queue's worker (``jobs worker``) and its file housekeeping
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ def register_commands(app: Flask) -> None:
         accounts,
         demo,
         digest,
+        jobs,
         load,
         maintenance,
         reference,
@@ -28,6 +30,17 @@ def register_commands(app: Flask) -> None:
         tokens,
     )
 
-    for module in (accounts, security, tokens, reference, demo, digest, release, maintenance, load):
+    for module in (
+        accounts,
+        security,
+        tokens,
+        reference,
+        demo,
+        digest,
+        release,
+        maintenance,
+        load,
+        jobs,
+    ):
         for command in module.COMMANDS:
             app.cli.add_command(command)

@@ -11,6 +11,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from flask import current_app
+
 from consult.audit.services import record
 from consult.digest.contents import Digest
 from consult.digest.filters import DigestFilters, FilterError
@@ -64,6 +66,25 @@ def _exporter(fmt: str, part: str) -> tuple[Callable[[Digest], Iterable[bytes]],
     return html.report, "text/html; charset=utf-8", "-report.html"
 
 
+def check_format(fmt: str, part: str) -> None:
+    """Refuse an unknown format or part (:class:`FilterError` naming the valid ones)."""
+    if fmt not in FORMATS:
+        raise FilterError(f"Unknown format {fmt!r}; valid values: {', '.join(FORMATS)}.", "format")
+    if part not in PARTS:
+        raise FilterError(f"Unknown part {part!r}; valid values: {', '.join(PARTS)}.", "part")
+    if part != "inputs" and fmt != "csv":
+        raise FilterError("Only the CSV format has a separate recommendations part.", "part")
+
+
+def needs_job(filters: DigestFilters) -> bool:
+    """Whether a download of this digest is too big to make inside a request.
+
+    Above ``JOB_THRESHOLD_INPUTS`` inputs the file is made by a job (see
+    :mod:`consult.digest.jobs`) and offered on the job's page.
+    """
+    return build_digest(filters).count > current_app.config["JOB_THRESHOLD_INPUTS"]
+
+
 def build_digest(filters: DigestFilters) -> Digest:
     """The shaped digest: a free internal query, or the projection of a published release."""
     if filters.external:
@@ -80,12 +101,7 @@ def render_digest(
 
     The caller commits (the audit row) before streaming ``chunks``.
     """
-    if fmt not in FORMATS:
-        raise FilterError(f"Unknown format {fmt!r}; valid values: {', '.join(FORMATS)}.", "format")
-    if part not in PARTS:
-        raise FilterError(f"Unknown part {part!r}; valid values: {', '.join(PARTS)}.", "part")
-    if part != "inputs" and fmt != "csv":
-        raise FilterError("Only the CSV format has a separate recommendations part.", "part")
+    check_format(fmt, part)
     digest = build_digest(filters)
     digest.standalone = via == "cli"
     release = digest.release
