@@ -40,8 +40,10 @@ def _file_title(job: Job) -> str:
     label = FILE_LABELS.get((job.params["fmt"], job.params["part"]), job.params["fmt"])
     filters = job.params["filters"]
     scope = ", ".join(f"{key}={value}" for key, value in filters.items() if key != "audience")
-    audience = filters.get("audience", "external")
-    title = _("Digest %(file)s, %(audience)s", file=label, audience=audience)
+    if filters.get("audience") == "internal":
+        title = _("%(file)s, internal digest (EU staff only)", file=label)
+    else:
+        title = _("%(file)s, external digest", file=label)
     return f"{title} ({scope})" if scope else title
 
 

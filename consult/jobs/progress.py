@@ -37,9 +37,11 @@ _current: ContextVar[_Tracker | None] = ContextVar("consult_job_progress", defau
 @contextmanager
 def tracking(report: Reporter) -> Iterator[None]:
     """Send the progress of the work done inside this block to ``report(done, total)``."""
-    token = _current.set(_Tracker(report))
+    tracker = _Tracker(report)
+    token = _current.set(tracker)
     try:
         yield
+        tracker.push(force=True)  # the last count, however soon after the one before
     finally:
         _current.reset(token)
 
