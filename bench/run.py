@@ -34,7 +34,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import databases, figures  # noqa: E402
-from bench.serve import gunicorn  # noqa: E402
+from bench.serve import gunicorn, production_env  # noqa: E402
 
 DEFAULT_SIZES = [1_000, 100_000, 1_000_000]
 QUICK_SIZES = [200, 1_000]
@@ -126,14 +126,12 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
 
     samples = Samples()
     wants = set(args.figures)
-    gunicorn_env = {
-        "DATABASE_URL": large.url,
-        "CONSULT_ENV": "development",
-        "RATELIMIT_ENABLED": "0",
-    }
+    # The production entry point with generated production settings (gunicorn refuses
+    # anything else); rate limits off, or the load client would be throttled.
+    gunicorn_env = production_env(large.url, RATELIMIT_ENABLED="0")
     with (
         gunicorn("bench.bare:app", {}, args.workers) as bare_port,
-        gunicorn("consult:create_app()", gunicorn_env, args.workers) as app_port,
+        gunicorn("consult.wsgi:app", gunicorn_env, args.workers) as app_port,
     ):
         # Unmeasured: workers import the app and open connections on first use.
         figures.bare(bare_port, args.clients * 2, args.clients)

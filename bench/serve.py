@@ -27,6 +27,29 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def production_env(database_url: str, **extra: str) -> dict[str, str]:
+    """Complete, generated production settings: gunicorn serves nothing else.
+
+    Fresh random secrets each run; sessions and rate limits on the local Redis
+    (``TEST_REDIS_URL`` when set), as production keeps them.
+    """
+    import secrets
+
+    from cryptography.fernet import Fernet
+
+    redis_url = os.environ.get("TEST_REDIS_URL") or "redis://127.0.0.1:6379/0"
+    return {
+        "CONSULT_ENV": "production",
+        "DATABASE_URL": database_url,
+        "SECRET_KEY": secrets.token_hex(32),
+        "TOTP_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
+        "DIGEST_REFERENCE_KEY": secrets.token_hex(32),
+        "SESSION_REDIS_URL": redis_url,
+        "RATELIMIT_STORAGE_URI": redis_url,
+        **extra,
+    }
+
+
 @contextmanager
 def gunicorn(app: str, env: dict[str, str], workers: int) -> Iterator[int]:
     """Serve ``app`` on a free port with ``workers`` sync workers; yield the port."""
