@@ -53,6 +53,9 @@ class Config:
     SQLALCHEMY_DATABASE_URI = database_url(os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL))
     # hide_parameters: a database error in the log never shows the values (an input's text).
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True, "hide_parameters": True}
+    # Where attachments and job files are stored: "local" (the folders below) or
+    # "postgresql" (large objects in the database every app server shares).
+    STORAGE_BACKEND = os.environ.get("CONSULT_STORAGE", "local").strip().lower()
     # Attachments live outside static/ under random names.
     UPLOAD_DIR = os.environ.get("CONSULT_UPLOAD_DIR", str(INSTANCE_DIR / "uploads"))
     MAX_ATTACHMENT_BYTES = _int("CONSULT_MAX_ATTACHMENT_MB", 10) * 1024 * 1024

@@ -36,11 +36,16 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.instance_path = str(app.config.get("INSTANCE_DIR") or app.instance_path)
 
     from consult.instance_secrets import fill_instance_secrets
-    from consult.settings_check import check_settings, refuse_development_under_wsgi_server
+    from consult.settings_check import (
+        check_settings,
+        check_storage_setting,
+        refuse_development_under_wsgi_server,
+    )
 
     refuse_development_under_wsgi_server(app)
     fill_instance_secrets(app)
     check_settings(app)
+    check_storage_setting(app)
     _trust_proxies(app)
     _prepare_folders(app)
     _configure_logger(app)

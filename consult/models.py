@@ -4,6 +4,7 @@ from consult.api.models import ApiToken
 from consult.audit.models import AuditEvent
 from consult.auth.models import AccountToken, RecoveryCode, User
 from consult.digest.releases.models import Release, ReleaseInput
+from consult.filestore.models import StoredFile
 from consult.inputs.consultation_texts import ConsultationText
 from consult.inputs.events import ReviewEvent
 from consult.inputs.models import (
@@ -57,6 +58,7 @@ __all__ = [
     "Release",
     "ReleaseInput",
     "ReviewEvent",
+    "StoredFile",
     "Theme",
     "User",
 ]

@@ -85,6 +85,7 @@ def check_storage_command(fix: bool, verify: bool) -> None:
     Exit status 0 when rows and files match, 1 when something is wrong.
     """
     report = check_storage(verify_checksums=verify, fix=fix)
+    db.session.commit()  # with shared storage, --fix deletes in the database
     for path in report.removed:
         click.echo(f"removed file without a row: {path}")
     for path in report.files_without_rows:

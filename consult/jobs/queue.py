@@ -12,7 +12,6 @@ progress goes to Redis (see :mod:`consult.jobs.progress`).
 from __future__ import annotations
 
 import json
-import time
 import uuid
 from datetime import timedelta
 from typing import Any
@@ -26,7 +25,7 @@ from consult.audit.services import record
 from consult.errors import DomainError
 from consult.extensions import db
 from consult.jobs import progress
-from consult.jobs.files import delete_job_file, stored_files, write_job_file
+from consult.jobs.files import delete_job_file, stored_job_ids, write_job_file
 from consult.jobs.kinds import KINDS, Outcome, kind_of, load_kinds
 from consult.jobs.models import Job, JobState
 from consult.timeutil import utcnow
@@ -207,7 +206,7 @@ def purge_expired_jobs() -> int:
     """Delete the files whose time is up (and stray files); mark their jobs expired.
 
     Also forgets failed jobs older than the same time. Returns the number of
-    files deleted. Commits nothing: the caller does.
+    files deleted. The caller commits (deletions take effect then).
     """
     now = utcnow()
     hours = current_app.config["JOB_FILE_HOURS"]
@@ -229,15 +228,12 @@ def purge_expired_jobs() -> int:
             db.session.delete(job)
         else:
             job.state = JobState.EXPIRED
-    # Files without a row (an owner deleted, a crash mid-write) once their time is up.
+    # Files without a live job (its owner deleted, a crash before the row said so).
     known = set(db.session.scalars(select(Job.id).where(Job.state != JobState.EXPIRED)))
-    for path in stored_files():
-        try:
-            job_id = uuid.UUID(hex=path.name)
-        except ValueError:
-            continue
-        if job_id not in known and path.stat().st_mtime < time.time() - hours * 3600:
-            path.unlink(missing_ok=True)
+    handled = {job.id for job in expired}
+    for job_id in stored_job_ids():
+        if job_id not in known and job_id not in handled:
+            delete_job_file(job_id)
             deleted += 1
     return deleted
 

@@ -20,7 +20,7 @@ from sqlalchemy import select
 from consult.audit.services import record
 from consult.auth.models import User
 from consult.extensions import db
-from consult.inputs.files import attachment_path
+from consult.inputs.files import attachment_bytes, attachment_exists
 from consult.inputs.models import Attachment, Input
 from consult.organisations.models import Organisation
 from consult.timeutil import utcnow
@@ -132,9 +132,8 @@ def export_organisation(user: User, org: Organisation) -> IO[bytes]:
         for item in inputs:
             exported_inputs.append(_input(item))
             for att in item.attachments:
-                path = attachment_path(att)
-                if path.is_file():
-                    archive.write(path, attachment_member(att))
+                if attachment_exists(att):
+                    archive.writestr(attachment_member(att), attachment_bytes(att))
                     files += 1
         archive.writestr("organisation.json", _dump(_organisation(org)))
         archive.writestr("members.json", _dump([_member(m) for m in members]))

@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import select
 
 from consult.extensions import db
-from consult.jobs.files import files_dir
+from consult.filestore import JOBS, store
 from consult.jobs.models import Job, JobState
 
 REDIS = os.environ.get("TEST_REDIS_URL")
@@ -44,7 +44,8 @@ def run_worker(app) -> subprocess.CompletedProcess:
         "CONSULT_ENV": "development",
         "DATABASE_URL": config["SQLALCHEMY_DATABASE_URI"],
         "CONSULT_INSTANCE_DIR": config["INSTANCE_DIR"],
-        "CONSULT_JOB_FILES_DIR": str(files_dir()),
+        "CONSULT_JOB_FILES_DIR": str(store().folder(JOBS)) if not store().shared else "",
+        "CONSULT_STORAGE": config["STORAGE_BACKEND"],
         "CONSULT_UPLOAD_DIR": config["UPLOAD_DIR"],
         "CONSULT_JOBS_REDIS_URL": config["JOBS_REDIS_URL"],
         "CONSULT_JOBS_QUEUE": config["JOBS_QUEUE"],

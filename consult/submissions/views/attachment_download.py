@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from flask import abort, send_file
+from flask import abort
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from consult.access import login_only
 from consult.audit.services import record
 from consult.extensions import db
+from consult.inputs.files import attachment_download, attachment_exists
 from consult.inputs.scope import load_attachment
-from consult.submissions.attachments import attachment_path
 from consult.submissions.views.blueprint import bp
 
 
@@ -19,18 +19,13 @@ from consult.submissions.views.blueprint import bp
 def download_attachment(attachment_id: str) -> Response:
     """Stream an attachment as a download to a user allowed to see its input."""
     attachment = load_attachment(attachment_id, current_user)
-    path = attachment_path(attachment)
-    if not path.is_file():
+    if not attachment_exists(attachment):
         abort(404)
     record("attachment.downloaded", current_user, attachment, input_id=str(attachment.input_id))
     db.session.commit()
-    response = send_file(
-        path,
-        mimetype=attachment.content_type,
-        as_attachment=True,
-        download_name=attachment.filename,
-        max_age=0,
-    )
+    response = attachment_download(attachment)
+    if response is None:
+        abort(404)
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
