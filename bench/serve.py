@@ -14,7 +14,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -86,6 +86,9 @@ class Response:
     seconds: float
     first_byte: float
     body: bytes
+    headers: dict[str, str] = field(default_factory=dict)
+    #: (name, value) of each Set-Cookie, in order.
+    cookies: list[tuple[str, str]] = field(default_factory=list)
 
 
 def request(
@@ -99,7 +102,18 @@ def request(
         first = answer.read(1)
         first_byte = time.perf_counter() - started
         data = first + answer.read()
-        return Response(answer.status, time.perf_counter() - started, first_byte, data)
+        cookies = [
+            tuple(value.split(";", 1)[0].strip().split("=", 1))
+            for value in answer.msg.get_all("Set-Cookie") or []
+        ]
+        return Response(
+            answer.status,
+            time.perf_counter() - started,
+            first_byte,
+            data,
+            dict(answer.getheaders()),
+            cookies,  # type: ignore[arg-type]
+        )
     finally:
         conn.close()
 
