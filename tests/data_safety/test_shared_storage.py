@@ -110,3 +110,36 @@ def test_a_job_file_lives_in_the_database(shared, hq_user, client, login):
     download = client.get(link)
     assert download.status_code == 200 and download.mimetype == "text/csv"
     assert download.get_data().count(b"\n") > 1
+
+
+@needs_postgres
+def test_backup_and_restore_carry_the_files_inside_the_database(
+    shared, runner, consultation, cso_user, png_bytes, tmp_path, make_app
+):
+    from tests.conftest import _create_postgres_database, _drop_postgres_database
+
+    item = factories.make_input(consultation, cso_user, status=Status.DRAFT)
+    for colour in ("red", "blue"):
+        store_attachment(cso_user, io.BytesIO(png_bytes(colour)), "p.png", item=item)
+    db.session.commit()
+    archive = tmp_path / "consult.tar.gz"
+    made = runner.invoke(args=["backup", "--out", str(archive)])
+    assert made.exit_code == 0, made.output
+
+    server = os.environ["TEST_DATABASE_URL"]
+    uri, name = _create_postgres_database(server)
+    try:
+        target = make_app(
+            SQLALCHEMY_DATABASE_URI=uri,
+            UPLOAD_DIR=str(tmp_path / "restored-uploads"),
+            STORAGE_BACKEND="postgresql",
+        )
+        with target.app_context():
+            restored = target.test_cli_runner().invoke(args=["restore", str(archive)])
+            assert restored.exit_code == 0, restored.output
+            report = check_storage(verify_checksums=True)
+            assert report.ok and report.rows_checked == 2
+            db.session.remove()
+            db.engine.dispose()
+    finally:
+        _drop_postgres_database(server, name)
