@@ -102,6 +102,10 @@ class Config:
     # Where job files are kept until then (private, like the uploads); empty:
     # instance/job-files.
     JOB_FILES_DIR = os.environ.get("CONSULT_JOB_FILES_DIR", "")
+    # A narrative report (DOCX, HTML) of more inputs than this shows counts, themes and a
+    # selection: at most REPORT_PER_PLACE inputs per priority and country (docs/guide-hq.md).
+    REPORT_FULL_MAX_INPUTS = _int("CONSULT_REPORT_FULL_MAX_INPUTS", 1_000)
+    REPORT_PER_PLACE = _int("CONSULT_REPORT_PER_PLACE", 3)
     # A job still running after this many seconds is stopped by the worker.
     JOB_TIMEOUT_SECONDS = _int("CONSULT_JOB_TIMEOUT_SECONDS", 3 * 3600)
     RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
