@@ -54,14 +54,32 @@ def rq_queue(connection: Any = None) -> Any:
     return Queue(current_app.config["JOBS_QUEUE"], connection=connection or redis_connection())
 
 
+def unfinished_job(kind: str, owner: Any, params: dict[str, Any]) -> Job | None:
+    """The owner's job of this kind and these params that is still waiting or running."""
+    if owner is None:
+        return None
+    candidates = db.session.scalars(
+        select(Job).where(
+            Job.kind == kind,
+            Job.owner_id == owner.id,
+            Job.state.in_([JobState.QUEUED, JobState.RUNNING]),
+        )
+    )
+    return next((job for job in candidates if job.params == params), None)
+
+
 def start_job(kind: str, owner: Any, params: dict[str, Any]) -> Job:
     """Record a job, commit, and queue it (or run it here when there is no queue).
 
     It commits, unlike a service: the worker must find the row. Whatever the
-    caller had pending is committed with it.
+    caller had pending is committed with it. The same request again (a reload,
+    a double click) while the first is waiting or running gets that first job.
     """
     if kind not in load_kinds():
         raise KeyError(f"unknown job kind {kind!r}")
+    same = unfinished_job(kind, owner, params)
+    if same is not None:
+        return same
     purge_expired_jobs()
     job = Job(
         id=uuid.uuid4(),

@@ -118,3 +118,13 @@ def test_a_job_whose_worker_vanished_is_marked_failed(queued, data, client, logi
     page = client.get(page_url).get_data(as_text=True)
     assert "The job did not finish" in page
     assert db.session.scalars(select(Job)).one().state == JobState.FAILED
+
+
+def test_asking_twice_while_the_job_waits_gives_the_same_job(queued, data, client, login, hq_user):
+    queued.config["JOB_THRESHOLD_INPUTS"] = 1
+    login(client, hq_user)
+    first = client.get("/digest/download/xlsx").headers["Location"]
+    again = client.get("/digest/download/xlsx").headers["Location"]
+    other = client.get("/digest/download/json").headers["Location"]
+    assert first == again != other
+    assert len(db.session.scalars(select(Job)).all()) == 2
