@@ -53,6 +53,9 @@ class Config:
     SQLALCHEMY_DATABASE_URI = database_url(os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL))
     # hide_parameters: a database error in the log never shows the values (an input's text).
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True, "hide_parameters": True}
+    # Where attachments and job files are stored: "local" (the folders below) or
+    # "postgresql" (large objects in the database every app server shares).
+    STORAGE_BACKEND = os.environ.get("CONSULT_STORAGE", "local").strip().lower()
     # Attachments live outside static/ under random names.
     UPLOAD_DIR = os.environ.get("CONSULT_UPLOAD_DIR", str(INSTANCE_DIR / "uploads"))
     MAX_ATTACHMENT_BYTES = _int("CONSULT_MAX_ATTACHMENT_MB", 10) * 1024 * 1024
@@ -87,6 +90,24 @@ class Config:
     # Sessions live on the server: in Redis when this is set (required in production),
     # otherwise in instance/sessions (development) or in memory (tests).
     SESSION_REDIS_URL = os.environ.get("SESSION_REDIS_URL", "")
+    # The job queue (RQ) on this Redis; empty: jobs run in-process, in the request
+    # that starts them (``make run``, tests). docs/operations.md, "Job queue".
+    JOBS_REDIS_URL = os.environ.get("CONSULT_JOBS_REDIS_URL", "")
+    # The RQ queue's name: two deployments (or test runs) on one Redis use two names.
+    JOBS_QUEUE = os.environ.get("CONSULT_JOBS_QUEUE", "consult")
+    # A digest or report of more inputs than this is made by a job, not in the request.
+    JOB_THRESHOLD_INPUTS = _int("CONSULT_JOB_THRESHOLD_INPUTS", 20_000)
+    # A job's file is deleted this many hours after it was made.
+    JOB_FILE_HOURS = _int("CONSULT_JOB_FILE_HOURS", 24)
+    # Where job files are kept until then (private, like the uploads); empty:
+    # instance/job-files.
+    JOB_FILES_DIR = os.environ.get("CONSULT_JOB_FILES_DIR", "")
+    # A narrative report (DOCX, HTML) of more inputs than this shows counts, themes and a
+    # selection: at most REPORT_PER_PLACE inputs per priority and country (docs/guide-hq.md).
+    REPORT_FULL_MAX_INPUTS = _int("CONSULT_REPORT_FULL_MAX_INPUTS", 1_000)
+    REPORT_PER_PLACE = _int("CONSULT_REPORT_PER_PLACE", 3)
+    # A job still running after this many seconds is stopped by the worker.
+    JOB_TIMEOUT_SECONDS = _int("CONSULT_JOB_TIMEOUT_SECONDS", 3 * 3600)
     RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
     RATELIMIT_HEADERS_ENABLED = True
     # Per account (the email typed), whatever address the attempts come from.
@@ -143,6 +164,7 @@ class TestingConfig(Config):
     RATELIMIT_STORAGE_URI = "memory://"
     SESSION_REDIS_URL = ""
     KEEP_CSO_IP = False
+    JOBS_REDIS_URL = ""
 
 
 class ProductionConfig(Config):

@@ -7,6 +7,7 @@ import io
 import statistics
 import time
 import tracemalloc
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -142,8 +143,9 @@ def aggregates(site: Site) -> dict[str, float]:
     return {"p95": serve.p95(seconds)}
 
 
-def internal_csv(site: Site, *, memory: bool = False) -> dict[str, float]:
-    """The internal CSV of every forwarded input, in process; bytes and seconds."""
+def internal_csv(site: Site, *, memory: bool = False, fmt: str = "csv") -> dict[str, float]:
+    """The internal digest of every forwarded input in ``fmt`` (B4 CSV, B5 XLSX, B6 JSON),
+    in process; bytes and seconds, and the peak Python memory with ``memory``."""
     from consult.digest.filters import parse_filters
     from consult.digest.rendering import render_digest
 
@@ -152,7 +154,7 @@ def internal_csv(site: Site, *, memory: bool = False) -> dict[str, float]:
         if memory:
             tracemalloc.start()
         started = time.perf_counter()
-        digest = render_digest("csv", parse_filters({"audience": "internal"}), hq, via="bench")
+        digest = render_digest(fmt, parse_filters({"audience": "internal"}), hq, via="bench")
         size = sum(len(chunk) for chunk in digest.chunks)
         elapsed = time.perf_counter() - started
         peak = 0
@@ -190,6 +192,73 @@ def csv_baseline(site: Site) -> dict[str, float]:
                 out.truncate()
         elapsed = time.perf_counter() - started
     return {"seconds": elapsed, "rows": rows}
+
+
+def decision_inputs(site: Site, count: int) -> list[uuid.UUID]:
+    """Inputs waiting in the moderator's queue (submitted, unclaimed), for B3."""
+    from consult.inputs.states import RoutedTo
+
+    with site.app.app_context():
+        busiest = db.session.scalar(
+            select(Input.delegation_slug)
+            .where(Input.status == Status.SUBMITTED, Input.delegation_slug.is_not(None))
+            .group_by(Input.delegation_slug)
+            .order_by(func.count().desc())
+        )
+        ids = list(
+            db.session.scalars(
+                select(Input.id)
+                .where(
+                    Input.status == Status.SUBMITTED,
+                    Input.delegation_slug == busiest,
+                    Input.routed_to == RoutedTo.DELEGATION,
+                )
+                .order_by(Input.submitted_at)
+                .limit(count)
+            )
+        )
+        db.session.rollback()
+    return ids
+
+
+def decision(site: Site, ids: list[uuid.UUID]) -> dict[str, float]:
+    """B3: forward each input through ``POST /api/v1/inputs/{id}/decision`` (full stack,
+    in process); p95. :func:`undo_decisions` puts them back in the queue afterwards."""
+    client = site.app.test_client()
+    seconds = []
+    for input_id in ids:
+        with site.app.app_context():
+            version = db.session.scalar(select(Input.version).where(Input.id == input_id))
+            db.session.rollback()
+        body = {"action": "forward", "version": version, "message": "bench"}
+        started = time.perf_counter()
+        answer = client.post(
+            f"/api/v1/inputs/{input_id}/decision", json=body, headers=site.headers("moderator")
+        )
+        seconds.append(time.perf_counter() - started)
+        if answer.status_code != 200:
+            raise RuntimeError(f"decision answered {answer.status_code}: {answer.data[:300]!r}")
+    return {"p95": serve.p95(seconds), "count": len(ids)}
+
+
+def undo_decisions(site: Site, ids: list[uuid.UUID], since: datetime) -> None:
+    """Put B3's inputs back in the queue, as the database was built."""
+    from sqlalchemy import update
+
+    from consult.inputs.events import ReviewEvent
+
+    with site.app.app_context():
+        db.session.execute(
+            ReviewEvent.__table__.delete().where(
+                ReviewEvent.input_id.in_(ids), ReviewEvent.created_at >= since
+            )
+        )
+        db.session.execute(
+            update(Input)
+            .where(Input.id.in_(ids))
+            .values(status=Status.SUBMITTED, forwarded_at=None, claimed_by_id=None)
+        )
+        db.session.commit()
 
 
 def publish_release(site: Site) -> dict[str, float]:

@@ -28,13 +28,14 @@ import os
 import platform
 import sys
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import databases, figures  # noqa: E402
-from bench.serve import gunicorn  # noqa: E402
+from bench.serve import gunicorn, production_env  # noqa: E402
 
 DEFAULT_SIZES = [1_000, 100_000, 1_000_000]
 QUICK_SIZES = [200, 1_000]
@@ -51,7 +52,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--deep", type=int, default=20, help="the deep page's number")
     parser.add_argument("--quick", action="store_true", help="small sizes, short runs")
     parser.add_argument("--rebuild", action="store_true", help="refill the databases")
-    parser.add_argument("--figures", nargs="+", default=["B0", "B1", "B2", "B4", "B7", "B8", "B9"])
+    parser.add_argument(
+        "--figures", nargs="+", default=["B0", "B1", "B2", "B3", "B4", "B5", "B6", "B7", "B8", "B9"]
+    )
     parser.add_argument("--json", default="bench/results/latest.json", help="results file")
     args = parser.parse_args(argv)
     args.sizes = sorted(args.sizes or (QUICK_SIZES if args.quick else DEFAULT_SIZES))
@@ -126,14 +129,23 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
 
     samples = Samples()
     wants = set(args.figures)
-    gunicorn_env = {
-        "DATABASE_URL": large.url,
-        "CONSULT_ENV": "development",
-        "RATELIMIT_ENABLED": "0",
-    }
+    # B3 forwards inputs waiting in a queue: a fresh batch for every run, put back after.
+    decisions: dict[int, list] = {}
+    decided_since = datetime.now(UTC).replace(tzinfo=None)
+    if "B3" in wants:
+        for size, site in sites.items():
+            ids = figures.decision_inputs(site, args.runs * figures.PAGE_REPS)
+            per_run = len(ids) // args.runs
+            if per_run:
+                decisions[size] = [
+                    ids[run * per_run : (run + 1) * per_run] for run in range(args.runs)
+                ]
+    # The production entry point with generated production settings (gunicorn refuses
+    # anything else); rate limits off, or the load client would be throttled.
+    gunicorn_env = production_env(large.url, RATELIMIT_ENABLED="0")
     with (
         gunicorn("bench.bare:app", {}, args.workers) as bare_port,
-        gunicorn("consult:create_app()", gunicorn_env, args.workers) as app_port,
+        gunicorn("consult.wsgi:app", gunicorn_env, args.workers) as app_port,
     ):
         # Unmeasured: workers import the app and open connections on first use.
         figures.bare(bare_port, args.clients * 2, args.clients)
@@ -161,15 +173,26 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
                     samples.take(f"B4/baseline/{size}", figures.csv_baseline, site)
                 if "B7" in wants:
                     samples.take(f"B7/{size}", figures.aggregates, site)
+                if size in decisions:
+                    samples.take(f"B3/{size}", figures.decision, site, decisions[size][run])
+                if "B5" in wants:
+                    samples.take(f"B5/xlsx/{size}", figures.internal_csv, site, fmt="xlsx")
+                if "B6" in wants:
+                    samples.take(f"B6/json/{size}", figures.internal_csv, site, fmt="json")
             if "B8" in wants:
                 samples.take(f"B8/{large.size}", figures.publish_release, large)
             if "B4" in wants:
                 samples.take("B4/first-byte", figures.first_byte, app_port, large)
             if "B9" in wants:
                 samples.take("B9", figures.redaction, texts, known)
-        if "B4" in wants:
-            for size, site in sites.items():
-                samples.take(f"B4/memory/{size}", figures.internal_csv, site, memory=True)
+        for figure, fmt in (("B4", "csv"), ("B5", "xlsx"), ("B6", "json")):
+            if figure in wants:
+                for size, site in sites.items():
+                    samples.take(
+                        f"{figure}/memory/{size}", figures.internal_csv, site, memory=True, fmt=fmt
+                    )
+    for size, batches in decisions.items():
+        figures.undo_decisions(sites[size], [i for batch in batches for i in batch], decided_since)
     if "B1" in wants:
         figures.remove_bench_inputs(large)
 
@@ -276,6 +299,8 @@ def table(samples: Samples, args: argparse.Namespace, built: dict[int, float | N
                 ratio <= 1.2,
             )
         )
+    rows += _decision_rows(samples, s, l)
+    rows += _export_rows(samples, args.sizes)
     a_s, a_l = samples.median(f"B7/{s}", "p95"), samples.median(f"B7/{l}", "p95")
     if a_s is not None and a_l is not None:
         rows.append(
@@ -302,6 +327,39 @@ def table(samples: Samples, args: argparse.Namespace, built: dict[int, float | N
                 per_text <= 0.001,
             )
         )
+    return rows
+
+
+def _decision_rows(samples: Samples, s: int, l: int) -> list[dict[str, Any]]:  # noqa: E741
+    d_s, d_l = samples.median(f"B3/{s}", "p95"), samples.median(f"B3/{l}", "p95")
+    if d_s is None or d_l is None:
+        return []
+    return [
+        _row("B3", f"review decision (forward) p95 at {l}", d_l * 1000, "ms", "", None),
+        _row("B3", f"review decision p95 {l}/{s}", d_l / d_s, "x", "<= 1.2", d_l / d_s <= 1.2),
+    ]
+
+
+def _export_rows(samples: Samples, sizes: list[int]) -> list[dict[str, Any]]:
+    """B5 (XLSX) and B6 (JSON) as multiples of B4's CSV time, and their peak memory."""
+    rows: list[dict[str, Any]] = []
+    for figure, fmt, most in (("B5", "xlsx", 8.0), ("B6", "json", 2.0)):
+        for size in sizes:
+            seconds = samples.median(f"{figure}/{fmt}/{size}", "seconds")
+            csv_s = samples.median(f"B4/csv/{size}", "seconds")
+            if seconds is None or not csv_s:
+                continue
+            ratio = seconds / csv_s
+            what = f"internal {fmt.upper()} {size} ({seconds:.2f} s) / B4 CSV ({csv_s:.2f} s)"
+            rows.append(_row(figure, what, ratio, "x", f"<= {most:g}", ratio <= most))
+        small = samples.median(f"{figure}/memory/{sizes[0]}", "peak")
+        large = samples.median(f"{figure}/memory/{sizes[-1]}", "peak")
+        if small and large:
+            what = (
+                f"internal {fmt.upper()} peak Python memory {sizes[-1]}/{sizes[0]} "
+                f"({large / 2**20:.1f} MiB)"
+            )
+            rows.append(_row(figure, what, large / small, "x", "flat", None))
     return rows
 
 

@@ -14,7 +14,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -25,6 +25,29 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def production_env(database_url: str, **extra: str) -> dict[str, str]:
+    """Complete, generated production settings: gunicorn serves nothing else.
+
+    Fresh random secrets each run; sessions and rate limits on the local Redis
+    (``TEST_REDIS_URL`` when set), as production keeps them.
+    """
+    import secrets
+
+    from cryptography.fernet import Fernet
+
+    redis_url = os.environ.get("TEST_REDIS_URL") or "redis://127.0.0.1:6379/0"
+    return {
+        "CONSULT_ENV": "production",
+        "DATABASE_URL": database_url,
+        "SECRET_KEY": secrets.token_hex(32),
+        "TOTP_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
+        "DIGEST_REFERENCE_KEY": secrets.token_hex(32),
+        "SESSION_REDIS_URL": redis_url,
+        "RATELIMIT_STORAGE_URI": redis_url,
+        **extra,
+    }
 
 
 @contextmanager
@@ -63,6 +86,9 @@ class Response:
     seconds: float
     first_byte: float
     body: bytes
+    headers: dict[str, str] = field(default_factory=dict)
+    #: (name, value) of each Set-Cookie, in order.
+    cookies: list[tuple[str, str]] = field(default_factory=list)
 
 
 def request(
@@ -76,7 +102,18 @@ def request(
         first = answer.read(1)
         first_byte = time.perf_counter() - started
         data = first + answer.read()
-        return Response(answer.status, time.perf_counter() - started, first_byte, data)
+        cookies = [
+            tuple(value.split(";", 1)[0].strip().split("=", 1))
+            for value in answer.msg.get_all("Set-Cookie") or []
+        ]
+        return Response(
+            answer.status,
+            time.perf_counter() - started,
+            first_byte,
+            data,
+            dict(answer.getheaders()),
+            cookies,  # type: ignore[arg-type]
+        )
     finally:
         conn.close()
 

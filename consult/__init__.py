@@ -36,11 +36,16 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.instance_path = str(app.config.get("INSTANCE_DIR") or app.instance_path)
 
     from consult.instance_secrets import fill_instance_secrets
-    from consult.settings_check import check_settings, refuse_development_under_wsgi_server
+    from consult.settings_check import (
+        check_settings,
+        check_storage_setting,
+        refuse_development_under_wsgi_server,
+    )
 
     refuse_development_under_wsgi_server(app)
     fill_instance_secrets(app)
     check_settings(app)
+    check_storage_setting(app)
     _trust_proxies(app)
     _prepare_folders(app)
     _configure_logger(app)
@@ -108,6 +113,7 @@ def _register_blueprints(app: Flask) -> None:
     from consult.auth.views.api_tokens import bp as api_tokens_bp
     from consult.conversations.views import bp as conversations_bp
     from consult.digest.views import bp as digest_bp
+    from consult.jobs.views import bp as jobs_bp
     from consult.main.views import bp as main_bp
     from consult.notifications.views import bp as notifications_bp
     from consult.organisations.views import bp as organisation_bp
@@ -119,6 +125,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(submissions_bp)
     app.register_blueprint(review_bp)
     app.register_blueprint(digest_bp)
+    app.register_blueprint(jobs_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(organisation_bp)

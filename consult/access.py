@@ -119,3 +119,20 @@ def parse_uuid(value: str | uuid.UUID) -> uuid.UUID:
         return uuid.UUID(str(value))
     except (ValueError, AttributeError, TypeError):
         abort(404)
+
+
+def may_see_job(user: Any, job: Any, permission: str | None) -> bool:
+    """Whether ``user`` may see a job and its file.
+
+    Its owner may; so may another person of the owner's role when that role
+    may do what the job did (``permission``: another HQ analyst may fetch a
+    digest file, since they may download the same digest). A command's job
+    (no owner) is seen by no one on the web.
+    """
+    if user is None or not getattr(user, "is_authenticated", False) or job.owner_id is None:
+        return False
+    if permission is not None and not may(user, permission):
+        return False  # a role changed since: the job's work is no longer theirs to see
+    if job.owner_id == user.id:
+        return True
+    return permission is not None and user.role == job.owner_role

@@ -5,6 +5,7 @@ from consult.audit.models import AuditEvent
 from consult.auth.models import AccountToken, RecoveryCode, User
 from consult.conversations.models import Message, MessageAttachment
 from consult.digest.releases.models import Release, ReleaseInput
+from consult.filestore.models import StoredFile
 from consult.inputs.consultation_texts import ConsultationText
 from consult.inputs.events import ReviewEvent
 from consult.inputs.models import (
@@ -16,6 +17,7 @@ from consult.inputs.models import (
     InputRevision,
     Recommendation,
 )
+from consult.jobs.models import Job
 from consult.maintenance.models import PurgedInputCount
 from consult.notifications.models import Notification, NotificationPreference, OutboxMail
 from consult.organisations.models import Organisation
@@ -47,6 +49,7 @@ __all__ = [
     "InputCountry",
     "InputRevision",
     "InputType",
+    "Job",
     "Level",
     "Message",
     "MessageAttachment",
@@ -62,6 +65,7 @@ __all__ = [
     "Release",
     "ReleaseInput",
     "ReviewEvent",
+    "StoredFile",
     "Theme",
     "User",
 ]

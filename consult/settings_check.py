@@ -59,6 +59,22 @@ def refuse_development_under_wsgi_server(app: Flask) -> None:
         )
 
 
+def check_storage_setting(app: Flask) -> None:
+    """``CONSULT_STORAGE`` names a backend, and large objects need PostgreSQL (any settings)."""
+    backend = app.config.get("STORAGE_BACKEND") or "local"
+    if backend not in ("local", "postgresql"):
+        raise startup_error(
+            f"consult: CONSULT_STORAGE={backend!r} is not a storage backend; valid values: "
+            "local (files on this machine), postgresql (large objects, shared by every server)."
+        )
+    uri = str(app.config.get("SQLALCHEMY_DATABASE_URI") or "")
+    if backend == "postgresql" and not uri.startswith("postgresql"):
+        raise startup_error(
+            "consult: CONSULT_STORAGE=postgresql keeps files as large objects in the database, "
+            "which must then be PostgreSQL (DATABASE_URL=postgresql://...)."
+        )
+
+
 def check_settings(app: Flask) -> None:
     """Exit with a one-line explanation when production settings are unsafe."""
     if app.config.get("ENV_NAME") != "production":

@@ -9,6 +9,7 @@
 - :mod:`.release`: external digest releases (``release``)
 - :mod:`.maintenance`: retention, storage checks, backup and restore
 - :mod:`.mail`: notification emails from the outbox (``send-mail``)
+- :mod:`.jobs`: the job queue's worker (``jobs worker``) and its file housekeeping
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ def register_commands(app: Flask) -> None:
         accounts,
         demo,
         digest,
+        jobs,
         load,
         mail,
         maintenance,
@@ -41,6 +43,7 @@ def register_commands(app: Flask) -> None:
         maintenance,
         load,
         mail,
+        jobs,
     ):
         for command in module.COMMANDS:
             app.cli.add_command(command)

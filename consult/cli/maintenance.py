@@ -28,12 +28,24 @@ from consult.maintenance.storage import check_storage
     help="Also erase every organisation that asked for erasure (accounts, inputs, files).",
 )
 @click.option("--dry-run", is_flag=True, help="Say what would be deleted; delete nothing.")
-def purge(erase_orgs: bool, dry_run: bool) -> None:
+@click.option(
+    "--queue",
+    "queued",
+    is_flag=True,
+    help="Run it as a job on the queue (CONSULT_JOBS_REDIS_URL) and return at once; "
+    "without a queue it runs here, as a job.",
+)
+def purge(erase_orgs: bool, dry_run: bool, queued: bool) -> None:
     """Delete inputs past retention (and their files), keeping only aggregate counts.
 
     An input is past retention RETENTION_DAYS (CONSULT_RETENTION_DAYS) after
     its consultation closed. Run it daily, e.g. from cron or a systemd timer.
     """
+    if queued:
+        if dry_run:
+            fail("--dry-run and --queue do not go together: a dry run only prints.")
+        _queue_purge(erase_orgs)
+        return
     report = purge_expired(dry_run=dry_run)
     if erase_orgs:
         erase_requested(report, dry_run=dry_run)
@@ -54,6 +66,19 @@ def purge(erase_orgs: bool, dry_run: bool) -> None:
     )
 
 
+def _queue_purge(erase_orgs: bool) -> None:
+    from consult.jobs.queue import start_job
+
+    job = start_job("retention.purge", None, {"erase_requested": erase_orgs})
+    if job.state == "queued":
+        click.echo(f"queued job {job.id}: a worker (flask jobs worker) runs the purge")
+        return
+    if job.error:
+        fail(job.error)
+    for line in job.result.get("lines", []):
+        click.echo(line)
+
+
 @click.command("check-storage")
 @click.option(
     "--fix",
@@ -68,6 +93,7 @@ def check_storage_command(fix: bool, verify: bool) -> None:
     Exit status 0 when rows and files match, 1 when something is wrong.
     """
     report = check_storage(verify_checksums=verify, fix=fix)
+    db.session.commit()  # with shared storage, --fix deletes in the database
     for path in report.removed:
         click.echo(_("removed file without a row: %(path)s", path=path))
     for path in report.files_without_rows:

@@ -27,6 +27,7 @@ from consult.inputs.models import (
     input_themes,
 )
 from consult.inputs.states import FORWARDED_STATUSES
+from consult.jobs import progress
 from consult.organisations.models import Organisation
 from consult.reference.models import (
     Addressee,
@@ -351,6 +352,7 @@ def iter_batches(
             if not rows:
                 break
             fill_details(rows)
+            progress.advance(len(rows))
             yield rows
             last = rows[-1].id
             if len(rows) < batch_size:

@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from flask import current_app
 from flask_babel import gettext as _
 
 from consult.audit.services import record
@@ -66,22 +67,8 @@ def _exporter(fmt: str, part: str) -> tuple[Callable[[Digest], Iterable[bytes]],
     return html.report, "text/html; charset=utf-8", "-report.html"
 
 
-def build_digest(filters: DigestFilters) -> Digest:
-    """The shaped digest: a free internal query, or the projection of a published release."""
-    if filters.external:
-        from consult.digest.releases.projection import build_release_digest
-
-        return build_release_digest(filters)
-    return build_internal(filters)
-
-
-def render_digest(
-    fmt: str, filters: DigestFilters, actor: Any, *, part: str = "inputs", via: str = "web"
-) -> DigestFile:
-    """Generate a digest in ``fmt`` and record the download in the audit log.
-
-    The caller commits (the audit row) before streaming ``chunks``.
-    """
+def check_format(fmt: str, part: str) -> None:
+    """Refuse an unknown format or part (:class:`FilterError` naming the valid ones)."""
     if fmt not in FORMATS:
         raise FilterError(
             _(
@@ -102,6 +89,34 @@ def render_digest(
         )
     if part != "inputs" and fmt != "csv":
         raise FilterError(_("Only the CSV format has a separate recommendations part."), "part")
+
+
+def needs_job(filters: DigestFilters) -> bool:
+    """Whether a download of this digest is too big to make inside a request.
+
+    Above ``JOB_THRESHOLD_INPUTS`` inputs the file is made by a job (see
+    :mod:`consult.digest.jobs`) and offered on the job's page.
+    """
+    return build_digest(filters).count > current_app.config["JOB_THRESHOLD_INPUTS"]
+
+
+def build_digest(filters: DigestFilters) -> Digest:
+    """The shaped digest: a free internal query, or the projection of a published release."""
+    if filters.external:
+        from consult.digest.releases.projection import build_release_digest
+
+        return build_release_digest(filters)
+    return build_internal(filters)
+
+
+def render_digest(
+    fmt: str, filters: DigestFilters, actor: Any, *, part: str = "inputs", via: str = "web"
+) -> DigestFile:
+    """Generate a digest in ``fmt`` and record the download in the audit log.
+
+    The caller commits (the audit row) before streaming ``chunks``.
+    """
+    check_format(fmt, part)
     digest = build_digest(filters)
     # A file saved or handed to a participant stands alone: styles inlined, no HQ navigation.
     digest.standalone = via in ("cli", "participant")

@@ -13,13 +13,14 @@ from flask import (
     stream_with_context,
     url_for,
 )
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from consult.access import requires
 from consult.digest.forms import DigestFilterForm, PublishReleaseForm, fill_consultations
+from consult.digest.jobs import digest_job_params
 from consult.digest.releases.preview import place_preview
-from consult.digest.releases.publishing import ReleaseError, create_release, releases_of
+from consult.digest.releases.publishing import releases_of
+from consult.digest.rendering import check_format, needs_job
 from consult.digest.services import (
     FORMATS,
     DigestFilters,
@@ -29,6 +30,9 @@ from consult.digest.services import (
     render_digest,
 )
 from consult.extensions import db
+from consult.jobs.kinds import load_kinds
+from consult.jobs.models import JobState
+from consult.jobs.queue import start_job
 
 bp = Blueprint("digest", __name__, url_prefix="/digest")
 # The review page shows moderators which place names a release would replace.
@@ -97,27 +101,21 @@ def publish():
     filters_form.fill_choices()
     if not form.validate():
         return _page(filters_form, None, 400, publish=form)
-    try:
-        release = create_release(
-            form.consultation.data, current_user._get_current_object(), form.period.data
-        )
-    except ReleaseError as exc:
-        db.session.rollback()
-        form.period.errors = [str(exc)]
-        return _page(filters_form, None, 400, publish=form)
-    slug, number = release.consultation.slug, release.number
-    db.session.commit()
-    flash(
-        _(
-            "Release %(number)d of %(slug)s is published: %(count)d inputs. Every external "
-            "file of this consultation now shows it.",
-            number=number,
-            slug=slug,
-            count=release.input_count,
-        ),
-        "success",
+    # A job: on a worker when there is a queue (the job's page follows it), in this
+    # request otherwise (the answer is then the same as it always was).
+    job = start_job(
+        "release.publish",
+        current_user._get_current_object(),
+        {"consultation": form.consultation.data, "period": form.period.data or None},
     )
-    return redirect(url_for("digest.index", audience="external", consultation=slug, release=number))
+    if job.state == JobState.FAILED:
+        form.period.errors = [job.error or ""]
+        return _page(filters_form, None, 400, publish=form)
+    if job.state != JobState.DONE:
+        return redirect(url_for("jobs.status", job_id=job.id))
+    kind = load_kinds()[job.kind]
+    flash(kind.summary(job), "success")
+    return redirect(kind.link(job) or url_for("digest.index"))
 
 
 @bp.route("/download/<fmt>")
@@ -125,11 +123,15 @@ def publish():
 def download(fmt: str):
     if fmt not in FORMATS:
         abort(404)
+    part = request.args.get("part", "inputs")
     try:
         filters = parse_filters(request.args)
-        digest_file = render_digest(
-            fmt, filters, current_user, part=request.args.get("part", "inputs")
-        )
+        check_format(fmt, part)
+        if needs_job(filters):
+            user = current_user._get_current_object()
+            job = start_job("digest.file", user, digest_job_params(fmt, part, filters.as_dict()))
+            return redirect(url_for("jobs.status", job_id=job.id))
+        digest_file = render_digest(fmt, filters, current_user, part=part)
     except FilterError as exc:
         db.session.rollback()
         return _page(_form_with_error(exc), None, 400)

@@ -204,6 +204,7 @@ def _add_bytes(tar: tarfile.TarFile, name: str, data: bytes) -> None:
 
 def make_backup(out: Path) -> BackupResult:
     """Write a backup of the current app's database and attachment files to ``out``."""
+    from consult.filestore import store
     from consult.inputs.files import attachment_path
 
     url = make_url(current_app.config["SQLALCHEMY_DATABASE_URI"])
@@ -227,7 +228,8 @@ def make_backup(out: Path) -> BackupResult:
             tarfile.open(fileobj=raw, mode="w:gz") as tar,
         ):
             _add_file(tar, member, db_file)
-            for att in attachments:
+            # Large objects (CONSULT_STORAGE=postgresql) are inside the database's dump.
+            for att in [] if store().shared else attachments:
                 path = attachment_path(att).resolve()
                 try:
                     relative = path.relative_to(root).as_posix()

@@ -22,9 +22,8 @@ from consult.audit.services import record
 from consult.auth.models import User
 from consult.conversations.models import Message, MessageAttachment
 from consult.extensions import db
-from consult.inputs.files import attachment_path
+from consult.filestore import ATTACHMENTS, store
 from consult.inputs.models import Attachment, Consultation, Input, InputCountry
-from consult.maintenance.filetx import unlink_after_commit
 from consult.maintenance.models import PurgedInputCount
 from consult.notifications.outbox import purge_old_news
 from consult.organisations.models import Organisation
@@ -124,10 +123,12 @@ def _count_into_aggregates(input_ids: list[uuid.UUID]) -> None:
 def _delete_attachments(where: object, report: PurgeReport, model: type = Attachment) -> int:
     """Delete file rows of ``model`` matching ``where``; remember their files for after commit."""
     attachments = list(db.session.scalars(select(model).where(where)))  # type: ignore[arg-type]
+    files = store()
     for att in attachments:
-        path = attachment_path(att)
-        report.files.append(path)
-        unlink_after_commit(db.session, path)
+        path = files.local_path(ATTACHMENTS, att.storage_name)
+        if path is not None:
+            report.files.append(path)
+        files.delete(ATTACHMENTS, att.storage_name)
     if attachments:
         db.session.execute(
             delete(model)

@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from consult.conversations.models import MessageAttachment
 from consult.extensions import db
+from consult.filestore import ATTACHMENTS, store
 from consult.inputs.files import attachment_path
 from consult.inputs.models import Attachment
 from consult.maintenance.modes import LooseMode, loose_modes, tighten
@@ -75,12 +76,14 @@ def _stored_rows() -> Iterator[Any]:
 def check_storage(
     *, verify_checksums: bool = False, fix: bool = False, now: float | None = None
 ) -> StorageReport:
-    """Compare the attachments table with the upload folder.
+    """Compare the attachments table with the upload folder (or the shared store).
 
     ``fix`` removes files that no row refers to (once older than the grace
     period); rows whose file is missing cannot be repaired here and are only
     reported, with their ids, for an operator to restore from a backup.
     """
+    if store().shared:
+        return _check_shared(verify_checksums=verify_checksums, fix=fix)
     root = upload_root()
     report = StorageReport()
     known: set[Path] = set()
@@ -114,4 +117,36 @@ def check_storage(
         report.files_without_rows = [
             p for p in report.files_without_rows if p not in report.removed
         ]
+    return report
+
+
+def _check_shared(*, verify_checksums: bool, fix: bool) -> StorageReport:
+    """The same comparison with a shared store (large objects): rows against stored names.
+
+    ``fix`` deletes stored files that no row refers to; the caller commits.
+    """
+    files = store()
+    report = StorageReport()
+    stored = set(files.keys(ATTACHMENTS))
+    known: set[str] = set()
+    for att in db.session.scalars(select(Attachment).order_by(Attachment.created_at)):
+        report.rows_checked += 1
+        known.add(att.storage_name)
+        if att.storage_name not in stored:
+            report.rows_without_files.append(att)
+        elif verify_checksums:
+            digest = hashlib.sha256()
+            for chunk in files.chunks(ATTACHMENTS, att.storage_name):
+                digest.update(chunk)
+            if digest.hexdigest() != att.sha256:
+                report.checksum_mismatches.append(att)
+    for key in sorted(stored - known):
+        report.files_checked += 1
+        path = Path(ATTACHMENTS) / key
+        if fix:
+            files.delete(ATTACHMENTS, key)
+            report.removed.append(path)
+        else:
+            report.files_without_rows.append(path)
+    report.files_checked += len(known & stored)
     return report

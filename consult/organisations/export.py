@@ -21,7 +21,7 @@ from consult.auth.models import User
 from consult.conversations.models import CSO_SIDE, Message, MessageAttachment
 from consult.conversations.services import thread_of
 from consult.extensions import db
-from consult.inputs.files import attachment_path
+from consult.inputs.files import attachment_bytes, attachment_exists
 from consult.inputs.models import Attachment, Input
 from consult.inputs.plain import as_written, iso
 from consult.organisations.models import Organisation
@@ -149,9 +149,8 @@ def export_organisation(user: User, org: Organisation) -> IO[bytes]:
                 (att, message_file_member(att)) for m in messages for att in m.attachments
             ]
             for att, member in stored:
-                path = attachment_path(att)
-                if path.is_file():
-                    archive.write(path, member)
+                if attachment_exists(att):
+                    archive.writestr(member, attachment_bytes(att))
                     files += 1
         archive.writestr("organisation.json", _dump(_organisation(org)))
         archive.writestr("members.json", _dump([_member(m) for m in members]))

@@ -27,10 +27,9 @@ from sqlalchemy import func, select
 
 from consult.errors import DomainError
 from consult.extensions import db
-from consult.inputs.files import attachment_path, upload_dir
+from consult.filestore import ATTACHMENTS, store
+from consult.inputs.files import attachment_path  # noqa: F401  (re-exported for callers)
 from consult.inputs.models import Attachment, Input
-from consult.maintenance.filetx import remove_on_rollback, unlink_after_commit, write_durably
-from consult.maintenance.modes import private_dir
 from consult.submissions.archives import (
     ArchiveBomb,
     ArchiveTooLarge,
@@ -363,7 +362,7 @@ def attachment_count(organisation_id: Any, *, item: Input | None, upload_key: st
 
 @dataclass(frozen=True)
 class StoredFile:
-    """A checked, cleaned file written to the upload folder (its row is the caller's)."""
+    """A checked, cleaned file written to the file store (its row is the caller's)."""
 
     filename: str
     content_type: str
@@ -384,11 +383,8 @@ def clean_and_write(stream: IO[bytes], filename: str | None) -> StoredFile:
     kind = detect_kind(data)
     cleaned = strip_metadata(data, kind)
     storage_name = secrets.token_hex(20)
-    folder = private_dir(upload_dir())
-    path = folder / storage_name
-    # On disk before the row commits; removed again if the transaction does not commit.
-    write_durably(path, cleaned)
-    remove_on_rollback(db.session, path)
+    # Stored before the row commits; removed again if the transaction does not commit.
+    store().put(ATTACHMENTS, storage_name, cleaned)
     return StoredFile(
         filename=safe_filename(filename, kind),
         content_type=kind.mimetype,
@@ -474,11 +470,11 @@ def adopt_pending(item: Input, upload_key: str | None) -> None:
 
 def delete_attachment(attachment: Attachment) -> None:
     """Remove the row and the stored file."""
-    path = attachment_path(attachment)
+    storage_name = attachment.storage_name
     db.session.delete(attachment)
     db.session.flush()
     # Only once the deletion commits: a rollback must not leave a row without its file.
-    unlink_after_commit(db.session, path)
+    store().delete(ATTACHMENTS, storage_name)
 
 
 def purge_pending(before: datetime) -> int:

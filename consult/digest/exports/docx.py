@@ -281,6 +281,11 @@ def build(digest: Digest) -> bytes:
                 ),
             )
         doc.add_paragraph(counts).runs[0].italic = True
+        if part.themes:
+            doc.add_paragraph(_("Themes of all its inputs: %(list)s.", list=part.theme_list))
+        if part.selection:
+            note = doc.add_paragraph(f"{part.selection} {_('See the note on method.')}")
+            note.runs[0].italic = True
         if part.questions:
             doc.add_paragraph(_("The consultation asked:"))
             for question in part.questions:

@@ -10,10 +10,12 @@ digest's (priority) order.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from flask_babel import format_date, format_datetime
+from flask import current_app
+from flask_babel import format_date, format_datetime, ngettext
 from flask_babel import gettext as _
 
 from consult.i18n import N_
@@ -52,6 +54,15 @@ class Section:
     findings: list[Finding] = field(default_factory=list)
     recommendations: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
     good_practices: dict[str, list[Finding]] = field(default_factory=dict)
+    #: Beyond the report's threshold: how many inputs are shown, in words (None: all).
+    selection: str | None = None
+    #: Beyond the threshold: the themes of all the priority's inputs, (name, count).
+    themes: list[tuple[str, int]] = field(default_factory=list)
+
+    @property
+    def theme_list(self) -> str:
+        """``Youth (12), Gender and women (5)``: the themes, most frequent first."""
+        return ", ".join(f"{name} ({count})" for name, count in self.themes)
 
 
 @dataclass
@@ -78,7 +89,20 @@ def _finding(item: DigestInput) -> Finding:
     )
 
 
-def _sections(digest: Digest) -> list[Section]:
+@dataclass(frozen=True)
+class Selection:
+    """How many inputs a report shows per priority and place (None: every input)."""
+
+    per_place: int | None
+
+    @classmethod
+    def for_digest(cls, digest: Digest) -> Selection:
+        if digest.count <= current_app.config["REPORT_FULL_MAX_INPUTS"]:
+            return cls(None)
+        return cls(max(1, int(current_app.config["REPORT_PER_PLACE"])))
+
+
+def _sections(digest: Digest, selection: Selection) -> list[Section]:
     questions: dict[str, list[str]] = {}
     if digest.consultation is not None:
         for q in digest.consultation.questions:
@@ -98,10 +122,20 @@ def _sections(digest: Digest) -> list[Section]:
         )
         by_slug[count.slug] = section
         ordered.append(section)
+    shown: Counter[tuple[str, str]] = Counter()
+    seen: Counter[str] = Counter()
+    themes: dict[str, Counter[str]] = {}
     for item in digest.inputs():
         section = by_slug.get(item.priority_slug)
         if section is None:
             continue
+        seen[section.slug] += 1
+        if selection.per_place is not None:
+            themes.setdefault(section.slug, Counter()).update(item.themes)
+            place = (section.slug, item.group_place)
+            if shown[place] >= selection.per_place:
+                continue
+            shown[place] += 1
         if item.type_slug == "good-practice":
             section.good_practices.setdefault(item.group_place, []).append(_finding(item))
         else:
@@ -109,6 +143,16 @@ def _sections(digest: Digest) -> list[Section]:
         for _slug, addressee, text in item.recommendations:
             section.recommendations.setdefault(addressee, []).append((text, item.attribution))
     for section in ordered:
+        if selection.per_place is not None:
+            section.themes = themes.get(section.slug, Counter()).most_common()
+            count = sum(n for (slug, _place), n in shown.items() if slug == section.slug)
+            section.selection = ngettext(
+                "A selection: %(num)d input of %(total)d, at most %(per)d per country.",
+                "A selection: %(num)d inputs of %(total)d, at most %(per)d per country.",
+                count,
+                total=seen[section.slug],
+                per=selection.per_place,
+            )
         section.recommendations = {k: v for k, v in section.recommendations.items() if v}
         section.good_practices = dict(sorted(section.good_practices.items()))
     return ordered
@@ -127,8 +171,27 @@ def _summary_sentence(digest: Digest) -> str:
     )
 
 
+def _selection_note(digest: Digest, selection: Selection) -> list[str]:
+    if selection.per_place is None:
+        return []
+    return [
+        _(
+            "This digest holds %(count)d inputs, more than a report can usefully print "
+            "(%(most)d). The report therefore gives the counts and themes of every priority, "
+            "and a selection of inputs: for each priority and each country (or group of "
+            "countries), at most %(per)d, taken in the order of their reference, which is "
+            "random. It is in effect a random sample, and every download of the same digest "
+            "shows the same one. The CSV, XLSX and JSON files carry every input.",
+            count=digest.count,
+            most=current_app.config["REPORT_FULL_MAX_INPUTS"],
+            per=selection.per_place,
+        )
+    ]
+
+
 def build_report(digest: Digest) -> Report:
     totals = digest.totals()
+    selection = Selection.for_digest(digest)
     texts = digest.texts()
     consultation = digest.consultation
     if consultation is not None:
@@ -205,6 +268,7 @@ def build_report(digest: Digest) -> Report:
             "attributed to \u201ca CSO working in\u201d its countries."
         ),
         *texts.method,
+        *_selection_note(digest, selection),
         _(
             "Generated by the consult platform on %(when)s UTC.",
             when=format_datetime(digest.generated_at, "medium"),
@@ -218,7 +282,7 @@ def build_report(digest: Digest) -> Report:
         background=background,
         filters=digest.filter_description(),
         overview=overview,
-        sections=_sections(digest),
+        sections=_sections(digest, selection),
         method=method,
         chatham_house=[
             _(

@@ -38,6 +38,7 @@ from consult.digest.releases.models import Release, ReleaseInput
 from consult.digest.releases.suppression import WIDE
 from consult.extensions import db
 from consult.inputs.models import Consultation
+from consult.jobs import progress
 from consult.timeutil import utcnow
 
 #: The filters an external digest accepts: each selects rows, columns or inputs.
@@ -401,6 +402,7 @@ class ReleaseDigest(Digest):
                 return
             last = rows[-1].position
             batch = [self.present(item) for item in rows if self.selects(item)]
+            progress.advance(len(batch))
             if batch:
                 yield batch
 

@@ -39,6 +39,7 @@ from consult.digest.releases.suppression import (
 from consult.extensions import db
 from consult.inputs.models import Consultation, Input, InputCountry, consultation_countries
 from consult.inputs.states import FORWARDED_STATUSES, Attribution, Status
+from consult.jobs import progress
 from consult.timeutil import utcnow
 
 BATCH = 500
@@ -334,7 +335,9 @@ def create_release(
     listed: list[ReleaseInput] = []
     organisations: dict[str, set[uuid.UUID]] = defaultdict(set)
     by_id = {item.id: item for item in frozen}
+    progress.set_total(len(frozen))
     for texts in _texts(frozen):
+        progress.advance(len(texts))
         for input_id, row in texts.items():
             item = by_id[input_id]
             if protection.withholds(item.priority, item.countries):

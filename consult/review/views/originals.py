@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, render_template, send_file
+from flask import abort, render_template
 from flask_login import current_user
 
 from consult.access import requires
 from consult.audit.services import record
 from consult.extensions import db
-from consult.inputs.files import attachment_path
+from consult.inputs.files import attachment_download, attachment_exists
 from consult.inputs.scope import load_attachment, load_input
 from consult.review.views.blueprint import bp
 
@@ -31,15 +31,8 @@ def original(input_id: str) -> str:
 def attachment(attachment_id: str) -> Any:
     """An attachment of an input the reviewer may see (404 otherwise; each download audited)."""
     att = load_attachment(attachment_id, current_user)
-    path = attachment_path(att)
-    if not path.is_file():
+    if not attachment_exists(att):
         abort(404)
     record("attachment.downloaded", current_user, att, input_id=str(att.input_id))
     db.session.commit()
-    return send_file(
-        path,
-        mimetype=att.content_type,
-        as_attachment=True,
-        download_name=att.filename,
-        max_age=0,
-    )
+    return attachment_download(att) or abort(404)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from flask import abort
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from consult.access import login_only
 from consult.audit.services import record
 from consult.extensions import db
-from consult.inputs.files import send_stored
+from consult.inputs.files import attachment_exists, send_stored
 from consult.inputs.scope import load_attachment
 from consult.submissions.views.blueprint import bp
 
@@ -18,6 +19,8 @@ from consult.submissions.views.blueprint import bp
 def download_attachment(attachment_id: str) -> Response:
     """Stream an attachment as a download to a user allowed to see its input."""
     attachment = load_attachment(attachment_id, current_user)
+    if not attachment_exists(attachment):
+        abort(404)
     record("attachment.downloaded", current_user, attachment, input_id=str(attachment.input_id))
     db.session.commit()
     return send_stored(attachment)

@@ -1,0 +1,130 @@
+"""A real RQ worker (``flask jobs worker --burst``, another process) against the real Redis."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from consult.extensions import db
+from consult.filestore import JOBS, store
+from consult.jobs.models import Job, JobState
+
+REDIS = os.environ.get("TEST_REDIS_URL")
+pytestmark = pytest.mark.skipif(
+    not REDIS, reason="set TEST_REDIS_URL=redis://127.0.0.1:6379/0 (make test does when it answers)"
+)
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def queued(app):
+    """The app with a queue of its own on the test Redis (other runs use other names)."""
+    app.config.update(JOBS_REDIS_URL=REDIS, JOBS_QUEUE=f"consult-test-{uuid.uuid4().hex[:8]}")
+    yield app
+    from consult.jobs.queue import redis_connection, rq_queue
+
+    rq_queue().delete(delete_jobs=True)
+    redis_connection().close()
+
+
+def run_worker(app) -> subprocess.CompletedProcess:
+    """Work the queue until it is empty, as production's worker would, in another process."""
+    config = app.config
+    env = {
+        **os.environ,
+        "FLASK_APP": "consult",
+        "CONSULT_ENV": "development",
+        "DATABASE_URL": config["SQLALCHEMY_DATABASE_URI"],
+        "CONSULT_INSTANCE_DIR": config["INSTANCE_DIR"],
+        "CONSULT_JOB_FILES_DIR": str(store().folder(JOBS)) if not store().shared else "",
+        "CONSULT_STORAGE": config["STORAGE_BACKEND"],
+        "CONSULT_UPLOAD_DIR": config["UPLOAD_DIR"],
+        "CONSULT_JOBS_REDIS_URL": config["JOBS_REDIS_URL"],
+        "CONSULT_JOBS_QUEUE": config["JOBS_QUEUE"],
+        "SECRET_KEY": config["SECRET_KEY"],
+        "DIGEST_REFERENCE_KEY": config["DIGEST_REFERENCE_KEY"],
+        "TOTP_ENCRYPTION_KEYS": config["TOTP_ENCRYPTION_KEYS"],
+    }
+    db.session.remove()  # the worker writes: SQLite must not find this test holding a lock
+    flask = str(Path(sys.executable).with_name("flask"))
+    done = subprocess.run(
+        [flask, "jobs", "worker", "--burst"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    return done
+
+
+def test_a_worker_makes_the_file_that_the_page_then_offers(queued, data, client, login, hq_user):
+    queued.config["JOB_THRESHOLD_INPUTS"] = 1
+    login(client, hq_user)
+    response = client.get("/digest/download/csv?audience=internal")
+    assert response.status_code == 302
+    page_url = response.headers["Location"]
+    waiting = client.get(page_url).get_data(as_text=True)
+    assert "Waiting for a worker to start this job." in waiting
+    assert '<noscript><meta http-equiv="refresh"' in waiting
+
+    run_worker(queued)
+
+    job = db.session.scalars(select(Job)).one()
+    assert job.state == JobState.DONE, job.error
+    page = client.get(page_url).get_data(as_text=True)
+    assert "Done. The file holds" in page and 'http-equiv="refresh"' not in page
+    file = client.get(re.search(r'href="(/jobs/[0-9a-f-]+/file)"', page).group(1))
+    assert file.status_code == 200 and file.mimetype == "text/csv"
+    assert len(file.get_data(as_text=True).splitlines()) > 1
+
+    from consult.jobs.queue import PROGRESS_KEY, redis_connection
+
+    progress = json.loads(redis_connection().get(PROGRESS_KEY.format(job.id.hex)))
+    assert progress["total"] == job.result["count"] == progress["done"]
+
+
+def test_a_worker_publishes_a_release(queued, client, login, hq_user):
+    from tests.digest.conftest import build_digest_data
+
+    build_digest_data()
+    login(client, hq_user)
+    response = client.post("/digest/releases", data={"consultation": "enp-2026", "confirm": "y"})
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/jobs/")
+    run_worker(queued)
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Release 1 of enp-2026 is published" in page
+    assert 'href="/digest/?audience=external&amp;consultation=enp-2026&amp;release=1"' in page
+
+
+def test_a_job_whose_worker_vanished_is_marked_failed(queued, data, client, login, hq_user):
+    queued.config["JOB_THRESHOLD_INPUTS"] = 1
+    login(client, hq_user)
+    page_url = client.get("/digest/download/json").headers["Location"]
+    from consult.jobs.queue import rq_queue
+
+    rq_queue().delete(delete_jobs=True)  # as if Redis lost it, or its worker was killed
+    page = client.get(page_url).get_data(as_text=True)
+    assert "The job did not finish" in page
+    assert db.session.scalars(select(Job)).one().state == JobState.FAILED
+
+
+def test_asking_twice_while_the_job_waits_gives_the_same_job(queued, data, client, login, hq_user):
+    queued.config["JOB_THRESHOLD_INPUTS"] = 1
+    login(client, hq_user)
+    first = client.get("/digest/download/xlsx").headers["Location"]
+    again = client.get("/digest/download/xlsx").headers["Location"]
+    other = client.get("/digest/download/json").headers["Location"]
+    assert first == again != other
+    assert len(db.session.scalars(select(Job)).all()) == 2
