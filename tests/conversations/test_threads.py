@@ -13,7 +13,7 @@ from consult.extensions import db
 from consult.inputs.files import attachment_path
 from consult.inputs.models import MESSAGE_MAX
 from consult.inputs.states import Status
-from tests.submissions.test_attachments_samples import GPS_IFD, jpeg_with_gps
+from tests.sample_files import GPS_IFD, jpeg_with_gps
 
 
 def _post(client, item, body, **extra):
