@@ -138,9 +138,11 @@ def _register_hooks(app: Flask) -> None:
     from consult.main.errors import register_error_handlers
     from consult.main.headers import register_security_headers
     from consult.main.templating import register_template_helpers
+    from consult.main.text_guard import register_text_guard
 
     register_error_handlers(app)
     register_security_headers(app)
+    register_text_guard(app)
     register_template_helpers(app)
 
 

@@ -69,8 +69,12 @@ ERROR_DESCRIPTIONS = {
 
 
 def errors(*statuses: int) -> dict[str, Any]:
-    """Error responses of an operation: the given ones plus those any call may get."""
-    wanted = sorted({401, 429, *statuses})
+    """Error responses of an operation: the given ones plus those any call may get.
+
+    Any call may get 400 (a value holding a NUL character is refused before the
+    operation runs), 401 and 429.
+    """
+    wanted = sorted({400, 401, 429, *statuses})
     return {
         str(status): {
             "description": ERROR_DESCRIPTIONS[status],

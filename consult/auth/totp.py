@@ -20,6 +20,7 @@ import time
 
 import pyotp
 import segno
+from flask import current_app
 from sqlalchemy import delete, select
 
 from consult.audit.services import record
@@ -41,6 +42,14 @@ _RECOVERY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i
 
 class TwoFactorError(DomainError):
     """A two-factor request that cannot be carried out, with a message for a person."""
+
+
+class SecretUnreadable(TwoFactorError):
+    """The stored secret opens with none of the configured keys: a server setting is wrong.
+
+    ``TOTP_ENCRYPTION_KEYS`` lost the key the secret was sealed with. The person
+    can still sign in with a recovery code; an operator must put the key back.
+    """
 
 
 def requires_two_factor(user: User) -> bool:
@@ -106,7 +115,16 @@ def verify_code(user: User, code: str) -> bool:
     stored = user.totp_secret_token
     if not stored:
         return False
-    step = matching_step(secretbox.open_token(stored), code, user.totp_last_step)
+    try:
+        secret = secretbox.open_token(stored)
+    except secretbox.SecretBoxError as exc:
+        current_app.logger.error(
+            "the two-factor secret of user %s opens with no key of TOTP_ENCRYPTION_KEYS: "
+            "put the old key back in the list (after the new one)",
+            user.id,
+        )
+        raise SecretUnreadable(str(exc)) from None
+    step = matching_step(secret, code, user.totp_last_step)
     if step is None:
         return False
     user.totp_last_step = step

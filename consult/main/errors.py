@@ -12,19 +12,23 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
 from consult.extensions import db, login_manager
+from consult.i18n import N_
 
 ERROR_TEXT = {
-    400: ("Bad request", "The request could not be understood. Go back and try again."),
-    401: ("Sign in needed", "Please sign in to continue."),
-    403: ("Not allowed", "Your account may not do this."),
-    404: ("Page not found", "There is nothing here, or you may not see it."),
-    405: ("Not allowed", "This page does not accept that kind of request."),
-    413: ("Too large", "What you sent is larger than allowed. Send smaller files."),
-    429: ("Too many attempts", "Too many requests in a short time. Wait a minute and try again."),
-    500: ("Something went wrong", "The error is logged. Try again in a moment."),
+    400: (N_("Bad request"), N_("The request could not be understood. Go back and try again.")),
+    401: (N_("Sign in needed"), N_("Please sign in to continue.")),
+    403: (N_("Not allowed"), N_("Your account may not do this.")),
+    404: (N_("Page not found"), N_("There is nothing here, or you may not see it.")),
+    405: (N_("Not allowed"), N_("This page does not accept that kind of request.")),
+    413: (N_("Too large"), N_("What you sent is larger than allowed. Send smaller files.")),
+    429: (
+        N_("Too many attempts"),
+        N_("Too many requests in a short time. Wait a minute and try again."),
+    ),
+    500: (N_("Something went wrong"), N_("The error is logged. Try again in a moment.")),
     503: (
-        "Temporarily unavailable",
-        "The service cannot reach its database. Nothing was saved; try again in a minute.",
+        N_("Temporarily unavailable"),
+        N_("The service cannot reach its database. Nothing was saved; try again in a minute."),
     ),
 }
 

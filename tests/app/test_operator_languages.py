@@ -60,3 +60,10 @@ def test_api_errors_speak_the_language_asked(app, client, api_client, hq_user):
     assert "Зовнішнє зведення" in refused.get_json()["error"]["message"]
     english = api.get("/digest?format=odt", headers={"Accept-Language": "en"})
     assert english.get_json()["error"]["fields"]["format"][0].startswith("Use one of: csv")
+
+
+def test_error_pages_speak_the_readers_language(client):
+    page = client.get("/no-such-page", headers={"Accept-Language": "fr"}).get_data(as_text=True)
+    assert "Il n&#39;y a rien ici" in page or "Il n'y a rien ici" in page
+    answer = client.get("/no-such-page", headers={"Accept-Language": "uk"})
+    assert answer.status_code == 404 and "Тут нічого немає" in answer.get_data(as_text=True)

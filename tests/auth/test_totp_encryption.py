@@ -274,3 +274,15 @@ def test_production_starts_with_valid_totp_keys(monkeypatch, tmp_path):
     monkeypatch.delenv("FLASK_DEBUG", raising=False)
     prod = _production(TOTP_ENCRYPTION_KEYS=f" {NEW_KEY} , {OLD_KEY} ", UPLOAD_DIR=str(tmp_path))
     assert prod.config["ENV_NAME"] == "production"
+
+
+def test_a_secret_sealed_with_a_lost_key_gets_a_clear_answer_not_a_500(keyed, caplog):
+    keyed(OLD_KEY)
+    user = factories.make_user("hq.lostkey@eeas.example.org", "hq")
+    other = keyed(NEW_KEY)  # the old key was dropped from TOTP_ENCRYPTION_KEYS
+    answer = _sign_in(other.test_client(), user.email, _code(STAFF_TOTP_SECRET))
+    page = answer.get_data(as_text=True)
+    assert answer.status_code == 503
+    assert "Sign in with one of your recovery codes instead" in page
+    assert "Traceback" not in page
+    assert "put the old key back in the list" in caplog.text  # the operator is told why

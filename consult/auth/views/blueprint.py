@@ -9,15 +9,32 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, redirect, session, url_for
+from flask import Blueprint, redirect, render_template, session, url_for
+from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from consult.auth import services
 from consult.auth.session import begin_session
+from consult.auth.totp import SecretUnreadable
 from consult.extensions import db
 from consult.i18n import adopt_cookie_choice
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
+
+
+@bp.errorhandler(SecretUnreadable)
+def _secret_unreadable(exc: SecretUnreadable) -> tuple[str, int]:
+    """Say what the person can do, not a stack trace (the log tells the operator why)."""
+    db.session.rollback()
+    message = _(
+        "Your two-factor codes cannot be checked right now: the server cannot read your "
+        "two-factor settings. Sign in with one of your recovery codes instead, or ask an "
+        "administrator, who has been told what to fix."
+    )
+    page = render_template(
+        "errors/error.html", status=503, title=_("Temporarily unavailable"), message=message
+    )
+    return page, 503
 
 
 def pending_key() -> str:
