@@ -27,6 +27,7 @@ from consult.submissions.attachments import adopt_pending
 from consult.submissions.forms import InputForm, add_errors, form_data
 from consult.submissions.views.blueprint import bp, load_consultation
 from consult.submissions.views.input_form_files import (
+    files_to_choose_again,
     is_remove_click,
     remove_clicked,
     remove_ticked,
@@ -56,6 +57,7 @@ def _handle_form(consultation: Consultation, *, mode: str, item: Input | None = 
     valid = form.validate()
     form.attachments.errors = list(form.attachments.errors or [])
     form.attachments.errors.extend(store_uploads(form, item))
+    choose_again = files_to_choose_again(dropped=False)
 
     if form.add_recommendation.data:
         if not form.add_recommendation_row():
@@ -64,7 +66,7 @@ def _handle_form(consultation: Consultation, *, mode: str, item: Input | None = 
         for field in form:
             if field.name != "attachments" and isinstance(field.errors, list):
                 field.errors = []
-        return render_form(form, consultation, mode=mode, item=item)
+        return render_form(form, consultation, mode=mode, item=item, choose_again=choose_again)
 
     if mode == "revise":
         action = "resubmit"
@@ -75,9 +77,23 @@ def _handle_form(consultation: Consultation, *, mode: str, item: Input | None = 
     data = form.to_data(consultation)
     problems = services.validate(data.cleaned(), complete=action != "draft")
     messages = add_errors(form, problems)
+    if choose_again and action != "draft":
+        # Files lost with an ended session are asked for before anything is sent.
+        form.attachments.errors.append(
+            _("Choose these files again before sending (or save a draft without them): %(names)s.")
+            % {"names": ", ".join(choose_again)}
+        )
     if not valid or problems or form.attachments.errors:
         db.session.rollback()
-        return render_form(form, consultation, mode=mode, item=item, messages=messages, status=400)
+        return render_form(
+            form,
+            consultation,
+            mode=mode,
+            item=item,
+            messages=messages,
+            choose_again=choose_again,
+            status=400,
+        )
 
     key = form.form_token.data
     try:
