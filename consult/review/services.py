@@ -25,10 +25,13 @@ from consult.review.claims import claim, release, take_over
 from consult.review.conflicts import ConflictError, changes_since
 from consult.review.corrections import update_review
 from consult.review.decisions import (
+    CONFIRMED_DECISIONS,
     DECISIONS,
     DECLINE_REASONS,
     BulkResult,
+    Proposal,
     bulk_forward,
+    check_decision,
     decide,
     record_hq_feedback,
 )
@@ -47,17 +50,20 @@ from consult.review.timeline import FIELD_LABELS, describe_event
 
 __all__ = [
     "BulkResult",
+    "CONFIRMED_DECISIONS",
     "ConflictError",
     "DECISIONS",
     "DECLINE_REASONS",
     "FIELD_LABELS",
     "FindingsPending",
     "QueueFilterError",
+    "Proposal",
     "QueuePage",
     "ReviewError",
     "bulk_forward",
     "can_review",
     "changes_since",
+    "check_decision",
     "claim",
     "decide",
     "describe_event",
