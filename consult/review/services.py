@@ -14,6 +14,7 @@ one place (``from consult.review import services``):
 - :mod:`consult.review.claims`: claim, release, take over
 - :mod:`consult.review.corrections`: a reviewer's changes to classification and text
 - :mod:`consult.review.redaction`: identifiers and passages
+- :mod:`consult.review.earlier_redactions`: what was redacted before a revision
 - :mod:`consult.review.duplicates`: merge candidates and merging
 - :mod:`consult.review.decisions`: forward, return, decline, bulk forward, HQ feedback
 - :mod:`consult.review.queue`: the paged, filtered queue
@@ -36,6 +37,7 @@ from consult.review.decisions import (
     record_hq_feedback,
 )
 from consult.review.duplicates import merge, merge_candidates
+from consult.review.earlier_redactions import earlier_redactions, reappearing
 from consult.review.findings import (
     FindingsPending,
     dismiss_findings,
@@ -68,6 +70,7 @@ __all__ = [
     "decide",
     "describe_event",
     "dismiss_findings",
+    "earlier_redactions",
     "field_findings",
     "identifier_findings",
     "merge",
@@ -75,6 +78,7 @@ __all__ = [
     "needs_clearance",
     "pending_findings",
     "queue_page",
+    "reappearing",
     "record_hq_feedback",
     "redact_identifiers",
     "redact_passages",

@@ -78,6 +78,8 @@ class InputPage:
     findings: Any
     finding_list: list[Any]
     needs_clearance: bool
+    earlier_redacted: list[str]
+    redacted_again: list[str]
     rec_values: dict[int, str]
     rec_errors: list[str]
     conflict: ConflictError | None
@@ -108,7 +110,9 @@ def input_page(
 ) -> InputPage:
     """Build the page model of ``item`` for ``user``, keeping what was ``typed``."""
     reviewer = can_review(user, item)
-    edit_form = typed.edit_form or _edit_form_for(item)
+    earlier = services.earlier_redactions(item) if item.revision > 1 else []
+    back = services.reappearing(item, earlier)
+    edit_form = typed.edit_form or _edit_form_for(item, back)
     edit_choices(edit_form, item)
     decision_form = typed.decision_form or DecisionForm(formdata=None, version=item.version)
     decision_form.reason.choices = [("", _("Choose a reason"))] + [
@@ -142,6 +146,8 @@ def input_page(
         findings=findings,
         finding_list=services.field_findings(item, findings),
         needs_clearance=services.needs_clearance(item),
+        earlier_redacted=earlier,
+        redacted_again=back,
         rec_values=typed.rec_values or {},
         rec_errors=typed.rec_errors,
         conflict=conflict,
@@ -194,7 +200,8 @@ def _segments(text: str, found: list[Finding], name: str) -> list[tuple[str, str
     return [p for p in parts if p[0]]
 
 
-def _edit_form_for(item: Input) -> ReviewEditForm:
+def _edit_form_for(item: Input, redact_again: list[str]) -> ReviewEditForm:
+    """The corrections form as saved; passages redacted before and back in the text are ready."""
     codes = item.country_codes
     return ReviewEditForm(
         formdata=None,
@@ -208,6 +215,7 @@ def _edit_form_for(item: Input) -> ReviewEditForm:
         moderator_summary=item.moderator_summary or "",
         reviewed_title=item.effective_title,
         reviewed_body=item.effective_body,
+        passages="\n".join(redact_again),
     )
 
 
