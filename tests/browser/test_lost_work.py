@@ -77,3 +77,52 @@ def test_files_chosen_when_the_session_ended_are_named_and_asked_for_again(
         assert [a.filename for a in item.attachments] == ["minutes.pdf"]
     finally:
         context.close()
+
+
+def test_the_draft_saves_itself_while_the_person_writes(app, live_server, page):
+    seed_demo()
+    db.session.commit()
+    sign_in(page, live_server, CSO, DEFAULT_DEMO_PASSWORD)
+    open_new_input_form(page, live_server)
+    expect(page.locator("#autosave-status")).to_contain_text("saved automatically")
+    # Buttons in the order people need them: saving first.
+    buttons = page.locator(".form-actions input[type=submit]")
+    assert buttons.first.get_attribute("name") == "save_draft"
+    page.evaluate("document.querySelector('form[data-autosave]').dataset.autosave = '300'")
+    page.fill("input[name=title]", "Youth councils in Sfax")
+    page.fill("textarea[name=body]", "Half an hour of careful writing.")
+    expect(page.locator("#autosave-status")).to_contain_text("Draft saved automatically at")
+    page.wait_for_url("**/inputs/*/edit")
+
+    db.session.commit()
+    draft = db.session.scalar(select(Input))
+    assert draft.status == Status.DRAFT and draft.body == "Half an hour of careful writing."
+
+    # The tab is closed and opened again: the text is there.
+    page.goto(f"{live_server.url}/my_inputs")
+    expect(page.locator("main")).to_contain_text("Youth councils in Sfax")
+    page.goto(f"{live_server.url}/inputs/{draft.id}/edit")
+    assert page.input_value("textarea[name=body]") == "Half an hour of careful writing."
+    # Saving again updates the same draft, never a second one.
+    page.evaluate("document.querySelector('form[data-autosave]').dataset.autosave = '300'")
+    page.fill("textarea[name=body]", "Half an hour of careful writing, and more.")
+    expect(page.locator("#autosave-status")).to_contain_text("Draft saved automatically at")
+    db.session.commit()
+    assert [i.body for i in db.session.scalars(select(Input))] == [
+        "Half an hour of careful writing, and more."
+    ]
+
+
+def test_without_javascript_the_form_says_drafts_are_saved_by_the_button(app, live_server, browser):
+    seed_demo()
+    db.session.commit()
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    try:
+        sign_in(page, live_server, CSO, DEFAULT_DEMO_PASSWORD)
+        open_new_input_form(page, live_server)
+        expect(page.locator("#autosave-status")).to_contain_text(
+            "automatic saving needs JavaScript"
+        )
+    finally:
+        context.close()
