@@ -28,6 +28,7 @@ from consult.reference.models import (
     Theme,
 )
 from consult.review.findings import FindingDismissal
+from consult.review.visits import QueueVisit
 
 __all__ = [
     "AccountToken",
@@ -49,6 +50,7 @@ __all__ = [
     "Organisation",
     "Priority",
     "PurgedInputCount",
+    "QueueVisit",
     "Recommendation",
     "RecoveryCode",
     "Region",
