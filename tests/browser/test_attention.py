@@ -85,3 +85,11 @@ def test_hq_sees_what_was_forwarded_since_the_last_visit(app, live_server, page)
     page.goto(f"{live_server.url}/auth/profile")
     forwarded_link = page.locator("nav a", has_text="Forwarded inputs")
     expect(forwarded_link.locator(".count")).to_have_text("1 new")
+
+
+def test_the_demo_organisation_admin_reaches_our_data(app, live_server, page):
+    _seed()
+    sign_in(page, live_server, CSO, DEFAULT_DEMO_PASSWORD)
+    click_and_wait(page, "nav >> text=Our data")
+    assert page.url == f"{live_server.url}/organisation/data"
+    expect(page.locator("main")).to_contain_text("Tunisian Forum for Community Safety")
