@@ -111,3 +111,20 @@ def test_no_page_scrolls_sideways_on_a_small_phone(app, live_server, browser, em
         finally:
             context.close()
     assert wide == {}
+
+
+def test_the_external_matrix_says_why_its_cells_are_small(app, live_server, page):
+    seed_demo_inputs()
+    _publish_demo_release()
+    user_by_email("hq@consult.example.org").totp_secret = factories.STAFF_TOTP_SECRET
+    db.session.commit()
+    sign_in(page, live_server, "hq@consult.example.org", DEFAULT_DEMO_PASSWORD)
+    page.goto(f"{live_server.url}/digest/?audience=external&consultation={DEMO_CONSULTATION_SLUG}")
+    why = page.locator("#matrix-why")
+    assert "never shows a group of fewer than 3 organisations" in why.inner_text()
+    assert "region totals" in why.inner_text()
+    # The sentence comes before the table it explains.
+    assert page.evaluate(
+        "document.querySelector('#matrix-why').compareDocumentPosition("
+        "document.querySelector('table.matrix')) & Node.DOCUMENT_POSITION_FOLLOWING"
+    )
