@@ -20,7 +20,7 @@ CATALOGUE_DIR := consult/translations
 CATALOGUES := $(foreach l,$(LOCALES),$(CATALOGUE_DIR)/$(l)/LC_MESSAGES/messages.mo)
 
 .DEFAULT_GOAL := help
-.PHONY: help install translations run test test-postgres lint format bench bench-quick bench-identifiers eval-identifiers serve-prod migrate browser-deps messages clean lock
+.PHONY: help install translations run test test-postgres test-browser browser-tools lint format bench bench-quick bench-identifiers eval-identifiers serve-prod migrate browser-deps messages clean lock
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  %-15s %s\n", $$1, $$2}'
@@ -57,12 +57,25 @@ browser-deps: ## Install Debian's chromium for the browser tests when it is miss
 		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
 		|| echo "chromium could not be installed: browser tests will fail"; fi
 
-test: $(STAMP) $(CATALOGUES) browser-deps ## Install the dev extra, lint, run the whole test suite
+# axe-core for the browser tests' accessibility checks, into the git-ignored build/node/.
+AXE_VERSION := 4.11.0
+AXE := build/node/node_modules/axe-core/axe.min.js
+
+$(AXE):
+	npm install --no-save --no-audit --no-fund --prefix build/node axe-core@$(AXE_VERSION) \
+		|| echo "axe-core could not be installed: the page-quality browser test will fail"
+
+browser-tools: browser-deps $(AXE) ## Chromium and axe-core for the browser tests, when missing
+
+test-browser: $(STAMP) $(CATALOGUES) browser-tools ## Only the browser tests (Debian's chromium, Playwright)
+	$(BIN)/pytest $(PYTEST_ARGS) -m browser tests/browser
+
+test: $(STAMP) $(CATALOGUES) browser-tools ## Install the dev extra, lint, run the whole test suite
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-test-postgres: $(STAMP) $(CATALOGUES) browser-deps ## The whole suite against PostgreSQL (TEST_DATABASE_URL)
+test-postgres: $(STAMP) $(CATALOGUES) browser-tools ## The whole suite against PostgreSQL (TEST_DATABASE_URL)
 	TEST_DATABASE_URL=$${TEST_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/test} \
 		$(BIN)/pytest $(PYTEST_ARGS)
 

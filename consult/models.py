@@ -32,6 +32,7 @@ from consult.reference.models import (
     Theme,
 )
 from consult.review.findings import FindingDismissal
+from consult.review.visits import QueueVisit
 
 __all__ = [
     "AccountToken",
@@ -59,6 +60,7 @@ __all__ = [
     "OutboxMail",
     "Priority",
     "PurgedInputCount",
+    "QueueVisit",
     "Recommendation",
     "RecoveryCode",
     "Region",

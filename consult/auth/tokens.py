@@ -11,7 +11,7 @@ import secrets
 from datetime import timedelta
 from enum import StrEnum
 
-from flask import current_app
+from flask import current_app, has_request_context, request
 from sqlalchemy import select, update
 
 from consult.auth.models import AccountToken, User
@@ -91,6 +91,14 @@ def revoke_tokens(user: User, purpose: Purpose) -> None:
 
 
 def link_for(endpoint_path: str, token: str) -> str:
-    """The absolute link to send (``CONSULT_PUBLIC_URL`` + path)."""
-    base = current_app.config.get("PUBLIC_URL", "").rstrip("/")
-    return f"{base}{endpoint_path}{token}"
+    """The absolute link to send (``CONSULT_PUBLIC_URL`` + path).
+
+    In development the link is built from the request that asks for it, so an
+    app served on another port or host than ``CONSULT_PUBLIC_URL`` says still
+    sends links that open. Elsewhere the configured address is the only one
+    trusted (a Host header is the client's to choose).
+    """
+    base = current_app.config.get("PUBLIC_URL", "")
+    if current_app.config.get("ENV_NAME") == "development" and has_request_context():
+        base = request.host_url
+    return f"{base.rstrip('/')}{endpoint_path}{token}"

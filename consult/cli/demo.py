@@ -49,6 +49,9 @@ DEMO_USERS = [
     ("cso.ge@consult.example.org", "cso", "Caucasus Youth Dialogue", "Nino T."),
 ]
 
+#: Demo members who administer their organisation's data ("Our data": export, erasure).
+DEMO_ORG_ADMINS = frozenset({"cso.tn@consult.example.org"})
+
 DEMO_CONSULTATION_SLUG = "enp-security-2026"
 
 GUIDING_QUESTIONS = {
@@ -114,9 +117,23 @@ def seed_demo() -> list[tuple[str, str, str]]:
             )
         if user.role in EU_STAFF and not user.has_totp:
             user.totp_secret = DEMO_TOTP_SECRET  # stored encrypted
+        if user.email in DEMO_ORG_ADMINS:
+            user.is_org_admin = True
         accounts.append((user.email, user.role, _where(user)))
     _seed_consultation()
     db.session.flush()
+    return accounts
+
+
+def extra_accounts() -> list[tuple[str, str, str]]:
+    """The members of the extra demo organisations that the demo inputs registered."""
+    from consult.cli.demo_inputs_data import EXTRA_ORGANISATIONS
+
+    accounts = []
+    for _name, _countries, _contact, email, _full_name in EXTRA_ORGANISATIONS:
+        user = user_by_email(email)
+        if user is not None:
+            accounts.append((user.email, user.role, _where(user)))
     return accounts
 
 
@@ -190,12 +207,14 @@ def seed_demo_command(without_inputs: bool) -> None:
     accounts = seed_demo()
     created = 0 if without_inputs else seed_demo_inputs()
     db.session.commit()
+    accounts += extra_accounts()
     if created:
         click.echo(f"Created {created} demo inputs (submitted, in review, forwarded, used).")
         click.echo(_publish_demo_release())
     click.echo("Demo data is loaded. Accounts (password: CONSULT_DEMO_PASSWORD or the default):")
     for email, role, where in accounts:
-        click.echo(f"  {role:<10} {email:<40} {where}")
+        admin = " (organisation admin: Our data)" if email in DEMO_ORG_ADMINS else ""
+        click.echo(f"  {role:<10} {email:<40} {where}{admin}")
     if "CONSULT_DEMO_PASSWORD" not in os.environ:
         click.echo(f"Password for every demo account: {DEFAULT_DEMO_PASSWORD}")
     click.echo(

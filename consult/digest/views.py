@@ -58,6 +58,7 @@ def _page(
             form=form,
             digest=digest,
             matrix=digest.matrix() if digest else None,
+            external=bool(filters is not None and filters.external),
             query=digest.query if digest else {},
             formats=FORMATS,
             releases=releases_of(),

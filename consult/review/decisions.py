@@ -37,6 +37,8 @@ DECLINE_REASONS: dict[str, Any] = {
 }
 
 DECISIONS = ("forward", "return", "decline")
+#: The decisions a reviewer confirms on a second page (they send the input away from HQ).
+CONFIRMED_DECISIONS = ("return", "decline")
 
 
 def decide(
@@ -52,6 +54,47 @@ def decide(
 
     A decline needs a reason from :data:`DECLINE_REASONS`; ``message`` adds free text.
     """
+    message = check_decision(user, item, Proposal(action, message, reason), version=version)
+    now = utcnow()
+    if action == "forward":
+        require_findings_handled(item)
+        transition(item, Status.FORWARDED, user, EventKind.FORWARDED)
+        item.forwarded_at = now
+        if message:
+            item.hq_note = message
+    elif action == "return":
+        transition(item, Status.RETURNED, user, EventKind.RETURNED, message=message)
+    else:
+        label = str(DECLINE_REASONS[reason or ""])
+        text = f"{label}. {message}" if message else label
+        transition(item, Status.DECLINED, user, EventKind.DECLINED, message=text, reason=reason)
+    item.decided_at = now
+    item.claimed_by_id = None
+    item.claimed_at = None
+    save_input(item)
+    detail: dict[str, Any] = {"reason": reason} if action == "decline" else {}
+    record(f"input.{_PAST[action]}", user, item, **detail)
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """A decision as the reviewer typed it: the action, its message, a decline's reason."""
+
+    action: str
+    message: str | None = None
+    reason: str | None = None
+
+
+def check_decision(
+    user: Any, item: Input, proposal: Proposal, *, version: int | str | None
+) -> str | None:
+    """Refuse a decision that cannot be taken as typed; return the cleaned message.
+
+    Run before a decision, and before its confirmation page is shown (a return
+    or decline is confirmed on a second page): the person is told what is
+    missing on the review page, not after confirming.
+    """
+    action, message, reason = proposal.action, proposal.message, proposal.reason
     if action not in DECISIONS:
         raise ReviewError(_("Unknown decision."))
     require_reviewer(user, item)
@@ -64,35 +107,17 @@ def decide(
             _("Keep the message under %(n)s characters.", n=MESSAGE_MAX),
             {"message": [_("Keep the message under %(n)s characters.", n=MESSAGE_MAX)]},
         )
-    now = utcnow()
-    if action == "forward":
-        require_findings_handled(item)
-        transition(item, Status.FORWARDED, user, EventKind.FORWARDED)
-        item.forwarded_at = now
-        if message:
-            item.hq_note = message
-    elif action == "return":
-        if not message:
-            raise ReviewError(
-                _("Write the question for the CSO."),
-                {"message": [_("Write the question for the CSO.")]},
-            )
-        transition(item, Status.RETURNED, user, EventKind.RETURNED, message=message)
-    else:
-        if reason not in DECLINE_REASONS:
-            raise ReviewError(
-                _("Choose a reason for declining."),
-                {"reason": [_("Choose a reason for declining.")]},
-            )
-        label = str(DECLINE_REASONS[reason])
-        text = f"{label}. {message}" if message else label
-        transition(item, Status.DECLINED, user, EventKind.DECLINED, message=text, reason=reason)
-    item.decided_at = now
-    item.claimed_by_id = None
-    item.claimed_at = None
-    save_input(item)
-    detail: dict[str, Any] = {"reason": reason} if action == "decline" else {}
-    record(f"input.{_PAST[action]}", user, item, **detail)
+    if action == "return" and not message:
+        raise ReviewError(
+            _("Write the question for the CSO."),
+            {"message": [_("Write the question for the CSO.")]},
+        )
+    if action == "decline" and reason not in DECLINE_REASONS:
+        raise ReviewError(
+            _("Choose a reason for declining."),
+            {"reason": [_("Choose a reason for declining.")]},
+        )
+    return message
 
 
 _PAST = {"forward": "forwarded", "return": "returned", "decline": "declined"}

@@ -29,6 +29,7 @@ from consult.identifiers import Finding
 from consult.inputs.models import Input
 from consult.inputs.states import Attribution, Status
 from consult.review.conflicts import check_version, save_input
+from consult.review.earlier_redactions import earlier_redactions, reappearing
 from consult.review.redaction import identifier_findings
 from consult.review.rules import (
     ReviewError,
@@ -105,9 +106,31 @@ def fingerprint(item: Input, field: str, finding: Finding) -> str:
     return hashlib.sha256(raw).hexdigest()
 
 
+class EarlierRedactionsPending(ReviewError):
+    """Forwarding refused: a revision contains again what was redacted in an earlier version."""
+
+    def __init__(self, passages: Sequence[str]) -> None:
+        super().__init__(
+            ngettext(
+                "%(num)d passage redacted in the earlier version is in the new text again: "
+                "redact it before forwarding.",
+                "%(num)d passages redacted in the earlier version are in the new text again: "
+                "redact them before forwarding.",
+                len(passages),
+            )
+        )
+        self.passages = list(passages)
+
+
 def needs_clearance(item: Input) -> bool:
-    """Inputs whose organisation must never be recognisable outside the EU institutions."""
-    return item.attribution == Attribution.NON_ATTRIBUTABLE or bool(item.is_hq_direct)
+    """Inputs whose findings must be handled before they leave for HQ.
+
+    Those whose organisation must never be recognisable outside the EU
+    institutions, and every revision of an input that had passages redacted.
+    """
+    if item.attribution == Attribution.NON_ATTRIBUTABLE or bool(item.is_hq_direct):
+        return True
+    return item.revision > 1 and bool(earlier_redactions(item))
 
 
 def _dismissed(item: Input) -> set[tuple[str, str]]:
@@ -143,7 +166,13 @@ def pending_findings(
 
 
 def require_findings_handled(item: Input) -> None:
-    """Refuse to forward while a finding is neither redacted nor dismissed."""
+    """Refuse to forward while a finding is neither redacted nor dismissed.
+
+    Nor while a passage redacted in an earlier version is in the text again.
+    """
+    back = reappearing(item) if item.revision > 1 else []
+    if back:
+        raise EarlierRedactionsPending(back)
     pending = pending_findings(item)
     if pending:
         raise FindingsPending(pending)

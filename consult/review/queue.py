@@ -111,10 +111,9 @@ def default_kind(user: Any) -> str:
 
 def queue_scope(user: Any, kind: str) -> Scope:
     """The inputs of queue ``kind`` that ``user`` may see, and the matching filter values."""
-    visible = input_scope(user)
     all_statuses = [s.value for s in Status if s != Status.DRAFT]
+    condition = queue_condition(user, kind)
     if kind == "delegation" and works_for_a_delegation(user) and user.delegation_slug:
-        condition = and_(visible, Input.routed_to == RoutedTo.DELEGATION)
         countries = list(
             db.session.scalars(
                 select(Country)
@@ -137,13 +136,24 @@ def queue_scope(user: Any, kind: str) -> Scope:
         )
         return Scope(kind, condition, all_statuses, OPEN, countries, consultations)
     if kind == "hq" and works_at_hq(user):
-        condition = and_(visible, Input.routed_to == RoutedTo.HQ)
         return Scope(kind, condition, all_statuses, OPEN, _all_countries(), _all_consultations())
     if kind == "forwarded" and works_at_hq(user):
         forwarded = [s.value for s in Status if s in FORWARDED_STATUSES]
-        condition = and_(visible, Input.status.in_(forwarded))
         return Scope(kind, condition, forwarded, ALL, _all_countries(), _all_consultations())
     return Scope(kind, false(), [], OPEN, [], [])
+
+
+def queue_condition(user: Any, kind: str) -> ColumnElement[bool]:
+    """The SQL condition of the inputs in ``user``'s queue ``kind`` (nothing if not theirs)."""
+    visible = input_scope(user)
+    if kind == "delegation" and works_for_a_delegation(user) and user.delegation_slug:
+        return and_(visible, Input.routed_to == RoutedTo.DELEGATION)
+    if kind == "hq" and works_at_hq(user):
+        return and_(visible, Input.routed_to == RoutedTo.HQ)
+    if kind == "forwarded" and works_at_hq(user):
+        forwarded = [s.value for s in Status if s in FORWARDED_STATUSES]
+        return and_(visible, Input.status.in_(forwarded))
+    return false()
 
 
 def _all_countries() -> list[Country]:

@@ -127,3 +127,28 @@ def test_demo_routing_leaves_syria_without_delegation(runner):
 def test_load_reference_is_idempotent(runner):
     assert runner.invoke(args=["load-reference"]).exit_code == 0
     assert runner.invoke(args=["load-reference"]).exit_code == 0
+
+
+def test_seed_demo_prints_every_cso_account_and_names_the_organisation_admin(runner):
+    from consult.cli.demo_inputs_data import EXTRA_ORGANISATIONS
+
+    output = runner.invoke(args=["seed-demo"]).output
+    for _name, _countries, _contact, email, _full_name in EXTRA_ORGANISATIONS:
+        assert email in output
+    admin_line = next(line for line in output.splitlines() if "cso.tn@" in line)
+    assert "organisation admin" in admin_line
+
+
+def test_invitation_links_follow_the_request_in_development_only(make_app):
+    from consult.auth.tokens import link_for
+
+    development = make_app(ENV_NAME="development", PUBLIC_URL="http://127.0.0.1:5000")
+    with development.test_request_context("/admin/users/new", base_url="http://localhost:8123"):
+        assert link_for("/auth/set-password/", "abc") == (
+            "http://localhost:8123/auth/set-password/abc"
+        )
+    other = make_app(PUBLIC_URL="https://consult.example.org")
+    with other.test_request_context("/admin/users/new", base_url="http://evil.example"):
+        assert link_for("/auth/set-password/", "abc") == (
+            "https://consult.example.org/auth/set-password/abc"
+        )

@@ -80,6 +80,7 @@ def test_moderator_works_the_queue_cso_sees_outcomes_hq_sees_redaction(app, live
     click_and_wait(page, "text=Youth at the border")
     page.fill("#question", "Which border crossings do you mean?")
     click_and_wait(page, "button[value=return]")
+    click_and_wait(page, "text=Yes, return it to the CSO")
     assert "Returned to the CSO with your question." in page.content()
 
     # Decline one with a reason from the list and a word of explanation.
@@ -87,6 +88,7 @@ def test_moderator_works_the_queue_cso_sees_outcomes_hq_sees_redaction(app, live
     page.select_option("#reason", "out-of-scope")
     page.fill("#explanation", "An event announcement, not an input on security.")
     click_and_wait(page, "button[value=decline]")
+    click_and_wait(page, "text=Yes, decline it")
     assert "Declined; the CSO sees your reason." in page.content()
     page.goto(f"{live_server.url}/review/queue?status=all")
     assert "Forwarded to HQ: <strong>1</strong>" in page.content()

@@ -393,14 +393,11 @@ def test_return_needs_a_question_the_cso_sees(app, item, moderator):
     assert empty.status_code == 400
     assert "Write the question for the CSO" in empty.get_data(as_text=True)
     assert fresh(item).status == Status.SUBMITTED
-    mod.post(
-        f"/review/inputs/{item.id}/decide",
-        data={
-            "version": item.version,
-            "action": "return",
-            "question": "Which districts do you mean?",
-        },
-    )
+    data = {"version": item.version, "action": "return", "question": "Which districts do you mean?"}
+    confirm = mod.post(f"/review/inputs/{item.id}/decide", data=data)
+    assert confirm.status_code == 200 and "Return this input?" in confirm.get_data(as_text=True)
+    assert fresh(item).status == Status.SUBMITTED  # not before it is confirmed
+    mod.post(f"/review/inputs/{item.id}/decide", data=data | {"confirmed": "yes"})
     assert fresh(item).status == Status.RETURNED
     returned = events(item)[-1]
     assert returned.kind == "returned" and returned.is_visible_to_cso
@@ -430,6 +427,7 @@ def test_decline_needs_a_reason_from_the_list(app, item, moderator):
             "action": "decline",
             "reason": "out-of-scope",
             "explanation": "Not about security.",
+            "confirmed": "yes",
         },
     )
     assert fresh(item).status == Status.DECLINED
@@ -449,11 +447,22 @@ def test_cso_sees_each_outcome(app, consultation, cso_user, moderator):
     mod = client_for(app, moderator)
     mod.post(
         f"/review/inputs/{returned.id}/decide",
-        data={"version": 1, "action": "return", "question": "Which districts exactly?"},
+        data={
+            "version": 1,
+            "action": "return",
+            "question": "Which districts exactly?",
+            "confirmed": "yes",
+        },
     )
     mod.post(
         f"/review/inputs/{declined.id}/decide",
-        data={"version": 1, "action": "decline", "reason": "insufficient", "explanation": ""},
+        data={
+            "version": 1,
+            "action": "decline",
+            "reason": "insufficient",
+            "explanation": "",
+            "confirmed": "yes",
+        },
     )
     cso = client_for(app, cso_user)
     page = cso.get(f"/inputs/{returned.id}").get_data(as_text=True)

@@ -61,6 +61,7 @@ def test_two_decisions_with_the_same_version_exactly_one_wins(app, item, first, 
             "version": version,
             "action": "return",
             "question": "Could you name the border crossings?",
+            "confirmed": "yes",
         },
     )
     assert won.status_code == 302
@@ -179,7 +180,10 @@ def test_threaded_race_of_two_decisions(app, make_app, item, first, second):
         threading.Thread(target=post, args=("forward", {"version": version, "action": "forward"})),
         threading.Thread(
             target=post,
-            args=("decline", {"version": version, "action": "decline", "reason": "other"}),
+            args=(
+                "decline",
+                {"version": version, "action": "decline", "reason": "other", "confirmed": "yes"},
+            ),
         ),
     ]
     for thread in threads:

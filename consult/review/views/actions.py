@@ -24,6 +24,7 @@ from consult.review import services
 from consult.review.forms import DecisionForm, FeedbackForm, MergeForm, ReviewEditForm, VersionForm
 from consult.review.services import DECLINE_REASONS, ConflictError, ReviewError
 from consult.review.views.blueprint import bp
+from consult.review.views.confirmation import render_confirmation
 from consult.review.views.input_page import (
     Typed,
     conflict_response,
@@ -104,28 +105,44 @@ def _claim_action(input_id: str, action: Any, done: str) -> Any:
 @requires("review")
 def edit(input_id: str) -> Any:
     item = load_for_action(input_id)
+    form, rec_values = _typed_corrections(item)
+    typed = Typed(edit_form=form, rec_values=rec_values)
+    if not form.validate():
+        return render_input_page(item, typed, status=400)
+    _answer(item, typed, fields=_correction_fields(form, typed))
+    changed = _apply_corrections(item, form, rec_values, version=form.version.data)
+    flash(_("Your changes are saved.") if changed else _("Nothing changed."), "success")
+    return redirect(url_for("review.input", input_id=item.id))
+
+
+def _typed_corrections(item: Input) -> tuple[ReviewEditForm, dict[int, str]]:
     form = ReviewEditForm()
     edit_choices(form, item)
     rec_values = {
         rec.id: request.form.get(f"rec-{rec.id}", rec.effective_text)
         for rec in item.recommendations
     }
-    typed = Typed(edit_form=form, rec_values=rec_values)
-    if not form.validate():
-        return render_input_page(item, typed, status=400)
-    countries = [form.main_country.data] + [
-        c for c in form.other_countries.data or [] if c != form.main_country.data
-    ]
+    return form, rec_values
 
+
+def _correction_fields(form: ReviewEditForm, typed: Typed) -> Fields:
     def fields(error: ReviewError) -> dict[str, Any]:
         typed.rec_errors = error.fields.pop("recommendations", [])
         return {field.name: field for field in form} | {"countries": form.main_country}
 
-    _answer(item, typed, fields=fields)
-    changed = services.update_review(
+    return fields
+
+
+def _apply_corrections(
+    item: Input, form: ReviewEditForm, rec_values: dict[int, str], *, version: Any
+) -> list[str]:
+    countries = [form.main_country.data] + [
+        c for c in form.other_countries.data or [] if c != form.main_country.data
+    ]
+    return services.update_review(
         current_user,
         item,
-        version=form.version.data,
+        version=version,
         priority_slug=form.priority.data,
         type_slug=form.input_type.data,
         country_codes=[c for c in countries if c],
@@ -137,8 +154,6 @@ def edit(input_id: str) -> Any:
         recommendation_texts=rec_values,
         passages=(form.passages.data or "").splitlines(),
     )
-    flash(_("Your changes are saved.") if changed else _("Nothing changed."), "success")
-    return redirect(url_for("review.input", input_id=item.id))
 
 
 @bp.route("/inputs/<input_id>/identifiers", methods=["POST"])
@@ -162,6 +177,12 @@ def redact_identifiers(input_id: str) -> Any:
 @bp.route("/inputs/<input_id>/decide", methods=["POST"])
 @requires("review")
 def decide(input_id: str) -> Any:
+    """A decision, with the corrections typed on the same page saved first.
+
+    The review page is one form: a summary or redaction typed there and followed
+    by Forward is saved with the decision, or nothing is (a refusal shows it all
+    again). Return and decline are confirmed on a second page.
+    """
     item = load_for_action(input_id)
     form = DecisionForm()
     form.reason.choices = [(slug, str(label)) for slug, label in DECLINE_REASONS.items()]
@@ -169,29 +190,40 @@ def decide(input_id: str) -> Any:
     if action not in services.DECISIONS:
         abort(400)
     typed = Typed(decision_form=form, decision_action=action)
-    if not form.validate():
+    if request.form.get("back"):
+        # "No, back" on the confirmation page: the review page, with the text kept.
+        return render_input_page(item, typed)
+    corrections = _typed_corrections(item) if "reviewed_title" in request.form else None
+    if corrections is not None:
+        typed.edit_form, typed.rec_values = corrections
+    if not form.validate() or (corrections is not None and not corrections[0].validate()):
         return render_input_page(item, typed, status=400)
     message_field = {
         "forward": form.hq_note,
         "return": form.question,
         "decline": form.explanation,
     }[action]
-    # A missing reason is the first thing to fix; the message waits for it.
-    _answer(
-        item,
-        typed,
-        fields=lambda error: (
-            {"reason": form.reason} if "reason" in error.fields else {"message": message_field}
-        ),
-    )
-    services.decide(
-        current_user,
-        item,
-        action,
-        message_field.data,
-        version=form.version.data,
-        reason=form.reason.data or None,
-    )
+
+    def fields(error: ReviewError) -> dict[str, Any]:
+        # A missing reason is the first thing to fix; the message waits for it.
+        if "reason" in error.fields:
+            return {"reason": form.reason}
+        if "message" in error.fields or corrections is None:
+            return {"message": message_field}
+        return _correction_fields(corrections[0], typed)(error)
+
+    _answer(item, typed, fields=fields)
+    version = form.version.data
+    saved = False
+    if corrections is not None:
+        saved = bool(_apply_corrections(item, *corrections, version=version))
+        version = item.version
+    reason = form.reason.data or None
+    if action in services.CONFIRMED_DECISIONS and request.form.get("confirmed") != "yes":
+        proposal = services.Proposal(action, message_field.data, reason)
+        message = services.check_decision(current_user, item, proposal, version=version)
+        return render_confirmation(item, action, message, reason, saved=saved)
+    services.decide(current_user, item, action, message_field.data, version=version, reason=reason)
     done = {
         "forward": _("Forwarded to HQ.")
         if works_for_a_delegation(current_user)
@@ -199,6 +231,8 @@ def decide(input_id: str) -> Any:
         "return": _("Returned to the CSO with your question."),
         "decline": _("Declined; the CSO sees your reason."),
     }[action]
+    if saved:
+        done = _("Your changes are saved.") + " " + done
     flash(done, "success")
     return redirect(url_for("review.queue"))
 

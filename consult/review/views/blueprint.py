@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import Blueprint, flash, redirect, url_for
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 
 from consult.actions import run_actions
 from consult.errors import DomainError
@@ -37,3 +38,16 @@ def staff_status_label(value: str) -> str:
         return str(STAFF_STATUS_LABELS[Status(value)])
     except ValueError:
         return value
+
+
+@bp.app_context_processor
+def _attention() -> dict[str, Any]:
+    """``new_in_queue(kind)`` for the navigation: arrived since the reader's last look."""
+    from consult.review.visits import count_new, last_visit
+
+    def new_in_queue(kind: str) -> int:
+        if not current_user.is_authenticated:
+            return 0
+        return count_new(current_user, kind, last_visit(current_user, kind))
+
+    return {"new_in_queue": new_in_queue}

@@ -79,6 +79,8 @@ class InputPage:
     findings: Any
     finding_list: list[Any]
     needs_clearance: bool
+    earlier_redacted: list[str]
+    redacted_again: list[str]
     rec_values: dict[int, str]
     rec_errors: list[str]
     conflict: ConflictError | None
@@ -109,7 +111,9 @@ def input_page(
 ) -> InputPage:
     """Build the page model of ``item`` for ``user``, keeping what was ``typed``."""
     reviewer = can_review(user, item)
-    edit_form = typed.edit_form or _edit_form_for(item)
+    earlier = services.earlier_redactions(item) if item.revision > 1 else []
+    back = services.reappearing(item, earlier)
+    edit_form = typed.edit_form or _edit_form_for(item, back)
     edit_choices(edit_form, item)
     decision_form = typed.decision_form or DecisionForm(formdata=None, version=item.version)
     decision_form.reason.choices = [("", _("Choose a reason"))] + [
@@ -143,6 +147,8 @@ def input_page(
         findings=findings,
         finding_list=services.field_findings(item, findings),
         needs_clearance=services.needs_clearance(item),
+        earlier_redacted=earlier,
+        redacted_again=back,
         rec_values=typed.rec_values or {},
         rec_errors=typed.rec_errors,
         conflict=conflict,
@@ -184,7 +190,8 @@ def _actor_label(event: Any, show_org: bool) -> str:
     return actor.display_name
 
 
-def _edit_form_for(item: Input) -> ReviewEditForm:
+def _edit_form_for(item: Input, redact_again: list[str]) -> ReviewEditForm:
+    """The corrections form as saved; passages redacted before and back in the text are ready."""
     codes = item.country_codes
     return ReviewEditForm(
         formdata=None,
@@ -198,6 +205,7 @@ def _edit_form_for(item: Input) -> ReviewEditForm:
         moderator_summary=item.moderator_summary or "",
         reviewed_title=item.effective_title,
         reviewed_body=item.effective_body,
+        passages="\n".join(redact_again),
     )
 
 

@@ -19,6 +19,7 @@ from consult.review import services
 from consult.review.queue import ALL, OPEN, QueueFilterError, queue_page
 from consult.review.services import can_review
 from consult.review.views.blueprint import bp, staff_status_label
+from consult.review.visits import count_new, is_new, last_visit, mark_visited
 
 
 @bp.route("/queue")
@@ -52,7 +53,8 @@ def _render_queue(kind: str) -> str:
     status_choices = [] if kind == "forwarded" else [(OPEN, _("Open (submitted or in review)"))]
     status_choices += [(ALL, _("All"))]
     status_choices += [(s, staff_status_label(s)) for s in page.scope.statuses]
-    return render_template(
+    since = last_visit(current_user, kind)
+    html = render_template(
         "review/queue.html",
         page=page,
         kind=kind,
@@ -62,7 +64,14 @@ def _render_queue(kind: str) -> str:
         may_see_organisation=may_see_organisation,
         can_bulk=kind != "forwarded",
         open_statuses=OPEN_FOR_REVIEW,
+        since=since,
+        new_count=count_new(current_user, kind, since),
+        is_new=lambda item: is_new(item, kind, since),
     )
+    # The page just shown marked what was new: the next visit counts from now.
+    mark_visited(current_user, kind)
+    db.session.commit()
+    return html
 
 
 @bp.route("/bulk-forward", methods=["POST"])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from flask import Blueprint, abort
 from flask_login import current_user
@@ -10,6 +11,7 @@ from flask_login import current_user
 from consult.access import parse_uuid
 from consult.extensions import db
 from consult.inputs.models import Consultation
+from consult.submissions.attention import needs_answer_count
 
 bp = Blueprint("submissions", __name__)
 
@@ -23,3 +25,15 @@ def load_consultation(consultation_id: str) -> Consultation:
 
 def org_id() -> uuid.UUID:
     return current_user.organisation_id
+
+
+@bp.app_context_processor
+def _attention() -> dict[str, Any]:
+    """``needs_answer_count()`` for the navigation (counted only where a page asks)."""
+
+    def count() -> int:
+        if not current_user.is_authenticated:
+            return 0
+        return needs_answer_count(current_user.organisation_id)
+
+    return {"needs_answer_count": count}

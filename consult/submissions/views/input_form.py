@@ -12,13 +12,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import flash, redirect, request, url_for
+from flask import flash, jsonify, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
 from consult.extensions import db
+from consult.i18n import format_when
 from consult.inputs.models import Consultation, Input
 from consult.inputs.scope import load_input
 from consult.inputs.states import Status
@@ -27,6 +28,7 @@ from consult.submissions.attachments import adopt_pending
 from consult.submissions.forms import InputForm, add_errors, form_data
 from consult.submissions.views.blueprint import bp, load_consultation
 from consult.submissions.views.input_form_files import (
+    files_to_choose_again,
     is_remove_click,
     remove_clicked,
     remove_ticked,
@@ -38,6 +40,11 @@ from consult.submissions.views.input_form_rescue import input_form_view
 
 def _after_saved(item: Input, form: InputForm) -> None:
     adopt_pending(item, form.upload_key.data)
+
+
+def _is_autosave(action: str) -> bool:
+    """A draft saved by the form's script (``static/autosave.js``), answered in JSON."""
+    return action == "draft" and request.headers.get("X-Autosave") == "1"
 
 
 def _handle_form(consultation: Consultation, *, mode: str, item: Input | None = None) -> Any:
@@ -56,6 +63,7 @@ def _handle_form(consultation: Consultation, *, mode: str, item: Input | None = 
     valid = form.validate()
     form.attachments.errors = list(form.attachments.errors or [])
     form.attachments.errors.extend(store_uploads(form, item))
+    choose_again = files_to_choose_again(dropped=False)
 
     if form.add_recommendation.data:
         if not form.add_recommendation_row():
@@ -64,7 +72,7 @@ def _handle_form(consultation: Consultation, *, mode: str, item: Input | None = 
         for field in form:
             if field.name != "attachments" and isinstance(field.errors, list):
                 field.errors = []
-        return render_form(form, consultation, mode=mode, item=item)
+        return render_form(form, consultation, mode=mode, item=item, choose_again=choose_again)
 
     if mode == "revise":
         action = "resubmit"
@@ -75,9 +83,25 @@ def _handle_form(consultation: Consultation, *, mode: str, item: Input | None = 
     data = form.to_data(consultation)
     problems = services.validate(data.cleaned(), complete=action != "draft")
     messages = add_errors(form, problems)
+    if choose_again and action != "draft":
+        # Files lost with an ended session are asked for before anything is sent.
+        form.attachments.errors.append(
+            _("Choose these files again before sending (or save a draft without them): %(names)s.")
+            % {"names": ", ".join(choose_again)}
+        )
     if not valid or problems or form.attachments.errors:
         db.session.rollback()
-        return render_form(form, consultation, mode=mode, item=item, messages=messages, status=400)
+        if _is_autosave(action):
+            return jsonify(saved=False), 400
+        return render_form(
+            form,
+            consultation,
+            mode=mode,
+            item=item,
+            messages=messages,
+            choose_again=choose_again,
+            status=400,
+        )
 
     key = form.form_token.data
     try:
@@ -91,6 +115,8 @@ def _handle_form(consultation: Consultation, *, mode: str, item: Input | None = 
         db.session.commit()
     except services.SubmissionError as exc:
         db.session.rollback()
+        if _is_autosave(action):
+            return jsonify(saved=False), 400
         messages = add_errors(form, exc.fields)
         if not exc.fields:
             messages.setdefault("__all__", []).append(exc.message)
@@ -101,6 +127,10 @@ def _handle_form(consultation: Consultation, *, mode: str, item: Input | None = 
         saved = db.session.scalar(select(Input).where(Input.idempotency_key == key))
         if saved is None:
             raise
+    if _is_autosave(action):
+        # The page's own script saved in the background: no page, no message to keep.
+        url = url_for("submissions.edit_draft", input_id=saved.id)
+        return jsonify(saved=True, url=url, time=format_when(saved.updated_at))
     if action == "draft":
         flash(_("Draft saved. Only your organisation can see it; it is not sent yet."), "success")
         return redirect(url_for("submissions.edit_draft", input_id=saved.id))

@@ -24,6 +24,21 @@ from consult.submissions.views.input_form_page import render_form
 ACTION_BUTTONS = ("submit", "save_draft", "resubmit", "add_recommendation")
 
 
+def files_to_choose_again(*, dropped: bool) -> list[str]:
+    """The names of files a person chose that the server could not keep.
+
+    A form posted after the session ended (or with an expired token) is shown
+    again without saving anything, and a browser never fills a file field
+    back in: those files must be chosen again. Their names travel with the form
+    (``choose_again``) until they are chosen again, so nothing is sent without
+    them by mistake. ``dropped``: this request's own files were not kept either.
+    """
+    carried = request.form.getlist("choose_again")
+    posted = [f.filename for f in request.files.getlist("attachments") if f and f.filename]
+    names = carried + posted if dropped else [n for n in carried if n not in posted]
+    return list(dict.fromkeys(n[:255] for n in names if n))[:20]
+
+
 def is_remove_click() -> bool:
     """A "Remove" button of one file was pressed (and no other button)."""
     return "remove_attachment" in request.form and not any(
@@ -91,6 +106,7 @@ def remove_clicked(
         item=item,
         removal_notice=notice,
         removal_refusal=refusal,
+        choose_again=files_to_choose_again(dropped=False),
     )
 
 

@@ -31,6 +31,7 @@ def render_form(
     signin_error: str | None = None,
     removal_notice: str | None = None,
     removal_refusal: str | None = None,
+    choose_again: list[str] | None = None,
     status: int = 200,
 ) -> tuple[str, int]:
     messages = messages or {}
@@ -58,6 +59,7 @@ def render_form(
         },
         removal_notice=removal_notice,
         removal_refusal=removal_refusal,
+        choose_again=choose_again or [],
         questions=local_text(consultation, current_locale()).questions,
         rescue=rescue,
         signin_error=signin_error,

@@ -26,6 +26,7 @@ from consult.inputs.models import Consultation, Input
 from consult.inputs.scope import load_input
 from consult.submissions.forms import InputForm
 from consult.submissions.views.blueprint import bp, load_consultation
+from consult.submissions.views.input_form_files import files_to_choose_again
 from consult.submissions.views.input_form_page import ensure_tokens, render_form
 
 #: The endpoints that show the input form; a POST to them never loses its text.
@@ -85,6 +86,7 @@ def rescue(kind: str, signin_error: str | None = None) -> tuple[str, int]:
         item=item,
         rescue=kind,
         signin_error=signin_error,
+        choose_again=files_to_choose_again(dropped=True),
         status={"signin": 401, "limited": 429}.get(kind, 400),
     )
 

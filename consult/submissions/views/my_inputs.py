@@ -12,6 +12,7 @@ from consult.extensions import db
 from consult.inputs.models import Consultation, Input
 from consult.inputs.states import Status
 from consult.submissions import services
+from consult.submissions.attention import needs_answer
 from consult.submissions.views.blueprint import bp, org_id
 
 
@@ -37,6 +38,7 @@ def my_inputs() -> str:
     return render_template(
         "submissions/my_inputs.html",
         items=items,
+        waiting=needs_answer(org_id()),
         consultation_choices=consultation_choices,
         consultation_filter=consultation_filter,
         status_filter=status_filter,
