@@ -8,9 +8,17 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 from werkzeug.serving import make_server
+
+from consult.auth.models import user_by_email
+from consult.cli.demo import DEMO_CONSULTATION_SLUG, seed_demo
+from consult.extensions import db
+from consult.inputs.models import Consultation
+from tests import factories
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -121,3 +129,45 @@ def _unused_totp_code(email: str) -> str:
             if last_step is None or step > last_step:
                 return totp.generate_otp(step)
         time.sleep(INTERVAL - time.time() % INTERVAL + 0.1)
+
+
+# The demo accounts the journeys sign in as, and what several journeys share.
+MODERATOR = "moderator.tn@consult.example.org"
+HQ = "hq@consult.example.org"
+CSO = "cso.tn@consult.example.org"
+EMAIL_IN_BODY = "amira.b@tfcs-mail.org"
+#: Screenshots at 360 and 1280 px, kept under the git-ignored build/ folder.
+LAYOUT_SCREENSHOTS = Path(__file__).resolve().parents[2] / "build" / "screenshots" / "layout"
+
+
+def seed_review_inputs() -> dict:
+    """The demo data, staff enrolled, and four inputs of the demo CSO waiting for review."""
+    seed_demo()
+    for email in (MODERATOR, HQ):
+        user_by_email(email).totp_secret = factories.STAFF_TOTP_SECRET  # enrolled already
+    db.session.commit()
+    consultation = db.session.scalar(
+        select(Consultation).where(Consultation.slug == DEMO_CONSULTATION_SLUG)
+    )
+    cso = user_by_email(CSO)
+    made = {
+        "forward": factories.make_input(
+            consultation,
+            cso,
+            title="Police-community forums in Kasserine",
+            body=f"Monthly forums reduced tension. Write to {EMAIL_IN_BODY} for the minutes.",
+        ),
+        "return": factories.make_input(consultation, cso, title="Youth at the border"),
+        "decline": factories.make_input(consultation, cso, title="Our annual gala"),
+        "direct": factories.make_input(
+            consultation, cso, title="Threats against our staff", hq_direct=True
+        ),
+    }
+    return {key: item.id for key, item in made.items()}
+
+
+def open_new_input_form(page, live_server) -> None:
+    page.goto(f"{live_server.url}/consultations")
+    click_and_wait(page, "text=Implementing the security dimension of the ENP")
+    click_and_wait(page, "text=Write an input")
+    assert "/inputs/new" in page.url

@@ -13,8 +13,7 @@ from consult.inputs.events import EventKind, add_event
 from consult.inputs.models import Consultation
 from consult.inputs.states import Status
 from tests import factories
-from tests.browser.conftest import click_and_wait, sign_in
-from tests.browser.test_review_journey import CSO, HQ, MODERATOR, _seed
+from tests.browser.conftest import CSO, HQ, MODERATOR, click_and_wait, seed_review_inputs, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -28,7 +27,7 @@ def _consultation() -> Consultation:
 def test_a_returned_question_comes_first_for_the_cso_with_a_count_in_the_navigation(
     app, live_server, page
 ):
-    _seed()
+    seed_review_inputs()
     item = factories.make_input(
         _consultation(), user_by_email(CSO), title="Night patrols", status=Status.RETURNED
     )
@@ -53,7 +52,7 @@ def test_a_returned_question_comes_first_for_the_cso_with_a_count_in_the_navigat
 
 
 def test_the_queue_marks_what_arrived_since_the_last_visit(app, live_server, page):
-    _seed()
+    seed_review_inputs()
     sign_in(page, live_server, MODERATOR, DEFAULT_DEMO_PASSWORD)
     assert page.url.startswith(f"{live_server.url}/review/queue")  # where a moderator lands
     expect(page.locator("#new-since")).to_contain_text("3 inputs are waiting")
@@ -75,7 +74,7 @@ def test_the_queue_marks_what_arrived_since_the_last_visit(app, live_server, pag
 
 
 def test_hq_sees_what_was_forwarded_since_the_last_visit(app, live_server, page):
-    _seed()
+    seed_review_inputs()
     sign_in(page, live_server, HQ, DEFAULT_DEMO_PASSWORD)
     page.goto(f"{live_server.url}/review/forwarded")
     factories.make_input(
@@ -88,7 +87,7 @@ def test_hq_sees_what_was_forwarded_since_the_last_visit(app, live_server, page)
 
 
 def test_the_demo_organisation_admin_reaches_our_data(app, live_server, page):
-    _seed()
+    seed_review_inputs()
     sign_in(page, live_server, CSO, DEFAULT_DEMO_PASSWORD)
     click_and_wait(page, "nav >> text=Our data")
     assert page.url == f"{live_server.url}/organisation/data"

@@ -10,8 +10,7 @@ from consult.cli.demo import DEFAULT_DEMO_PASSWORD, seed_demo
 from consult.extensions import db
 from consult.inputs.models import Input
 from consult.inputs.states import Status
-from tests.browser.conftest import click_and_wait, sign_in
-from tests.browser.test_submission_journey import CSO, open_new_input_form
+from tests.browser.conftest import CSO, click_and_wait, open_new_input_form, sign_in
 from tests.sample_files import pdf_with_author
 
 pytestmark = pytest.mark.browser

@@ -5,47 +5,22 @@ from __future__ import annotations
 import re
 
 import pytest
-from sqlalchemy import select
 
-from consult.auth.models import user_by_email
-from consult.cli.demo import DEFAULT_DEMO_PASSWORD, DEMO_CONSULTATION_SLUG, seed_demo
+from consult.cli.demo import DEFAULT_DEMO_PASSWORD
 from consult.extensions import db
-from consult.inputs.models import Consultation, Input
+from consult.inputs.models import Input
 from consult.inputs.states import Status
-from tests import factories
-from tests.browser.conftest import click_and_wait, sign_in
+from tests.browser.conftest import (
+    CSO,
+    EMAIL_IN_BODY,
+    HQ,
+    MODERATOR,
+    click_and_wait,
+    seed_review_inputs,
+    sign_in,
+)
 
 pytestmark = pytest.mark.browser
-
-MODERATOR = "moderator.tn@consult.example.org"
-HQ = "hq@consult.example.org"
-CSO = "cso.tn@consult.example.org"
-EMAIL_IN_BODY = "amira.b@tfcs-mail.org"
-
-
-def _seed():
-    seed_demo()
-    for email in (MODERATOR, HQ):
-        user_by_email(email).totp_secret = factories.STAFF_TOTP_SECRET  # enrolled already
-    db.session.commit()
-    consultation = db.session.scalar(
-        select(Consultation).where(Consultation.slug == DEMO_CONSULTATION_SLUG)
-    )
-    cso = user_by_email(CSO)
-    made = {
-        "forward": factories.make_input(
-            consultation,
-            cso,
-            title="Police-community forums in Kasserine",
-            body=f"Monthly forums reduced tension. Write to {EMAIL_IN_BODY} for the minutes.",
-        ),
-        "return": factories.make_input(consultation, cso, title="Youth at the border"),
-        "decline": factories.make_input(consultation, cso, title="Our annual gala"),
-        "direct": factories.make_input(
-            consultation, cso, title="Threats against our staff", hq_direct=True
-        ),
-    }
-    return {key: item.id for key, item in made.items()}
 
 
 def _sign_out(page):
@@ -53,7 +28,7 @@ def _sign_out(page):
 
 
 def test_moderator_works_the_queue_cso_sees_outcomes_hq_sees_redaction(app, live_server, page):
-    ids = _seed()
+    ids = seed_review_inputs()
 
     # The moderator's queue: three inputs, the HQ-direct one is not there.
     sign_in(page, live_server, MODERATOR, DEFAULT_DEMO_PASSWORD)

@@ -5,9 +5,8 @@ from __future__ import annotations
 import pytest
 
 from consult.cli.demo import DEFAULT_DEMO_PASSWORD
-from tests.browser.conftest import click_and_wait, sign_in
-from tests.browser.test_review_journey import MODERATOR, _seed
-from tests.browser.test_small_screens import SCREENSHOTS
+from tests.browser.conftest import LAYOUT_SCREENSHOTS as SCREENSHOTS
+from tests.browser.conftest import MODERATOR, click_and_wait, seed_review_inputs, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -18,7 +17,7 @@ IN_VIEW = """(selector) => {
 
 
 def test_text_findings_and_decision_are_in_view_together(app, live_server, browser):
-    ids = _seed()
+    ids = seed_review_inputs()
     context = browser.new_context(viewport={"width": 1280, "height": 800})
     page = context.new_page()
     page.set_default_timeout(10_000)

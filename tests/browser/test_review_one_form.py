@@ -9,8 +9,7 @@ from consult.cli.demo import DEFAULT_DEMO_PASSWORD
 from consult.extensions import db
 from consult.inputs.models import Input
 from consult.inputs.states import Status
-from tests.browser.conftest import click_and_wait, sign_in
-from tests.browser.test_review_journey import MODERATOR, _seed
+from tests.browser.conftest import MODERATOR, click_and_wait, seed_review_inputs, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -26,7 +25,7 @@ def any_page(request, browser):
 
 def open_claimed(page, live_server, title: str) -> dict:
     """The demo inputs seeded; the moderator signed in holds the one called ``title``."""
-    ids = _seed()
+    ids = seed_review_inputs()
     sign_in(page, live_server, MODERATOR, DEFAULT_DEMO_PASSWORD)
     page.goto(f"{live_server.url}/review/queue")
     click_and_wait(page, f"text={title}")

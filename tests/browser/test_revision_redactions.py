@@ -14,8 +14,7 @@ from consult.extensions import db
 from consult.inputs.models import Consultation, Input
 from consult.inputs.states import Attribution, Status
 from tests import factories
-from tests.browser.conftest import click_and_wait, sign_in
-from tests.browser.test_review_journey import CSO, MODERATOR, _seed
+from tests.browser.conftest import CSO, MODERATOR, click_and_wait, seed_review_inputs, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -23,7 +22,7 @@ EMAIL = "amira.b@tfcs-mail.org"
 
 
 def test_a_revision_carries_its_earlier_redactions_to_the_moderator(app, live_server, page):
-    _seed()
+    seed_review_inputs()
     consultation = db.session.scalar(
         select(Consultation).where(Consultation.slug == DEMO_CONSULTATION_SLUG)
     )

@@ -6,8 +6,6 @@ Screenshots at 360 and 1280 px wide are kept under ``build/screenshots/layout/``
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from consult.auth.models import user_by_email
@@ -16,11 +14,11 @@ from consult.cli.demo_inputs import seed_demo_inputs
 from consult.extensions import db
 from consult.inputs.models import Input
 from tests import factories
+from tests.browser.conftest import LAYOUT_SCREENSHOTS as SCREENSHOTS
 from tests.browser.conftest import sign_in
 
 pytestmark = pytest.mark.browser
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "build" / "screenshots" / "layout"
 
 PAGES = {
     "cso.tn@consult.example.org": [

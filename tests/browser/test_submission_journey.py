@@ -17,7 +17,7 @@ from consult.inputs.models import Input
 from consult.inputs.scope import can_see_input
 from consult.inputs.states import RoutedTo, Status
 from consult.submissions.attachments import attachment_path
-from tests.browser.conftest import click_and_wait, sign_in
+from tests.browser.conftest import CSO, click_and_wait, open_new_input_form, sign_in
 from tests.sample_files import (
     GPS_IFD,
     SECRET_NAME,
@@ -27,15 +27,6 @@ from tests.sample_files import (
 )
 
 pytestmark = pytest.mark.browser
-
-CSO = "cso.tn@consult.example.org"
-
-
-def open_new_input_form(page, live_server) -> None:
-    page.goto(f"{live_server.url}/consultations")
-    click_and_wait(page, "text=Implementing the security dimension of the ENP")
-    click_and_wait(page, "text=Write an input")
-    assert "/inputs/new" in page.url
 
 
 def test_demo_cso_submits_an_input_with_two_countries_recommendations_and_files(
