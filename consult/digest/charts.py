@@ -58,17 +58,37 @@ def _wrapped(name: str, width: int = 32) -> str:
     return textwrap.fill(name, width=width)
 
 
+def _country_key(countries: list[tuple[str, str]], width: float) -> list[str]:
+    """Lines of "code name" pairs that fit under a chart ``width`` inches wide."""
+    per_line = max(40, int(width * 15))
+    lines: list[str] = []
+    line = ""
+    for code, name in countries:
+        entry = f"{code} {shaped(name)}"
+        if line and len(line) + 3 + len(entry) > per_line:
+            lines.append(line)
+            line = entry
+        else:
+            line = f"{line} \u00b7 {entry}" if line else entry
+    if line:
+        lines.append(line)
+    return lines
+
+
 def heatmap_figure(matrix: Matrix) -> Figure:
     """The priority x country matrix; suppressed cells are hatched and say what the table says.
 
     A compact matrix (many countries) names its columns by ISO code, as its
-    table does, so that 16 countries fit a page at a readable size.
+    table does, so that 16 countries fit a page at a readable size; a key
+    under the chart gives each code's country, so the chart reads on its own.
     """
     n_rows = max(1, len(matrix.rows))
     n_cols = max(1, len(matrix.countries))
     compact = matrix.compact
-    width = 2.6 + 0.33 * n_cols if compact else 3.2 + 0.62 * n_cols
-    fig = Figure(figsize=(max(6.0, width), 1.2 + 0.55 * n_rows), dpi=100)
+    width = max(6.0, 2.6 + 0.33 * n_cols if compact else 3.2 + 0.62 * n_cols)
+    key = _country_key(matrix.countries, width) if compact else []
+    height = 1.2 + 0.55 * n_rows + 0.16 * len(key)
+    fig = Figure(figsize=(width, height), dpi=100)
     ax = fig.add_subplot()
     shown = [c.count for row in matrix.rows for c in row.cells if c.count]
     highest = max(shown, default=0)
@@ -111,6 +131,7 @@ def heatmap_figure(matrix: Matrix) -> Figure:
     ax.set_xticks(range(len(matrix.countries)))
     if compact:
         ax.set_xticklabels([code for code, _name in matrix.countries], fontsize=8)
+        ax.set_xlabel("\n".join(key), fontsize=7, labelpad=8)
     else:
         ax.set_xticklabels(
             [shaped(name) for _c, name in matrix.countries], rotation=45, ha="right", fontsize=8

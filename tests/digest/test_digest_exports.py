@@ -262,3 +262,19 @@ def test_docx_matrix_of_many_countries_uses_codes_and_a_key(data, hq_user, publi
     assert "“<3”, fewer than 3: fewer than 3 organisations, perhaps none" in text
     widths = _grid_widths(content)
     assert sum(widths) <= 16.7 / 2.54 * 1440
+
+
+def test_chart_of_many_countries_has_a_key_of_its_codes(app):
+    from consult.digest.charts import heatmap_figure, svg_markup
+    from consult.digest.matrix import Matrix, MatrixCell, MatrixRow
+
+    countries = [("DZ", "Algeria"), ("EG", "Egypt"), ("IL", "Israel"), ("JO", "Jordan")]
+    countries += [("LB", "Lebanon"), ("LY", "Libya"), ("MA", "Morocco"), ("PS", "Palestine")]
+    countries += [("SY", "Syria"), ("UA", "Ukraine")]
+    cells = [MatrixCell(count=4, organisations=3, heat="heat-2", text="4") for _ in countries]
+    matrix = Matrix(countries, [MatrixRow("ssr", "Security sector reform", cells, 40)], k=3)
+    svg = str(svg_markup(heatmap_figure(matrix), "Inputs by priority and country"))
+    assert ">DZ<" in svg or "DZ</text>" in svg  # the columns are named by code
+    assert "DZ Algeria" in svg and "UA Ukraine" in svg  # and the key says which is which
+    narrow = Matrix(countries[:3], [MatrixRow("ssr", "Security", cells[:3], 12)], k=3)
+    assert "DZ Algeria" not in str(svg_markup(heatmap_figure(narrow), "Inputs"))
