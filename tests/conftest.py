@@ -19,6 +19,7 @@ import os
 import shutil
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -112,6 +113,22 @@ def _empty_tables() -> None:
                 conn.execute(table.delete())
 
 
+@contextmanager
+def own_app_context(app: Flask) -> Iterator[None]:
+    """Run a request or command in a fresh app context, as a server or a new process would.
+
+    The test's own session (when the test holds one, not in a thread it started)
+    commits what it set up first and is expired afterwards, to read back what was written.
+    """
+    test_context = has_app_context()
+    if test_context:
+        db.session.commit()
+    with app.app_context():
+        yield
+    if test_context:
+        db.session.expire_all()
+
+
 class RequestClient(FlaskClient):
     """A test client whose every request runs in its own app context, as in production.
 
@@ -124,14 +141,8 @@ class RequestClient(FlaskClient):
     """
 
     def open(self, *args: Any, **kwargs: Any) -> TestResponse:
-        test_context = has_app_context()  # not in a thread the test started
-        if test_context:
-            db.session.commit()
-        with self.application.app_context():
-            response = super().open(*args, **kwargs)
-        if test_context:
-            db.session.expire_all()
-        return response
+        with own_app_context(self.application):
+            return super().open(*args, **kwargs)
 
 
 class CommandRunner(FlaskCliRunner):
@@ -142,14 +153,8 @@ class CommandRunner(FlaskCliRunner):
     """
 
     def invoke(self, *args: Any, **kwargs: Any) -> Result:
-        test_context = has_app_context()
-        if test_context:
-            db.session.commit()
-        with self.app.app_context():
-            result = super().invoke(*args, **kwargs)
-        if test_context:
-            db.session.expire_all()
-        return result
+        with own_app_context(self.app):
+            return super().invoke(*args, **kwargs)
 
 
 @pytest.fixture

@@ -34,9 +34,7 @@ def consultation_json(item: Consultation) -> dict[str, Any]:
         "closes_at": iso(item.closes_at),
         "countries": item.country_codes,
         "guiding_questions": [
-            {"priority": priority.slug, "text": text}
-            for priority, questions in texts.questions
-            for text in questions
+            {"priority": slug, "text": text} for slug, text in texts.question_list()
         ],
     }
 

@@ -111,11 +111,7 @@ def post_message(
             MessageAttachment(
                 organisation_id=item.organisation_id,
                 position=position,
-                filename=stored.filename,
-                content_type=stored.content_type,
-                size=stored.size,
-                sha256=stored.sha256,
-                storage_name=stored.storage_name,
+                **stored.columns(),
             )
         )
     db.session.flush()

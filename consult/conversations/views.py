@@ -111,6 +111,7 @@ def post(input_id: str) -> Any:
 @login_only
 def download(attachment_id: str) -> Response:
     attachment = load_message_attachment(attachment_id, current_user)
+    response = send_stored(attachment)  # 404 before anything is audited when the file is gone
     record("message_attachment.downloaded", current_user, attachment)
     db.session.commit()
-    return send_stored(attachment)
+    return response

@@ -43,10 +43,6 @@ class ConsultationInfo:
             description=texts.description,
             opens_at=consultation.opens_at,
             closes_at=consultation.closes_at,
-            questions=tuple(
-                GuidingQuestionInfo(priority.slug, text)
-                for priority, questions in texts.questions
-                for text in questions
-            ),
+            questions=tuple(GuidingQuestionInfo(*pair) for pair in texts.question_list()),
             partly_english=texts.partly_english,
         )

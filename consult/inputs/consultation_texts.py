@@ -47,6 +47,10 @@ class LocalText:
     #: True when some of it is shown in English because it is not translated
     partly_english: bool
 
+    def question_list(self) -> list[tuple[str, str]]:
+        """(priority slug, question) pairs, in the priorities' order."""
+        return [(p.slug, text) for p, questions in self.questions for text in questions]
+
 
 def text_in(consultation: Consultation, locale: str) -> ConsultationText | None:
     return next((t for t in consultation.texts if t.locale == locale), None)

@@ -16,7 +16,7 @@ import secrets
 import unicodedata
 import warnings
 import zipfile
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import IO, Any
 
@@ -370,6 +370,10 @@ class StoredFile:
     sha256: str
     storage_name: str
 
+    def columns(self) -> dict[str, Any]:
+        """The columns every stored-file row (an input's, a message's) takes from it."""
+        return asdict(self)
+
 
 def clean_and_write(stream: IO[bytes], filename: str | None) -> StoredFile:
     """Read, type-check and strip one upload, and write it durably; AttachmentError if refused.
@@ -421,11 +425,7 @@ def store_attachment(
         organisation_id=user.organisation_id,
         uploaded_by_id=user.id,
         upload_key=upload_key,
-        filename=stored.filename,
-        content_type=stored.content_type,
-        size=stored.size,
-        sha256=stored.sha256,
-        storage_name=stored.storage_name,
+        **stored.columns(),
     )
     db.session.add(attachment)
     db.session.flush()
