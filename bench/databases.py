@@ -1,7 +1,8 @@
 """The benchmark's databases: one per size, built once with generate-load and reused.
 
 PostgreSQL when ``TEST_DATABASE_URL`` or ``DATABASE_URL`` names one (a database
-``consult_bench_<size>`` on that server), SQLite files under instance/bench/
+``consult_bench_<size>`` on that server, or ``<BENCH_DB_PREFIX>_<size>`` so that
+two checkouts can measure side by side), SQLite files under instance/bench/
 otherwise. A database is reused when it holds exactly the size asked for at
 the newest migration; ``--rebuild`` starts afresh.
 """
@@ -72,6 +73,11 @@ def _holds(url: str, size: int) -> bool:
         engine.dispose()
 
 
+def _name(size: int) -> str:
+    """The database's name: the prefix keeps two checkouts' databases apart."""
+    return f"{os.environ.get('BENCH_DB_PREFIX') or 'consult_bench'}_{size}"
+
+
 def _fresh(size: int) -> str:
     server = server_url()
     if server is None:
@@ -80,7 +86,7 @@ def _fresh(size: int) -> str:
         for suffix in ("", "-wal", "-shm"):
             Path(f"{path}{suffix}").unlink(missing_ok=True)
         return f"sqlite:///{path}"
-    name = f"consult_bench_{size}"
+    name = _name(size)
     admin = create_engine(server, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
@@ -93,7 +99,7 @@ def _url(size: int) -> str:
     server = server_url()
     if server is None:
         return f"sqlite:///{SQLITE_DIR / f'bench-{size}.sqlite'}"
-    name = f"consult_bench_{size}"
+    name = _name(size)
     return make_url(server).set(database=name).render_as_string(hide_password=False)
 
 
