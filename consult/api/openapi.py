@@ -63,6 +63,7 @@ ERROR_DESCRIPTIONS = {
     "(`findings_pending`, with `findings`).",
     413: "The upload is larger than allowed.",
     415: "The body is not of an accepted media type.",
+    410: "The job's file was deleted after its time (`JOB_FILE_HOURS`); start the job again.",
     422: "The request is well formed but cannot be done in the object's current state.",
     429: "Too many requests with this token; wait and retry.",
 }
@@ -120,6 +121,20 @@ AFTER = {
 }
 
 
+#: The files a digest (or a job making one) may answer with.
+DIGEST_FILES = {
+    "text/csv": {"schema": {"type": "string"}},
+    "application/json": {"schema": {}},
+    "text/html": {"schema": {"type": "string"}},
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
+        "schema": {"type": "string", "format": "binary"}
+    },
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": {
+        "schema": {"type": "string", "format": "binary"}
+    },
+}
+
+
 def query(name: str, description: str, schema: dict[str, Any] | None = None) -> dict[str, Any]:
     return {"name": name, "in": "query", "schema": schema or STRING, "description": description}
 
@@ -159,6 +174,47 @@ SCHEMAS: dict[str, Any] = {
         }
     ),
     "ReleaseList": obj({"items": {"type": "array", "items": ref("Release")}}),
+    "Job": obj(
+        {
+            "id": UUID,
+            "kind": {"type": "string", "enum": ["digest.file", "release.publish"]},
+            "title": STRING,
+            "state": {"type": "string", "enum": ["queued", "running", "done", "failed", "expired"]},
+            "created_at": DATETIME,
+            "started_at": NULLABLE_DATETIME,
+            "finished_at": NULLABLE_DATETIME,
+            "progress": obj(
+                {
+                    "done": {"type": "integer"},
+                    "total": {"type": ["integer", "null"]},
+                    "percent": {"type": ["integer", "null"]},
+                }
+            ),
+            "result": {
+                "type": "object",
+                "description": "digest.file: `count`; release.publish: `number`, `slug`, `count`.",
+            },
+            "summary": NULLABLE_STRING,
+            "error": {
+                "type": ["string", "null"],
+                "description": "Why a failed job failed, in words a person can act on.",
+            },
+            "file": {
+                "oneOf": [
+                    {"type": "null"},
+                    obj(
+                        {
+                            "name": STRING,
+                            "type": STRING,
+                            "size": {"type": ["integer", "null"]},
+                            "expires_at": NULLABLE_DATETIME,
+                            "url": STRING,
+                        }
+                    ),
+                ]
+            },
+        }
+    ),
     "ReleaseRequest": {
         "type": "object",
         "properties": {
@@ -360,7 +416,7 @@ SCHEMAS["Claim"] = {
         "take_over": {"type": "boolean", "description": "Take over a colleague's claim."},
     },
 }
-SCHEMAS["Release"] = {"type": "object", "properties": {"version": {"type": "integer"}}}
+SCHEMAS["ClaimRelease"] = {"type": "object", "properties": {"version": {"type": "integer"}}}
 SCHEMAS["Feedback"] = {
     "type": "object",
     "properties": {
@@ -682,7 +738,7 @@ PATHS: dict[str, Any] = {
             "operationId": "release_input",
             "summary": "Give back a claim",
             "parameters": [INPUT_ID],
-            "requestBody": {"required": False, "content": {JSON: {"schema": ref("Release")}}},
+            "requestBody": {"required": False, "content": {JSON: {"schema": ref("ClaimRelease")}}},
             "responses": {**ok("Input", "The released input"), **errors(400, 404, 409, 415, 422)},
         }
     },
@@ -788,18 +844,14 @@ PATHS: dict[str, Any] = {
             "responses": {
                 "200": {
                     "description": "The digest file",
-                    "content": {
-                        "text/csv": {"schema": {"type": "string"}},
-                        "application/json": {"schema": {}},
-                        "text/html": {"schema": {"type": "string"}},
-                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
-                            "schema": {"type": "string", "format": "binary"}
-                        },
-                        "application/vnd.openxmlformats-officedocument.wordprocessingml.document": {
-                            "schema": {"type": "string", "format": "binary"}
-                        },
-                    },
+                    "content": DIGEST_FILES,
                 },
+                **ok(
+                    "Job",
+                    "More than `JOB_THRESHOLD_INPUTS` inputs: the file is made by a job. "
+                    "Poll `Location` (`/jobs/{job_id}`) until `done`, then fetch `file.url`.",
+                    202,
+                ),
                 **errors(400, 404),
             },
         }
@@ -818,10 +870,44 @@ PATHS["/releases"] = {
         "summary": "Publish the next external release of a consultation (HQ); immutable",
         "requestBody": json_body("ReleaseRequest"),
         "responses": {
-            **ok("Release", "The published release, with its audit's verdict", 201),
+            **ok(
+                "Release", "Published in this request: the release, with its audit's verdict", 201
+            ),
+            **ok(
+                "Job",
+                "With a job queue: publication runs as a job. Poll `Location` until `done` "
+                "(`result.number` is the release's number) or `failed` (`error` says why).",
+                202,
+            ),
             **errors(400, 404, 415, 422),
         },
     },
+}
+
+JOB_ID = {"name": "job_id", "in": "path", "required": True, "schema": UUID}
+
+PATHS["/jobs/{job_id}"] = {
+    "get": {
+        "operationId": "job",
+        "summary": "A job started by the caller (or by another of the same role who may "
+        "see its work): state, progress, result, error, file",
+        "parameters": [JOB_ID],
+        "responses": {**ok("Job", "The job"), **errors(404)},
+    }
+}
+PATHS["/jobs/{job_id}/file"] = {
+    "get": {
+        "operationId": "job_file",
+        "summary": "The file a done job made (kept `JOB_FILE_HOURS`, then deleted)",
+        "parameters": [JOB_ID],
+        "responses": {
+            "200": {
+                "description": "The file, as its job's `file.type` says",
+                "content": DIGEST_FILES,
+            },
+            **errors(404, 410),
+        },
+    }
 }
 
 DOCUMENT: dict[str, Any] = {

@@ -8,18 +8,15 @@ the progress bar in place, then reloads the page once the job has finished.
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, jsonify, render_template, stream_with_context
+from flask import Blueprint, abort, jsonify, render_template
 from flask_login import current_user
 
-from consult.access import deny, login_only, may_see_job, parse_uuid
-from consult.audit.services import record
+from consult.access import login_only
 from consult.auth.reauth import recent_sign_in_required
-from consult.extensions import db
-from consult.jobs.files import read_job_file
-from consult.jobs.kinds import JobKind, load_kinds
+from consult.jobs.download import send_job_file
+from consult.jobs.kinds import JobKind
+from consult.jobs.lookup import job_progress, visible_job
 from consult.jobs.models import Job, JobState
-from consult.jobs.queue import notice_lost_job, purge_expired_jobs, read_progress
-from consult.timeutil import utcnow
 
 bp = Blueprint("jobs", __name__, url_prefix="/jobs")
 
@@ -28,23 +25,7 @@ REFRESH_SECONDS = 3
 
 
 def _load(job_id: str) -> tuple[Job, JobKind]:
-    """The job, if the signed-in user may see it; 404 otherwise (never confirm it exists)."""
-    job = db.session.get(Job, parse_uuid(job_id))
-    kind = load_kinds().get(job.kind) if job is not None else None
-    if job is None or kind is None or not may_see_job(current_user, job, kind.permission):
-        deny(current_user, "job of another user", object_type="job", object_id=job_id)
-    notice_lost_job(job)
-    if job.state == JobState.DONE and job.expires_at is not None and job.expires_at < utcnow():
-        purge_expired_jobs()
-        db.session.commit()
-    return job, kind
-
-
-def _progress(job: Job) -> dict:
-    done_total = read_progress(job)
-    done, total = done_total if done_total else (0, None)
-    percent = min(100, round(100 * done / total)) if total else None
-    return {"done": done, "total": total, "percent": percent}
+    return visible_job(current_user, job_id)
 
 
 def _page(job: Job, kind: JobKind, status: int = 200):
@@ -55,7 +36,7 @@ def _page(job: Job, kind: JobKind, status: int = 200):
         title=kind.title(job),
         summary=kind.summary(job) if done else None,
         link=kind.link(job) if done else None,
-        progress=_progress(job),
+        progress=job_progress(job),
         refresh=REFRESH_SECONDS,
     )
     return page, status
@@ -72,7 +53,7 @@ def status(job_id: str):
 def progress(job_id: str):
     """The state and progress of a job, for the page's script."""
     job, _kind = _load(job_id)
-    return jsonify(state=job.state, finished=job.finished, **_progress(job))
+    return jsonify(state=job.state, finished=job.finished, **job_progress(job))
 
 
 @bp.route("/<job_id>/file")
@@ -84,14 +65,4 @@ def download(job_id: str):
         return _page(job, kind, 410)  # the page says the file was deleted, and why
     if not job.has_file:
         abort(404)
-    record("job.downloaded", current_user, job, kind=job.kind, file=job.file_name)
-    db.session.commit()
-    response = Response(
-        stream_with_context(read_job_file(job.id)),
-        content_type=job.file_type or "application/octet-stream",
-    )
-    disposition = "inline" if (job.file_type or "").startswith("text/html") else "attachment"
-    response.headers["Content-Disposition"] = f'{disposition}; filename="{job.file_name}"'
-    if job.file_size is not None:
-        response.headers["Content-Length"] = str(job.file_size)
-    return response
+    return send_job_file(current_user, job, via="web")

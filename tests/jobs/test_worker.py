@@ -128,3 +128,47 @@ def test_asking_twice_while_the_job_waits_gives_the_same_job(queued, data, clien
     other = client.get("/digest/download/json").headers["Location"]
     assert first == again != other
     assert len(db.session.scalars(select(Job)).all()) == 2
+
+
+def test_through_the_api_a_release_is_published_by_the_worker(queued, hq_user, api_client):
+    from tests.digest.conftest import build_digest_data
+
+    build_digest_data()
+    api = api_client(queued, hq_user)
+    accepted = api.post("/releases", json={"consultation": "enp-2026"})
+    assert accepted.status_code == 202
+    job_url = accepted.headers["Location"].removeprefix("/api/v1")
+    assert api.get(job_url).get_json()["state"] == "queued"
+    assert api.get("/releases").get_json() == {"items": []}
+
+    run_worker(queued)
+
+    job = api.get(job_url).get_json()
+    assert job["state"] == "done", job["error"]
+    assert job["result"]["number"] == 1 and job["file"] is None
+    assert [r["number"] for r in api.get("/releases").get_json()["items"]] == [1]
+
+
+def test_through_the_api_a_refused_release_is_a_failed_job(queued, hq_user, api_client):
+    from tests.digest.conftest import build_digest_data
+
+    build_digest_data()
+    api = api_client(queued, hq_user)
+    accepted = api.post("/releases", json={"consultation": "enp-2026", "period": "2099-01"})
+    assert accepted.status_code == 202
+    run_worker(queued)
+    job = api.get(accepted.headers["Location"].removeprefix("/api/v1")).get_json()
+    assert job["state"] == "failed" and "is not over yet" in job["error"]
+
+
+def test_through_the_api_a_big_digest_is_made_by_the_worker(queued, data, hq_user, api_client):
+    queued.config["JOB_THRESHOLD_INPUTS"] = 1
+    api = api_client(queued, hq_user)
+    accepted = api.get("/digest?format=json&audience=internal")
+    assert accepted.status_code == 202 and accepted.get_json()["file"] is None
+    run_worker(queued)
+    job = api.get(accepted.headers["Location"].removeprefix("/api/v1")).get_json()
+    assert job["state"] == "done" and job["progress"]["done"] == job["result"]["count"]
+    file = api.get(job["file"]["url"].removeprefix("/api/v1"))
+    assert file.status_code == 200
+    assert len(file.get_json()["inputs"]) == job["result"]["count"]
