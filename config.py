@@ -169,6 +169,8 @@ class TestingConfig(Config):
 
 class ProductionConfig(Config):
     ENV_NAME = "production"
+    # No default in production: the operator says where files live (docs/scale.md).
+    STORAGE_BACKEND = os.environ.get("CONSULT_STORAGE", "").strip().lower()
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     SESSION_COOKIE_NAME = "__Host-consult"

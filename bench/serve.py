@@ -30,8 +30,10 @@ def free_port() -> int:
 def production_env(database_url: str, **extra: str) -> dict[str, str]:
     """Complete, generated production settings: gunicorn serves nothing else.
 
-    Fresh random secrets each run; sessions and rate limits on the local Redis
-    (``TEST_REDIS_URL`` when set), as production keeps them.
+    Fresh random secrets each run; sessions, rate limits and the job queue on
+    the local Redis (``TEST_REDIS_URL`` when set), as production keeps them.
+    Digests are streamed in the request whatever their size (no job), since
+    that is what B4's first byte measures.
     """
     import secrets
 
@@ -46,6 +48,10 @@ def production_env(database_url: str, **extra: str) -> dict[str, str]:
         "DIGEST_REFERENCE_KEY": secrets.token_hex(32),
         "SESSION_REDIS_URL": redis_url,
         "RATELIMIT_STORAGE_URI": redis_url,
+        "CONSULT_JOBS_REDIS_URL": redis_url,
+        "CONSULT_JOBS_QUEUE": f"consult-bench-{secrets.token_hex(4)}",
+        "CONSULT_JOB_THRESHOLD_INPUTS": str(10**9),
+        "CONSULT_STORAGE": "local",
         **extra,
     }
 

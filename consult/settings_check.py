@@ -1,9 +1,10 @@
 """Refuse to start production with settings that would put users at risk.
 
 Production fails closed: without its own secret key, TOTP keys and digest
-reference key, a DATABASE_URL, and Redis for rate limits and sessions, the
-app does not start. A production WSGI server (gunicorn, uWSGI, mod_wsgi)
-never serves the development or testing settings.
+reference key, a DATABASE_URL, Redis for rate limits, sessions and the job
+queue, and a chosen file storage, the app does not start. A production WSGI
+server (gunicorn, uWSGI, mod_wsgi) never serves the development or testing
+settings.
 """
 
 from __future__ import annotations
@@ -99,6 +100,7 @@ def check_settings(app: Flask) -> None:
     _check_digest_reference_key(app)
     _check_database(app)
     _check_redis(app)
+    _check_storage_chosen(app)
 
 
 def _check_digest_reference_key(app: Flask) -> None:
@@ -125,17 +127,36 @@ def _check_database(app: Flask) -> None:
 
 
 def _check_redis(app: Flask) -> None:
-    """Rate limits and sessions must be shared by every worker and survive restarts."""
-    for setting, what in (
-        ("RATELIMIT_STORAGE_URI", "rate limits"),
-        ("SESSION_REDIS_URL", "sessions"),
+    """Rate limits, sessions and the job queue are shared by every server and survive restarts.
+
+    Without a job queue a digest of a million inputs would be made inside a
+    request, which the server's timeout cuts off.
+    """
+    for setting, name, what in (
+        ("RATELIMIT_STORAGE_URI", "RATELIMIT_STORAGE_URI", "rate limits are"),
+        ("SESSION_REDIS_URL", "SESSION_REDIS_URL", "sessions are"),
+        ("JOBS_REDIS_URL", "CONSULT_JOBS_REDIS_URL", "the job queue is"),
     ):
         value = str(app.config.get(setting) or "")
         if not value.startswith(REDIS_SCHEMES):
             raise startup_error(
-                f"consult: {setting} must name a Redis server in production ({what} are "
+                f"consult: {name} must name a Redis server in production ({what} "
                 f"shared by every worker), e.g. redis://127.0.0.1:6379/0."
             )
+
+
+def _check_storage_chosen(app: Flask) -> None:
+    """Where files live is a deployment's choice, never a default it did not notice.
+
+    Several app servers need storage they all share; a single machine may keep
+    its folder.
+    """
+    if not app.config.get("STORAGE_BACKEND"):
+        raise startup_error(
+            "consult: CONSULT_STORAGE is not set; choose postgresql (files in the database, "
+            "shared by every app server and the worker: needed with more than one server) "
+            "or local (one machine only, folders CONSULT_UPLOAD_DIR and CONSULT_JOB_FILES_DIR)."
+        )
 
 
 def _check_totp_keys(app: Flask) -> None:

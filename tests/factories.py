@@ -200,8 +200,9 @@ def delegation(slug: str) -> Delegation:
 def production_settings(**overrides: Any) -> dict[str, Any]:
     """Complete production settings for an app built in a test.
 
-    Production needs Redis for sessions and rate limits: the local one
-    (``TEST_REDIS_URL``, which make and CI set when it answers).
+    Production needs Redis for sessions, rate limits and the job queue: the
+    local one (``TEST_REDIS_URL``, which make and CI set when it answers), with
+    a queue of its own name that no worker works.
     """
     import os
     import secrets
@@ -216,6 +217,9 @@ def production_settings(**overrides: Any) -> dict[str, Any]:
         "DIGEST_REFERENCE_KEY": secrets.token_hex(32),
         "SESSION_REDIS_URL": redis_url,
         "RATELIMIT_STORAGE_URI": redis_url,
+        "JOBS_REDIS_URL": redis_url,
+        "JOBS_QUEUE": f"consult-production-test-{secrets.token_hex(4)}",
+        "STORAGE_BACKEND": "local",
         **overrides,
     }
 

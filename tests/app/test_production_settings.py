@@ -61,6 +61,20 @@ def test_production_needs_redis_for_sessions():
     assert "SESSION_REDIS_URL" in _refusal(SESSION_REDIS_URL="")
 
 
+def test_production_needs_a_job_queue():
+    message = _refusal(JOBS_REDIS_URL="")
+    assert "CONSULT_JOBS_REDIS_URL must name a Redis server" in message
+
+
+@pytest.mark.parametrize("backend", ["local", "postgresql"])
+def test_production_needs_the_file_storage_chosen(backend):
+    message = _refusal(STORAGE_BACKEND="")
+    assert "CONSULT_STORAGE is not set; choose postgresql" in message
+    uri = "postgresql://consult@db.internal/consult" if backend == "postgresql" else "sqlite://"
+    app = _production(STORAGE_BACKEND=backend, SQLALCHEMY_DATABASE_URI=uri)
+    assert app.config["STORAGE_BACKEND"] == backend
+
+
 def test_production_needs_a_digest_reference_key_of_its_own():
     assert "DIGEST_REFERENCE_KEY" in _refusal(DIGEST_REFERENCE_KEY="")
     key = "s" * 64
@@ -137,6 +151,8 @@ def test_gunicorn_serves_with_complete_settings(tmp_path):
             "RATELIMIT_STORAGE_URI",
         )
     }
+    env["CONSULT_JOBS_REDIS_URL"] = settings["JOBS_REDIS_URL"]
+    env["CONSULT_STORAGE"] = "local"
     env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'prod.sqlite'}"
     env["CONSULT_INSTANCE_DIR"] = str(tmp_path)
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("CONSULT_", "FLASK_"))}
