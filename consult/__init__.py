@@ -93,7 +93,10 @@ def _register_extensions(app: Flask) -> None:
     from consult.database import configure_engine_events
     from consult.extensions import babel, csrf, db, limiter, migrate
     from consult.i18n import select_locale
-    from consult.notifications import events  # noqa: F401  (the hook that tells people)
+    from consult.notifications import (
+        events,  # noqa: F401  (the hook that tells people)
+        mail_rounds,
+    )
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"), render_as_batch=True)
@@ -102,6 +105,7 @@ def _register_extensions(app: Flask) -> None:
     limiter.init_app(app)
     init_login_manager(app)
     init_session_store(app)
+    mail_rounds.init_app(app)  # a request that told someone queues a mail round
     with app.app_context():
         configure_engine_events(db.engine)
 

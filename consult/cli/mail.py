@@ -1,7 +1,10 @@
 """``flask send-mail``: compose the due notification emails and send the outbox.
 
 Run it from cron (every few minutes) or as a long-lived worker with
-``--loop``. Requests never send mail themselves: they only write rows.
+``--loop``; with a job queue, ``--queue`` hands the round to the worker
+(which also runs rounds by itself after each request that tells someone:
+:mod:`consult.notifications.mail_rounds`). Requests never send mail
+themselves: they only write rows.
 """
 
 from __future__ import annotations
@@ -11,7 +14,9 @@ import time
 import click
 from sqlalchemy.exc import SQLAlchemyError
 
+from consult.cli.errors import fail
 from consult.extensions import db
+from consult.notifications.mail_rounds import queue_mail_round
 from consult.notifications.outbox import run_once
 
 
@@ -29,14 +34,29 @@ def _one_round() -> None:
 @click.command("send-mail")
 @click.option("--loop", is_flag=True, help="Keep running, one round every --interval seconds.")
 @click.option(
+    "--queue",
+    "on_queue",
+    is_flag=True,
+    help="Put one round on the job queue for the worker (CONSULT_JOBS_REDIS_URL).",
+)
+@click.option(
     "--interval",
     type=click.IntRange(min=1),
     default=60,
     show_default=True,
     help="Seconds between rounds with --loop.",
 )
-def send_mail_command(loop: bool, interval: int) -> None:
+def send_mail_command(loop: bool, on_queue: bool, interval: int) -> None:
     """Compose due notification emails (no content, a sign-in link) and send the outbox."""
+    if on_queue:
+        job = queue_mail_round()
+        if job is None:
+            fail(
+                "CONSULT_JOBS_REDIS_URL is not set: there is no job queue. Run `flask send-mail` "
+                "without --queue to send here and now."
+            )
+        click.echo(f"mail round queued: job {job.id}")
+        return
     if not loop:
         _one_round()
         return

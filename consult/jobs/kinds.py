@@ -2,8 +2,8 @@
 
 A domain registers its kinds with :func:`job_kind`; :func:`load_kinds`
 imports every module that does. Another domain adds a kind the same way
-(mail sending, for one: a ``mail.send`` kind whose handler sends what the
-outbox holds) and starts it with :func:`consult.jobs.queue.start_job`.
+(as mail sending does: ``mail.send`` in :mod:`consult.notifications.mail_rounds`)
+and starts it with :func:`consult.jobs.queue.start_job`.
 """
 
 from __future__ import annotations
@@ -16,7 +16,11 @@ from typing import Any
 from consult.jobs.models import Job
 
 #: Modules that register kinds; imported once, by :func:`load_kinds`.
-KIND_MODULES = ("consult.digest.jobs", "consult.maintenance.jobs")
+KIND_MODULES = (
+    "consult.digest.jobs",
+    "consult.maintenance.jobs",
+    "consult.notifications.mail_rounds",
+)
 
 
 @dataclass

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from flask import current_app
@@ -54,30 +54,47 @@ def rq_queue(connection: Any = None) -> Any:
     return Queue(current_app.config["JOBS_QUEUE"], connection=connection or redis_connection())
 
 
-def unfinished_job(kind: str, owner: Any, params: dict[str, Any]) -> Job | None:
-    """The owner's job of this kind and these params that is still waiting or running."""
-    if owner is None:
-        return None
+def unfinished_job(
+    kind: str,
+    owner: Any,
+    params: dict[str, Any],
+    states: tuple[JobState, ...] = (JobState.QUEUED, JobState.RUNNING),
+) -> Job | None:
+    """The owner's (or the system's) job of this kind and params still waiting or running."""
     candidates = db.session.scalars(
         select(Job).where(
             Job.kind == kind,
-            Job.owner_id == owner.id,
-            Job.state.in_([JobState.QUEUED, JobState.RUNNING]),
+            Job.owner_id.is_(None) if owner is None else Job.owner_id == owner.id,
+            Job.state.in_(states),
         )
     )
     return next((job for job in candidates if job.params == params), None)
 
 
-def start_job(kind: str, owner: Any, params: dict[str, Any]) -> Job:
+def start_job(
+    kind: str,
+    owner: Any,
+    params: dict[str, Any],
+    *,
+    at: datetime | None = None,
+    join_running: bool = True,
+    audit: bool = True,
+) -> Job:
     """Record a job, commit, and queue it (or run it here when there is no queue).
 
     It commits, unlike a service: the worker must find the row. Whatever the
     caller had pending is committed with it. The same request again (a reload,
-    a double click) while the first is waiting or running gets that first job.
+    a double click) while the first is waiting or running gets that first job
+    (with ``join_running=False``, only one still waiting: work that must see
+    what happened since a running one began). ``at`` puts it on the queue for
+    later (the worker's scheduler starts it then); without a queue it runs now.
+    ``audit=False`` is for the system's routine rounds, which would only bury
+    people's actions in the audit log.
     """
     if kind not in load_kinds():
         raise KeyError(f"unknown job kind {kind!r}")
-    same = unfinished_job(kind, owner, params)
+    states = (JobState.QUEUED, JobState.RUNNING) if join_running else (JobState.QUEUED,)
+    same = unfinished_job(kind, owner, params, states)
     if same is not None:
         return same
     purge_expired_jobs()
@@ -91,20 +108,24 @@ def start_job(kind: str, owner: Any, params: dict[str, Any]) -> Job:
         state=JobState.QUEUED,
     )
     db.session.add(job)
-    record("job.started", owner, job, kind=kind, queued=asynchronous())
+    if audit:
+        record("job.started", owner, job, kind=kind, queued=asynchronous())
     db.session.commit()
     if not asynchronous():
         run_job(job.id)
         return job
+    options = {
+        "job_id": str(job.id),
+        "job_timeout": current_app.config["JOB_TIMEOUT_SECONDS"],
+        "result_ttl": 3600,
+        "failure_ttl": 24 * 3600,
+    }
     try:
-        rq_queue().enqueue(
-            "consult.jobs.worker.perform",
-            str(job.id),
-            job_id=str(job.id),
-            job_timeout=current_app.config["JOB_TIMEOUT_SECONDS"],
-            result_ttl=3600,
-            failure_ttl=24 * 3600,
-        )
+        if at is None:
+            rq_queue().enqueue("consult.jobs.worker.perform", str(job.id), **options)
+        else:
+            when = at if at.tzinfo else at.replace(tzinfo=UTC)  # our times are naive UTC
+            rq_queue().enqueue_at(when, "consult.jobs.worker.perform", str(job.id), **options)
     except Exception:  # the queue is down: say so on the job's page
         current_app.logger.exception("job %s could not be queued", job.id)
         _fail(job, _("The job queue cannot be reached just now. Try again in a few minutes."))
@@ -223,16 +244,22 @@ def notice_lost_job(job: Job) -> None:
 def purge_expired_jobs() -> int:
     """Delete the files whose time is up (and stray files); mark their jobs expired.
 
-    Also forgets failed jobs older than the same time. Returns the number of
-    files deleted. The caller commits (deletions take effect then).
+    Also forgets failed jobs older than the same time, and the system's own
+    finished jobs (mail rounds, purges: no owner, no file). Returns the number
+    of files deleted. The caller commits (deletions take effect then).
     """
     now = utcnow()
     hours = current_app.config["JOB_FILE_HOURS"]
+    old = Job.created_at < now - timedelta(hours=hours)
     expired = db.session.scalars(
         select(Job).where(
             or_(
                 Job.expires_at < now,
-                (Job.state == JobState.FAILED) & (Job.created_at < now - timedelta(hours=hours)),
+                (Job.state == JobState.FAILED) & old,
+                (Job.state == JobState.DONE)
+                & Job.owner_id.is_(None)
+                & Job.file_name.is_(None)
+                & old,
             ),
             Job.state != JobState.EXPIRED,
         )
@@ -242,7 +269,7 @@ def purge_expired_jobs() -> int:
         if job.file_name is not None:
             delete_job_file(job.id)
             deleted += 1
-        if job.state == JobState.FAILED:
+        if job.state == JobState.FAILED or (job.owner_id is None and job.file_name is None):
             db.session.delete(job)
         else:
             job.state = JobState.EXPIRED

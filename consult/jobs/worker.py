@@ -35,4 +35,5 @@ def work(*, burst: bool = False) -> bool:
     connection = redis_connection()
     worker = Worker([rq_queue(connection)], connection=connection)
     current_app.logger.info("job worker: working queue %s", rq_queue(connection).name)
-    return worker.work(burst=burst, logging_level="INFO")
+    # The scheduler starts the jobs queued for later (the next mail round).
+    return worker.work(burst=burst, logging_level="INFO", with_scheduler=True)

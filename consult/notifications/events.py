@@ -28,6 +28,7 @@ from consult.inputs.events import EventKind, ReviewEvent
 from consult.inputs.models import Input
 from consult.inputs.scope import hq_analysts_condition, members_condition, reviewers_condition
 from consult.inputs.states import RoutedTo, Status
+from consult.notifications.mail_rounds import told_someone
 from consult.notifications.models import Kind, Notification
 
 #: Decisions the organisation hears about as a status change.
@@ -53,6 +54,7 @@ def _tell(
     **data: Any,
 ) -> None:
     for user_id in users:
+        told_someone(session)
         session.add(
             Notification(
                 user_id=user_id,
