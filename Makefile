@@ -115,7 +115,7 @@ serve-prod: $(STAMP) $(CATALOGUES) ## Serve production with gunicorn; refuses to
 
 messages: $(STAMP) ## Extract every user-facing string and add the new ones to each catalogue
 	mkdir -p $(CATALOGUE_DIR)
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k N_ --no-wrap \
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k N_ --no-wrap --no-location \
 		-o $(CATALOGUE_DIR)/messages.pot consult templates
 	$(BIN)/pybabel update -i $(CATALOGUE_DIR)/messages.pot -d $(CATALOGUE_DIR) \
 		--no-fuzzy-matching --ignore-obsolete --no-wrap
