@@ -25,6 +25,7 @@ from consult.api.requests import (
     PAGE_MAX,
     ApiError,
     decode_cursor,
+    file_too_large,
     json_body,
     one_of,
     optional_json_body,
@@ -299,5 +300,4 @@ def _changed_meanwhile() -> ApiError:
 
 
 def _too_large(limit: int) -> ApiError:
-    message = f"A file may be at most {limit // (1024 * 1024)} MB."
-    return ApiError(413, "payload_too_large", message, {"file": [message]})
+    return file_too_large(limit)

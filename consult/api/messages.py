@@ -6,15 +6,17 @@ The thread is scoped like its input (404 outside); writing goes through
 
 from __future__ import annotations
 
-from typing import Any
+from typing import IO, Any
 
-from flask import jsonify
+from flask import current_app, jsonify, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
+from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Response
 
 from consult.access import login_only
 from consult.api.blueprint import bp
-from consult.api.requests import json_body, optional_string, validation_error
+from consult.api.requests import file_too_large, json_body, optional_string, validation_error
 from consult.api.serializers import iso
 from consult.audit.services import record
 from consult.conversations.models import CSO_SIDE
@@ -40,6 +42,9 @@ def message_json(shown: ShownMessage) -> dict[str, Any]:
                 "filename": att.filename,
                 "content_type": att.content_type,
                 "size": att.size,
+                "url": url_for(
+                    "api.download_message_file", input_id=message.input_id, attachment_id=att.id
+                ),
             }
             for att in message.attachments
         ],
@@ -63,20 +68,41 @@ def list_messages(input_id: str) -> Response:
     )
 
 
+#: How a multipart form says true and false (a JSON body uses true and false).
+FORM_BOOLEANS = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False}
+
+
+def _message_request() -> tuple[dict[str, Any], list[tuple[IO[bytes], str | None]]]:
+    """The body and question, and the files: JSON, or multipart with repeated ``files``."""
+    if request.mimetype != "multipart/form-data":
+        return json_body(), []
+    try:
+        form, uploads = request.form, request.files.getlist("files")
+    except RequestEntityTooLarge:
+        raise file_too_large(int(current_app.config["MAX_ATTACHMENT_BYTES"])) from None
+    data: dict[str, Any] = {"body": form.get("body")}
+    if "question" in form:
+        raw = form["question"].strip().lower()
+        data["question"] = FORM_BOOLEANS.get(raw, raw)
+    files = [(upload.stream, upload.filename) for upload in uploads if upload and upload.filename]
+    return data, files
+
+
 @bp.route("/inputs/<input_id>/messages", methods=["POST"])
 @login_only
 def post_message_api(input_id: str) -> Response:
+    """Write in the thread: JSON, or multipart/form-data to send files with the text."""
     user = current_user._get_current_object()
     item = load_input(input_id, user)
-    data = json_body()
+    data, files = _message_request()
     fields: dict[str, list[str]] = {}
     text = optional_string(data, "body", fields)
     question = data.get("question", False)
     if not isinstance(question, bool):
-        fields["question"] = ["Give true or false."]
+        fields["question"] = [_("Give true or false.")]
     if fields:
         raise validation_error(fields)
-    message = post_message(user, item, text, question=question)
+    message = post_message(user, item, text, question=question, files=files)
     shown = next(m for m in build_thread(item, user).messages if m.message.id == message.id)
     response = jsonify(message_json(shown))
     response.status_code = 201

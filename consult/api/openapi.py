@@ -23,6 +23,7 @@ from consult.inputs.models import (
 )
 from consult.inputs.states import Attribution, RoutedTo, Status
 from consult.review.queue import KINDS as QUEUE_KINDS
+from consult.submissions.attachments import EXTENSIONS as FILE_KINDS
 
 JSON = "application/json"
 
@@ -119,6 +120,25 @@ AFTER = {
     "schema": STRING,
     "description": "The `next` value of the previous page.",
 }
+
+
+#: The kinds of file an input or a message may carry (see consult.submissions.attachments).
+STORED_FILES = {
+    kind.mimetype: {"schema": {"type": "string", "format": "binary"}} for kind in FILE_KINDS
+}
+
+
+def file_download(operation_id: str, summary: str) -> dict[str, Any]:
+    """The download of a stored file (an input's or a message's), 404 outside the scope."""
+    return {
+        "operationId": operation_id,
+        "summary": summary,
+        "parameters": [INPUT_ID, ATTACHMENT_ID],
+        "responses": {
+            "200": {"description": "The file, as a download", "content": STORED_FILES},
+            **errors(404),
+        },
+    }
 
 
 #: The files a digest (or a job making one) may answer with.
@@ -296,6 +316,7 @@ SCHEMAS: dict[str, Any] = {
             "size": {"type": "integer"},
             "sha256": STRING,
             "created_at": DATETIME,
+            "url": {"type": ["string", "null"], "description": "Where to download it."},
         }
     ),
     "TimelineEvent": obj(
@@ -519,6 +540,7 @@ SCHEMAS["Message"] = obj(
                     "filename": STRING,
                     "content_type": STRING,
                     "size": {"type": "integer"},
+                    "url": STRING,
                 }
             ),
         },
@@ -647,6 +669,9 @@ PATHS: dict[str, Any] = {
         }
     },
     "/inputs/{input_id}/attachments/{attachment_id}": {
+        "get": file_download(
+            "download_attachment", "Download an attachment of an input the caller may see"
+        ),
         "delete": {
             "operationId": "remove_attachment",
             "summary": "Remove a file from a draft or returned input (CSO members)",
@@ -660,7 +685,7 @@ PATHS: dict[str, Any] = {
                 "204": {"description": "The file is removed"},
                 **errors(404, 409, 422),
             },
-        }
+        },
     },
     "/inputs/{input_id}/messages": {
         "get": {
@@ -672,13 +697,40 @@ PATHS: dict[str, Any] = {
         "post": {
             "operationId": "post_message_api",
             "summary": "Write in the input's thread (its organisation, or its reviewers)",
+            "description": "JSON, or multipart/form-data to send files with the text (field "
+            "`files`, repeated; the same checks as an input's attachments).",
             "parameters": [INPUT_ID],
-            "requestBody": json_body("MessageCreate"),
+            "requestBody": {
+                "required": True,
+                "content": {
+                    JSON: {"schema": ref("MessageCreate")},
+                    "multipart/form-data": {
+                        "schema": {
+                            "type": "object",
+                            "properties": {
+                                "body": {"type": "string", "maxLength": MESSAGE_MAX},
+                                "question": {"type": "string", "enum": ["true", "false"]},
+                                "files": {
+                                    "type": "array",
+                                    "items": {"type": "string", "format": "binary"},
+                                },
+                            },
+                            "required": ["body"],
+                        }
+                    },
+                },
+            },
             "responses": {
                 **ok("Message", "The message sent", 201),
-                **errors(400, 404, 415, 422),
+                **errors(400, 404, 413, 415, 422),
             },
         },
+    },
+    "/inputs/{input_id}/messages/files/{attachment_id}": {
+        "get": file_download(
+            "download_message_file",
+            "Download a file sent in the thread of an input the caller may see",
+        )
     },
     "/inputs/{input_id}/submit": {
         "post": {

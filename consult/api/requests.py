@@ -131,3 +131,9 @@ def optional_string(data: dict[str, Any], name: str, fields: dict[str, list[str]
         return value
     fields.setdefault(name, []).append(_("Give a text value."))
     return None
+
+
+def file_too_large(limit: int) -> ApiError:
+    """413: a file over ``limit`` bytes (the message names the limit in MB)."""
+    message = _("A file may be at most %(mb)d MB.", mb=limit // (1024 * 1024))
+    return ApiError(413, "payload_too_large", message, {"file": [message]})

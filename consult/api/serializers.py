@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import url_for
+
 from consult.access import may
 from consult.i18n import current_locale, label
 from consult.inputs.consultation_texts import local_text
@@ -47,6 +49,9 @@ def attachment_json(att: Attachment) -> dict[str, Any]:
         "size": att.size,
         "sha256": att.sha256,
         "created_at": iso(att.created_at),
+        "url": url_for("api.download_attachment", input_id=att.input_id, attachment_id=att.id)
+        if att.input_id is not None
+        else None,
     }
 
 

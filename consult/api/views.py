@@ -134,4 +134,4 @@ def consultations() -> Response:
 
 
 # The other routes register themselves on ``bp`` when imported.
-from consult.api import digest, findings, inputs, jobs, messages, review  # noqa: E402, F401, I001
+from consult.api import digest, files, findings, inputs, jobs, messages, review  # noqa: E402, F401, I001

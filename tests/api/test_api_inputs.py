@@ -273,18 +273,40 @@ def test_list_is_paged_with_a_cursor(app, cso_user, consultation, api_client):
 # --------------------------------------------------------------------------- attachments
 
 
-def test_attach_a_file_to_a_draft(app, cso_user, consultation, api_client):
-    api = api_client(app, cso_user)
+def _draft_with_a_photo(api, consultation):  # noqa: ANN001, ANN202
+    """A new draft, and the answer to attaching a PNG to it."""
     draft = api.post("/inputs", json=form(consultation, draft=True)).get_json()
     response = api.post(
         f"/inputs/{draft['id']}/attachments",
         data={"file": (io.BytesIO(png_bytes()), "photo.png")},
         content_type="multipart/form-data",
     )
+    return draft, response
+
+
+def test_attach_a_file_to_a_draft(app, cso_user, consultation, api_client):
+    api = api_client(app, cso_user)
+    draft, response = _draft_with_a_photo(api, consultation)
     assert response.status_code == 201
     assert response.get_json()["content_type"] == "image/png"
     detail = api.get(f"/inputs/{draft['id']}").get_json()
     assert [a["filename"] for a in detail["attachments"]] == ["photo.png"]
+
+
+def test_an_attachment_is_downloaded_byte_for_byte_within_scope(
+    app, cso_user, consultation, api_client
+):
+    api = api_client(app, cso_user)
+    draft, response = _draft_with_a_photo(api, consultation)
+    stored = response.get_json()
+    url = stored["url"].removeprefix("/api/v1")
+    assert url == f"/inputs/{draft['id']}/attachments/{stored['id']}"
+    file = api.get(url)
+    assert file.status_code == 200 and file.mimetype == "image/png"
+    assert file.get_data()[:8] == b"\x89PNG\r\n\x1a\n" and len(file.get_data()) == stored["size"]
+    other_org = make_organisation("Kyiv Civic Watch", ["UA"])
+    outsider = make_user("member@kcw.example.org", "cso", organisation=other_org)
+    assert api_client(app, outsider).get(url).status_code == 404
 
 
 def test_attachment_errors(make_app, app, cso_user, consultation, api_client):
