@@ -22,7 +22,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from consult.audit.services import record
-from consult.digest.query import InputRow, Reference, fill_details, input_columns_for_ids
+from consult.digest.query import InputRow, Reference, input_columns_for_ids
 from consult.digest.redaction import ExternalText
 from consult.digest.releases.audit import ListedInput, PublishedRelease, PublishedRow
 from consult.digest.releases.errors import ReleaseError
@@ -292,7 +292,6 @@ def _texts(frozen: list[Frozen]) -> Iterator[dict[uuid.UUID, Any]]:
     for start in range(0, len(frozen), BATCH):
         ids = [item.id for item in frozen[start : start + BATCH]]
         rows: list[InputRow] = input_columns_for_ids(ids)
-        fill_details(rows)
         yield {row.id: row for row in rows}
 
 
