@@ -54,6 +54,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--quick", action="store_true", help="small sizes, short runs")
     parser.add_argument("--rebuild", action="store_true", help="refill the databases")
     parser.add_argument(
+        "--no-memory",
+        action="store_true",
+        help="skip the peak-memory samples of B4-B6 (tracemalloc slows them about tenfold)",
+    )
+    parser.add_argument(
         "--figures",
         nargs="+",
         default=["B0", "B1", "B2", "B3", "B4", "B5", "B6", "B7", "B8", "B9", "R"],
@@ -192,7 +197,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
             if "B9" in wants:
                 samples.take("B9", figures.redaction, texts, known)
         for figure, fmt in (("B4", "csv"), ("B5", "xlsx"), ("B6", "json")):
-            if figure in wants:
+            if figure in wants and not args.no_memory:
                 for size, site in sites.items():
                     samples.take(
                         f"{figure}/memory/{size}", figures.internal_csv, site, memory=True, fmt=fmt
