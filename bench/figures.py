@@ -17,7 +17,7 @@ from flask import Flask
 from sqlalchemy import event, func, select
 
 from bench import serve
-from bench.databases import SLUG, app_for
+from bench.databases import ROOT, SLUG, app_for
 from consult.auth.models import User
 from consult.extensions import db
 from consult.inputs.models import Input
@@ -338,6 +338,23 @@ def first_byte(port: int, site: Site) -> dict[str, float]:
     finally:
         conn.close()
     return {"seconds": seconds}
+
+
+def report(site: Site, fmt: str) -> dict[str, float]:
+    """Figure R: the internal DOCX or HTML report in a child process (bench/report.py),
+    so that its peak RSS is measured as a worker making it would hold it."""
+    import json
+    import subprocess
+    import sys
+
+    answer = subprocess.run(
+        [sys.executable, "-m", "bench.report", site.url, fmt],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=str(ROOT),
+    )
+    return json.loads(answer.stdout.strip().splitlines()[-1])
 
 
 def median(samples: list[dict[str, float]], key: str) -> float:

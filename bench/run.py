@@ -16,8 +16,9 @@ so that two runs can be compared. Nothing is asserted: tests do not time.
 Figures: B0 bare Flask endpoint on gunicorn; B1 submission through the API on
 the same gunicorn settings; B2 review queue pages (first, deep) p95 and SQL
 statements; B4 internal CSV vs a server-side-cursor csv baseline, and its first
-byte over HTTP; B7 digest aggregates; B8 external release publication; B9
-identifier redaction per text.
+byte over HTTP; B5/B6 XLSX and JSON; B7 digest aggregates; B8 external release
+publication; B9 identifier redaction per text; R the DOCX and HTML reports
+(time and peak RSS of a child process).
 """
 
 from __future__ import annotations
@@ -53,7 +54,14 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--quick", action="store_true", help="small sizes, short runs")
     parser.add_argument("--rebuild", action="store_true", help="refill the databases")
     parser.add_argument(
-        "--figures", nargs="+", default=["B0", "B1", "B2", "B3", "B4", "B5", "B6", "B7", "B8", "B9"]
+        "--no-memory",
+        action="store_true",
+        help="skip the peak-memory samples of B4-B6 (tracemalloc slows them about tenfold)",
+    )
+    parser.add_argument(
+        "--figures",
+        nargs="+",
+        default=["B0", "B1", "B2", "B3", "B4", "B5", "B6", "B7", "B8", "B9", "R"],
     )
     parser.add_argument("--json", default="bench/results/latest.json", help="results file")
     args = parser.parse_args(argv)
@@ -179,6 +187,9 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
                     samples.take(f"B5/xlsx/{size}", figures.internal_csv, site, fmt="xlsx")
                 if "B6" in wants:
                     samples.take(f"B6/json/{size}", figures.internal_csv, site, fmt="json")
+                if "R" in wants:
+                    for fmt in ("docx", "html"):
+                        samples.take(f"R/{fmt}/{size}", figures.report, site, fmt)
             if "B8" in wants:
                 samples.take(f"B8/{large.size}", figures.publish_release, large)
             if "B4" in wants:
@@ -186,7 +197,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
             if "B9" in wants:
                 samples.take("B9", figures.redaction, texts, known)
         for figure, fmt in (("B4", "csv"), ("B5", "xlsx"), ("B6", "json")):
-            if figure in wants:
+            if figure in wants and not args.no_memory:
                 for size, site in sites.items():
                     samples.take(
                         f"{figure}/memory/{size}", figures.internal_csv, site, memory=True, fmt=fmt
@@ -301,6 +312,7 @@ def table(samples: Samples, args: argparse.Namespace, built: dict[int, float | N
         )
     rows += _decision_rows(samples, s, l)
     rows += _export_rows(samples, args.sizes)
+    rows += _report_rows(samples, args.sizes)
     a_s, a_l = samples.median(f"B7/{s}", "p95"), samples.median(f"B7/{l}", "p95")
     if a_s is not None and a_l is not None:
         rows.append(
@@ -360,6 +372,30 @@ def _export_rows(samples: Samples, sizes: list[int]) -> list[dict[str, Any]]:
                 f"({large / 2**20:.1f} MiB)"
             )
             rows.append(_row(figure, what, large / small, "x", "flat", None))
+    return rows
+
+
+def _report_rows(samples: Samples, sizes: list[int]) -> list[dict[str, Any]]:
+    """Figure R: the DOCX and HTML reports, time and peak RSS (targets set at 100,000)."""
+    rows: list[dict[str, Any]] = []
+    for fmt in ("docx", "html"):
+        for size in sizes:
+            seconds = samples.median(f"R/{fmt}/{size}", "seconds")
+            if seconds is None:
+                continue
+            rss = samples.median(f"R/{fmt}/{size}", "peak_rss") / 2**20
+            judged = size >= 100_000
+            what = f"internal {fmt.upper()} report of {size} inputs"
+            rows.append(
+                _row(
+                    "R", f"{what}: time", seconds, "s", "<= 60", (seconds <= 60) if judged else None
+                )
+            )
+            rows.append(
+                _row(
+                    "R", f"{what}: peak RSS", rss, "MiB", "<= 300", (rss <= 300) if judged else None
+                )
+            )
     return rows
 
 

@@ -45,6 +45,9 @@ class InternalDigest(Digest):
     k: int
     standalone: bool = False
     query: dict[str, str] = field(default_factory=dict)
+    _place_names: dict[tuple[str, ...], tuple[str, str, str]] = field(
+        default_factory=dict, repr=False
+    )
 
     audience = "internal"
     columns = INTERNAL_COLUMNS
@@ -143,18 +146,36 @@ class InternalDigest(Digest):
         )
 
     # -- inputs ------------------------------------------------------------------
+    def _places(self, codes: list[str]) -> tuple[str, str, str]:
+        """The countries' names joined, the first (or "Other") and "a CSO working in …".
+
+        Worked out once per combination of countries: a few hundred at most,
+        where a digest has up to a million inputs (bench B4).
+        """
+        key = tuple(codes)
+        places = self._place_names.get(key)
+        if places is None:
+            names = country_names(self.reference, codes)
+            places = (
+                join_names(names),
+                names[0] if names else _("Other"),
+                working_in(self.reference, codes),
+            )
+            self._place_names[key] = places
+        return places
+
     def present(self, row: InputRow) -> DigestInput:
         ref = self.reference
         priority = row.priority_slug or ""
         named = row.attribution == Attribution.ATTRIBUTABLE
-        names = country_names(ref, row.country_codes)
+        countries, group_place, anonymous = self._places(row.country_codes)
         return DigestInput(
             ref=str(row.id),
             consultation=row.consultation,
             priority_slug=priority,
             priority=ref.priorities.get(priority, priority),
-            countries=join_names(names),
-            group_place=names[0] if names else _("Other"),
+            countries=countries,
+            group_place=group_place,
             level=ref.levels.get(row.level_slug or "", ""),
             type_slug=row.type_slug or "",
             type=ref.types.get(row.type_slug or "", ""),
@@ -162,7 +183,7 @@ class InternalDigest(Digest):
             title=row.title or "",
             body=row.body or "",
             summary=row.summary or "",
-            attribution=row.organisation_name if named else working_in(ref, row.country_codes),
+            attribution=row.organisation_name if named else anonymous,
             forwarded=row.forwarded_at.strftime("%Y-%m-%d") if row.forwarded_at else "",
             recommendations=[
                 (slug, ref.addressees.get(slug, slug), text) for slug, text in row.recommendations

@@ -69,6 +69,16 @@ def skeleton(text: str) -> tuple[str, list[int]]:
     return "".join(chars), origin
 
 
+def folded(text: str) -> str:
+    """The skeleton of ``text`` without the offsets: the same string as ``skeleton(text)[0]``.
+
+    Cheap (one regex pass, the words folded through a cache): the automaton
+    scans this, and the offsets are worked out only for a text where it matched.
+    """
+    words = [word for word in map(_fold_token, _WORD.findall(text)) if word]
+    return " " + " ".join(words) + " " if words else " "
+
+
 def fold_name(name: str) -> str:
     """The skeleton of a name, with its padding spaces: what to look for."""
     return skeleton(name)[0]

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from itertools import compress
 
 Span = tuple[int, int, str]
 
@@ -176,13 +177,18 @@ def _is_capitalised(word: str) -> bool:
 
 
 def _latin_phrases(text: str) -> Iterator[Span]:
+    # A phrase is kept only when one of its words is a keyword: no keyword, no phrase.
+    strings = _LATIN_WORD.findall(text)
+    if LATIN_KEYWORDS.isdisjoint(map(str.lower, strings)):
+        return
     words = list(_LATIN_WORD.finditer(text))
-    index = 0
-    while index < len(words):
-        match = words[index]
-        if not _is_capitalised(match.group()):
-            index += 1
+    capitals = [word[:1].isupper() for word in strings]
+    after = 0  # the first word not yet read into a phrase
+    # Phrases start at capitalised words only: visit those, skipping the words between.
+    for index in compress(range(len(words)), capitals):
+        if index < after:
             continue
+        match = words[index]
         # A run of capitalised words and connectors, on one logical line of prose.
         run = [match]
         j = index + 1
@@ -190,7 +196,7 @@ def _latin_phrases(text: str) -> Iterator[Span]:
             gap = text[run[-1].end() : words[j].start()]
             if gap.strip(" \u00a0\t\n\r'\u2019") or gap.count("\n") > 1:
                 break
-            word = words[j].group()
+            word = strings[j]
             lowered = word.lower()
             if lowered in ("the", "la", "le", "les", "l") and run[-1].group().lower() in (
                 "and",
@@ -198,7 +204,7 @@ def _latin_phrases(text: str) -> Iterator[Span]:
             ):
                 run.pop()  # "Tunisia and the Gulf …": two names, not one
                 break
-            if _is_capitalised(word) or lowered in _CONNECTORS:
+            if capitals[j] or lowered in _CONNECTORS:
                 run.append(words[j])
                 j += 1
                 continue
@@ -223,7 +229,7 @@ def _latin_phrases(text: str) -> Iterator[Span]:
             and not _is_public(lowered)
         ):
             yield run[0].start(), run[-1].end(), "organisation"
-        index = max(j, index + 1)
+        after = max(j, index + 1)
 
 
 def _french_tail(text: str, words: list[re.Match[str]], index: int) -> tuple[list, int]:

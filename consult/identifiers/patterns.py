@@ -139,14 +139,25 @@ _FIVE_DIGITS = re.compile(r"\d(?:[\s.\-()/]*\d){4}")
 _ANY_DIGIT = re.compile(r"\d")
 
 
+# Cheap tests that a text may hold a match at all: each is implied by the pattern it
+# guards, so skipping the pattern when its test fails loses nothing (bench B9).
+_OBFUSCATED_AT = re.compile(r"[\[\(\{<]\s*(?:at|@|arobase|собака)\s*[\]\)\}>]", re.IGNORECASE)
+_MAY_BE_URL = re.compile(r"://|www\.|[A-Za-z0-9]\.[A-Za-z]", re.IGNORECASE)
+
+
 def find_emails(text: str) -> Iterator[Span]:
-    for match in EMAIL_RE.finditer(text):
-        yield match.start(), match.end(), "email"
-    for match in OBFUSCATED_EMAIL_RE.finditer(text):
-        yield match.start(), match.end(), "email"
+    if "@" in text:
+        for match in EMAIL_RE.finditer(text):
+            yield match.start(), match.end(), "email"
+    if _OBFUSCATED_AT.search(text):
+        for match in OBFUSCATED_EMAIL_RE.finditer(text):
+            yield match.start(), match.end(), "email"
 
 
 def find_urls_and_handles(text: str) -> Iterator[Span]:
+    if not _MAY_BE_URL.search(text):
+        yield from _handles(text)
+        return
     for match in URL_RE.finditer(text):
         value = match.group().lower()
         host = re.sub(r"^(?:https?://|ftp://)?(?:www\.)?", "", value).split("/", 1)
@@ -155,8 +166,13 @@ def find_urls_and_handles(text: str) -> Iterator[Span]:
         if start > 0 and text[start - 1] == "@":
             continue  # the domain of an email
         yield start, match.end(), kind
-    for match in HANDLE_RE.finditer(text):
-        yield match.start(), match.end(), "handle"
+    yield from _handles(text)
+
+
+def _handles(text: str) -> Iterator[Span]:
+    if "@" in text:
+        for match in HANDLE_RE.finditer(text):
+            yield match.start(), match.end(), "handle"
 
 
 def _is_phone(candidate: str, regions: Iterable[str]) -> bool:

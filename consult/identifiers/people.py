@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from functools import lru_cache
+from itertools import compress
 
 import stopwordsiso
 
@@ -152,6 +153,7 @@ def _is_given(word: str, gazetteer: Gazetteer, sentence_start: bool = True) -> b
     return _lookup(parts[0], gazetteer.given)
 
 
+@lru_cache(maxsize=65536)
 def _capitalised(word: str) -> bool:
     if word[0].isupper():
         return True
@@ -160,19 +162,18 @@ def _capitalised(word: str) -> bool:
 
 
 def _runs(text: str) -> Iterator[list[re.Match[str]]]:
-    """Runs of capitalised words (and name particles) separated only by spaces."""
+    """Runs of capitalised words (and name particles) separated only by spaces.
+
+    Only the capitalised words are visited: any other word between two of them
+    (lower-case, or Arabic script) sits in the gap, so the run ends there.
+    """
+    words = list(_WORD.finditer(text))
     run: list[re.Match[str]] = []
-    for match in _WORD.finditer(text):
-        word = match.group()
-        if "\u0600" <= word[0] <= "\u06ff":
-            continue
-        joined = run and not text[run[-1].end() : match.start()].strip(" \u00a0")
-        if _capitalised(word) and (joined or not run):
-            run.append(match)
-            continue
-        if run:
+    for match in compress(words, map(_capitalised, _WORD.findall(text))):
+        if run and text[run[-1].end() : match.start()].strip(" \u00a0"):
             yield run
-        run = [match] if _capitalised(word) else []
+            run = []
+        run.append(match)
     if run:
         yield run
 

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator
 import ahocorasick
 from anyascii import anyascii
 
-from consult.identifiers.normalise import fold_name, skeleton
+from consult.identifiers.normalise import fold_name, folded, skeleton
 
 Span = tuple[int, int, str]
 
@@ -73,8 +73,10 @@ class Registry:
 
     def find(self, text: str) -> Iterator[Span]:
         if self._has_names:
-            folded, origin = skeleton(text)
-            for end, length in self._automaton.iter(folded):
+            # Most texts name no one: scan the cheap skeleton, map offsets only on a match.
+            matches = list(self._automaton.iter(folded(text)))
+            origin = skeleton(text)[1] if matches else []
+            for end, length in matches:
                 first = end - length + 1
                 # The key is " name ": map its first and last letters back to the text.
                 start = origin[first + 1]

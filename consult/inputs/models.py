@@ -160,6 +160,8 @@ class Input(db.Model):
             "organisation_id",
             "id",
         ),
+        # Digest exports stream each priority's inputs in id order: walked, not sorted.
+        Index("ix_inputs_export", "priority_slug", "id"),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)

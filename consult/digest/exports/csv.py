@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from consult.digest.contents import RECOMMENDATION_COLUMNS
-from consult.digest.exports import safe_cell
+from consult.digest.exports import FORMULA_PREFIXES, safe_cell
 
 if TYPE_CHECKING:
     from consult.digest.contents import Digest, DigestInput
@@ -28,18 +28,31 @@ def input_row(item: DigestInput, columns: tuple[str, ...]) -> list[str]:
     return [flat(values[column]) for column in columns]
 
 
-def _encode(rows: list[list[str]]) -> bytes:
+def _cell(value: Any) -> str:
+    """:func:`flat` then :func:`safe_cell` in one call: most values are already text."""
+    if value.__class__ is str:
+        return "'" + value if value.startswith(FORMULA_PREFIXES) else value
+    return safe_cell(flat(value))
+
+
+def _encode(rows: list[list[str]], *, safe: bool = False) -> bytes:
+    """CSV lines of ``rows``; ``safe``: the cells are already :func:`safe_cell`'d."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerows([[safe_cell(v) for v in row] for row in rows])
+    writer.writerows(rows if safe else [[safe_cell(v) for v in row] for row in rows])
     return buffer.getvalue().encode("utf-8")
 
 
 def inputs_csv(digest: Digest) -> Iterator[bytes]:
     # The byte-order mark makes spreadsheet programs read the file as UTF-8.
     yield "\ufeff".encode() + _encode([list(digest.columns)])
+    columns = digest.columns
     for batch in digest.batches():
-        yield _encode([input_row(item, digest.columns) for item in batch])
+        rows = []
+        for item in batch:
+            values = item.values()
+            rows.append([_cell(values[column]) for column in columns])
+        yield _encode(rows, safe=True)
 
 
 def recommendations_csv(digest: Digest) -> Iterator[bytes]:

@@ -1,0 +1,40 @@
+"""One narrative report (DOCX or HTML) in a fresh process: its time and peak RSS.
+
+    .venv/bin/python -m bench.report DATABASE_URL docx
+
+Run by the benchmark's figure R in a child process, so that the peak resident
+memory (``ru_maxrss``) is the report's own: the interpreter, the app and the
+report, as a job worker making it would hold them. Prints one JSON object.
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import sys
+import time
+
+
+def main(url: str, fmt: str) -> dict[str, float]:
+    from sqlalchemy import select
+
+    from bench.databases import app_for
+    from consult.auth.models import User
+    from consult.digest.filters import parse_filters
+    from consult.digest.rendering import render_digest
+    from consult.extensions import db
+
+    app = app_for(url)
+    with app.app_context():
+        hq = db.session.scalar(select(User).where(User.email == "hq@load.example.org"))
+        started = time.perf_counter()
+        digest = render_digest(fmt, parse_filters({"audience": "internal"}), hq, via="bench")
+        size = sum(len(chunk) for chunk in digest.chunks)
+        seconds = time.perf_counter() - started
+        db.session.rollback()
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # kB on Linux
+    return {"seconds": seconds, "bytes": size, "rows": digest.count, "peak_rss": peak}
+
+
+if __name__ == "__main__":
+    print(json.dumps(main(sys.argv[1], sys.argv[2])))
