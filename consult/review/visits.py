@@ -18,8 +18,9 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from consult.extensions import db
 from consult.inputs.models import Input
-from consult.inputs.states import OPEN_FOR_REVIEW
+from consult.inputs.states import FORWARDED_STATUSES, OPEN_FOR_REVIEW
 from consult.review.queue import queue_condition
+from consult.review.queue_counts import counts_per_status
 from consult.timeutil import utcnow
 
 
@@ -61,13 +62,18 @@ def mark_visited(user: Any, kind: str) -> None:
 def count_new(user: Any, kind: str, since: datetime | None) -> int:
     """Inputs waiting in ``kind`` (open ones, for the review queues) that arrived after ``since``.
 
-    Never looked at: everything waiting is new.
+    Never looked at: everything waiting is new, read from the queue's counters
+    (constant time). Otherwise the inputs arrived since are read through the
+    queue's index from ``since`` on, so the cost follows what is new, not the queue.
     """
+    if since is None:
+        counts = counts_per_status(user, kind)
+        waiting = FORWARDED_STATUSES if kind == "forwarded" else OPEN_FOR_REVIEW
+        return sum(counts.get(s.value, 0) for s in waiting)
     conditions = [queue_condition(user, kind)]
     if kind != "forwarded":
         conditions.append(Input.status.in_([s.value for s in OPEN_FOR_REVIEW]))
-    if since is not None:
-        conditions.append(arrival(kind) > since)
+    conditions.append(arrival(kind) > since)
     return db.session.scalar(select(func.count()).select_from(Input).where(*conditions)) or 0
 
 
