@@ -13,7 +13,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+import pyotp
 from flask import Flask
+from flask.testing import FlaskClient
 from sqlalchemy import event, func, select
 
 from bench import serve
@@ -36,6 +38,7 @@ class Site:
     app: Flask
     tokens: dict[str, str] = field(default_factory=dict)
     deep_cursor: dict[str, str | None] = field(default_factory=dict)
+    users: dict[str, Any] = field(default_factory=dict)
 
     def headers(self, role: str) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.tokens[role]}"}
@@ -64,8 +67,24 @@ def open_site(size: int, url: str) -> Site:
             expiry = latest_staff_expiry() if user.is_eu_staff else None
             _token, raw = create_token(user, "bench", expires_at=expiry)
             site.tokens[role] = raw
+            if user.is_eu_staff and not user.has_totp:
+                # Staff pages need a second factor; generated accounts have none yet.
+                user.totp_secret = pyotp.random_base32()
+            site.users[role] = user.get_id()
         db.session.commit()
     return site
+
+
+def signed_in_client(site: Site, role: str) -> FlaskClient:
+    """A test client whose session is what signing in with both factors leaves behind."""
+    from consult.auth.session import fresh_session_values
+
+    client = site.app.test_client()
+    with client.session_transaction() as session:
+        session["_user_id"] = site.users[role]
+        session["_fresh"] = True
+        session.update(fresh_session_values())
+    return client
 
 
 class StatementCounter:
@@ -79,8 +98,13 @@ class StatementCounter:
 
 
 def _timed_get(site: Site, path: str, role: str, reps: int) -> tuple[float, int, Any]:
-    """p95 seconds of ``reps`` GETs in process, statements of the last one, its JSON."""
-    client = site.app.test_client()
+    """p95 seconds of ``reps`` GETs in process, statements of the last one, its body.
+
+    An API path is called with the role's token, a page with its signed-in session.
+    """
+    api = path.startswith("/api/")
+    client = site.app.test_client() if api else signed_in_client(site, role)
+    headers = site.headers(role) if api else {}
     seconds: list[float] = []
     counter = StatementCounter()
     payload = None
@@ -90,26 +114,31 @@ def _timed_get(site: Site, path: str, role: str, reps: int) -> tuple[float, int,
         counter.count = 0
         event.listen(engine, "before_cursor_execute", counter)
         started = time.perf_counter()
-        answer = client.get(path, headers=site.headers(role))
+        answer = client.get(path, headers=headers)
         seconds.append(time.perf_counter() - started)
         event.remove(engine, "before_cursor_execute", counter)
         if answer.status_code != 200:
             raise RuntimeError(f"GET {path} answered {answer.status_code}: {answer.data[:300]!r}")
-        payload = answer.get_json()
+        payload = answer.get_json() if api else answer.data
     return serve.p95(seconds), counter.count, payload
 
 
+#: Each queue: its path, who reads it, and the API queue whose cursor its deep page
+#: reuses (the HTML pages take the same ``after`` cursor as the API).
 QUEUES = {
-    "moderator": "/api/v1/review/queue?limit=50",
-    "hq-forwarded": "/api/v1/review/queue?kind=forwarded&limit=50",
+    "moderator": ("/api/v1/review/queue?limit=50", "moderator", "moderator"),
+    "hq-forwarded": ("/api/v1/review/queue?kind=forwarded&limit=50", "hq", "hq-forwarded"),
+    "moderator-html": ("/review/queue?status=open", "moderator", "moderator"),
+    "hq-forwarded-html": ("/review/forwarded?status=all", "hq", "hq-forwarded"),
 }
 
 
 def prepare_deep_pages(site: Site, depth: int) -> None:
-    """Walk ``depth`` pages of each queue once to find a deep cursor."""
+    """Walk ``depth`` pages of each API queue once to find a deep cursor."""
     client = site.app.test_client()
-    for name, path in QUEUES.items():
-        role = "moderator" if name == "moderator" else "hq"
+    for name, (path, role, cursor_of) in QUEUES.items():
+        if cursor_of != name:
+            continue
         cursor = None
         for _ in range(depth):
             url = path + (f"&after={cursor}" if cursor else "")
@@ -121,10 +150,9 @@ def prepare_deep_pages(site: Site, depth: int) -> None:
 
 
 def queue_page(site: Site, name: str, deep: bool) -> dict[str, float]:
-    role = "moderator" if name == "moderator" else "hq"
-    path = QUEUES[name]
-    if deep and site.deep_cursor.get(name):
-        path += f"&after={site.deep_cursor[name]}"
+    path, role, cursor_of = QUEUES[name]
+    if deep and site.deep_cursor.get(cursor_of):
+        path += f"&after={site.deep_cursor[cursor_of]}"
     p95, statements, _payload = _timed_get(site, path, role, PAGE_REPS)
     return {"p95": p95, "statements": statements}
 

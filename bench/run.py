@@ -15,10 +15,10 @@ so that two runs can be compared. Nothing is asserted: tests do not time.
 
 Figures: B0 bare Flask endpoint on gunicorn; B1 submission through the API on
 the same gunicorn settings; B2 review queue pages (first, deep) p95 and SQL
-statements; B4 internal CSV vs a server-side-cursor csv baseline, and its first
-byte over HTTP; B5/B6 XLSX and JSON; B7 digest aggregates; B8 external release
-publication; B9 identifier redaction per text; R the DOCX and HTML reports
-(time and peak RSS of a child process).
+statements, API and HTML; B4 internal CSV vs a server-side-cursor csv baseline,
+and its first byte over HTTP; B5/B6 XLSX and JSON; B7 digest aggregates; B8
+external release publication; B9 identifier redaction per text; R the DOCX and
+HTML reports (time and peak RSS of a child process).
 """
 
 from __future__ import annotations

@@ -32,6 +32,7 @@ from consult.reference.models import (
     Theme,
 )
 from consult.review.findings import FindingDismissal
+from consult.review.queue_counts import QueueCount
 from consult.review.visits import QueueVisit
 
 __all__ = [
@@ -59,6 +60,7 @@ __all__ = [
     "Organisation",
     "OutboxMail",
     "Priority",
+    "QueueCount",
     "PurgedInputCount",
     "QueueVisit",
     "Recommendation",

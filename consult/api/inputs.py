@@ -211,12 +211,15 @@ def create_input() -> Response:
         raise validation_error({"draft": [_("Give true or false.")]})
     key = _idempotency_key(user)
     data = input_data(body)
-    replayed = key is not None and (
-        db.session.scalar(select(Input.id).where(Input.idempotency_key == key)) is not None
-    )
-    save = services.save_draft if draft else services.submit_input
-    item = save(user, data, idempotency_key=key)
-    return _created(item, user, replayed=replayed)
+    earlier = services.input_by_key(key) if key is not None else None
+    if draft:
+        item = services.save_draft(user, data, idempotency_key=key)
+    else:
+        # The input this key already made (a retry) is handed over, not looked up again.
+        item = services.submit_input(
+            user, data, earlier, idempotency_key=key, key_looked_up=key is not None
+        )
+    return _created(item, user, replayed=earlier is not None)
 
 
 @bp.route("/inputs/<input_id>/submit", methods=["POST"])

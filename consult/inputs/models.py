@@ -147,6 +147,11 @@ class Input(db.Model):
         # Any list of several statuses oldest first (HQ's forwarded list): walked in
         # order, so the first page does not sort every forwarded input.
         Index("ix_inputs_submitted", "submitted_at", "id"),
+        # One status oldest first, whatever the routing: each branch of the
+        # forwarded list (forwarded, used) is read in this order and merged.
+        Index("ix_inputs_status_submitted", "status", "submitted_at", "id"),
+        # What was forwarded since HQ last looked at the forwarded list.
+        Index("ix_inputs_forwarded_at", "forwarded_at"),
         # Digests: every filter and aggregated column of the forwarded inputs, so
         # the counts are answered from the index alone (no visit to the long texts).
         Index(

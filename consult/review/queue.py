@@ -10,11 +10,12 @@ filter value is checked against the caller's scope: a value outside it
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
-from sqlalchemy import and_, false, func, or_, select
+from sqlalchemy import Subquery, and_, false, func, or_, select, union_all
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -31,6 +32,7 @@ from consult.inputs.scope import input_scope, queue_kind, works_at_hq, works_for
 from consult.inputs.states import FORWARDED_STATUSES, OPEN_FOR_REVIEW, RoutedTo, Status
 from consult.reference.data import INPUT_LANGUAGES
 from consult.reference.models import Country, InputType, Priority, Theme
+from consult.review.queue_counts import counts_per_status
 from consult.submissions.validation import LANGUAGE_CODES
 
 PAGE_SIZE = 50
@@ -74,16 +76,36 @@ class QueueFilters:
         return {k: v for k, v in values.items() if v}
 
 
-@dataclass
 class Scope:
-    """Which inputs a queue holds and which filter values make sense in it."""
+    """Which inputs a queue holds and which filter values make sense in it.
 
-    kind: str
-    condition: ColumnElement[bool]
-    statuses: list[str]
-    default_status: str
-    countries: list[Country]
-    consultations: list[Consultation]
+    The countries and consultations are read when first asked for (to check
+    a filter or list the options), so an unfiltered API page does not read them.
+    """
+
+    def __init__(
+        self,
+        kind: str,
+        condition: ColumnElement[bool],
+        statuses: list[str],
+        default_status: str,
+        countries: Callable[[], list[Country]] = list,
+        consultations: Callable[[], list[Consultation]] = list,
+    ) -> None:
+        self.kind = kind
+        self.condition = condition
+        self.statuses = statuses
+        self.default_status = default_status
+        self._countries = countries
+        self._consultations = consultations
+
+    @cached_property
+    def countries(self) -> list[Country]:
+        return self._countries()
+
+    @cached_property
+    def consultations(self) -> list[Consultation]:
+        return self._consultations()
 
 
 @dataclass
@@ -93,7 +115,18 @@ class QueuePage:
     counts: dict[str, int]
     filters: QueueFilters
     scope: Scope
-    options: dict[str, list[Any]] = field(default_factory=dict)
+
+    @cached_property
+    def options(self) -> dict[str, list[Any]]:
+        """The values each filter offers (read only by the page that shows the filters)."""
+        return {
+            "consultations": self.scope.consultations,
+            "countries": self.scope.countries,
+            "priorities": list(db.session.scalars(select(Priority).order_by(Priority.position))),
+            "types": list(db.session.scalars(select(InputType).order_by(InputType.position))),
+            "themes": list(db.session.scalars(select(Theme).order_by(Theme.position))),
+            "languages": [(code, label(name)) for code, name in INPUT_LANGUAGES],
+        }
 
     @property
     def total(self) -> int:
@@ -114,33 +147,38 @@ def queue_scope(user: Any, kind: str) -> Scope:
     all_statuses = [s.value for s in Status if s != Status.DRAFT]
     condition = queue_condition(user, kind)
     if kind == "delegation" and works_for_a_delegation(user) and user.delegation_slug:
-        countries = list(
-            db.session.scalars(
-                select(Country)
-                .where(Country.delegation_slug == user.delegation_slug)
-                .order_by(Country.name)
+        slug = user.delegation_slug
+
+        def countries() -> list[Country]:
+            return list(
+                db.session.scalars(
+                    select(Country).where(Country.delegation_slug == slug).order_by(Country.name)
+                )
             )
-        )
-        consultations = list(
-            db.session.scalars(
-                select(Consultation)
-                .where(
-                    Consultation.id.in_(
-                        select(consultation_countries.c.consultation_id).where(
-                            consultation_countries.c.country_code.in_([c.code for c in countries])
+
+        def consultations() -> list[Consultation]:
+            covered = select(Country.code).where(Country.delegation_slug == slug)
+            return list(
+                db.session.scalars(
+                    select(Consultation)
+                    .where(
+                        Consultation.id.in_(
+                            select(consultation_countries.c.consultation_id).where(
+                                consultation_countries.c.country_code.in_(covered)
+                            )
                         )
                     )
+                    .order_by(Consultation.opens_at.desc())
                 )
-                .order_by(Consultation.opens_at.desc())
             )
-        )
+
         return Scope(kind, condition, all_statuses, OPEN, countries, consultations)
     if kind == "hq" and works_at_hq(user):
-        return Scope(kind, condition, all_statuses, OPEN, _all_countries(), _all_consultations())
+        return Scope(kind, condition, all_statuses, OPEN, _all_countries, _all_consultations)
     if kind == "forwarded" and works_at_hq(user):
         forwarded = [s.value for s in Status if s in FORWARDED_STATUSES]
-        return Scope(kind, condition, forwarded, ALL, _all_countries(), _all_consultations())
-    return Scope(kind, false(), [], OPEN, [], [])
+        return Scope(kind, condition, forwarded, ALL, _all_countries, _all_consultations)
+    return Scope(kind, false(), [], OPEN)
 
 
 def queue_condition(user: Any, kind: str) -> ColumnElement[bool]:
@@ -237,12 +275,71 @@ def filter_conditions(filters: QueueFilters, scope: Scope) -> list[ColumnElement
     return conditions
 
 
-def _status_condition(status: str) -> ColumnElement[bool] | None:
+def _statuses(status: str, scope: Scope) -> list[str]:
+    """The statuses the status filter lets through."""
     if status == OPEN:
-        return Input.status.in_([s.value for s in OPEN_FOR_REVIEW])
+        return sorted(s.value for s in OPEN_FOR_REVIEW)
     if status == ALL:
-        return None
-    return Input.status == status
+        return list(scope.statuses)
+    return [status]
+
+
+def _counts(user: Any, kind: str, filters: QueueFilters, scope: Scope) -> dict[str, int]:
+    """Inputs per status: from the counters (constant time) unless a finer filter is set."""
+    finer = (filters.priority, filters.country, filters.type, filters.theme, filters.language)
+    if not any(finer) and not filters.q:
+        consultation_id = None
+        if filters.consultation:
+            consultation_id = next(
+                c.id for c in scope.consultations if c.slug == filters.consultation
+            )
+        return counts_per_status(user, kind, consultation_id)
+    conditions = filter_conditions(filters, scope)
+    return dict(
+        db.session.execute(
+            select(Input.status, func.count()).where(*conditions).group_by(Input.status)
+        ).all()
+    )
+
+
+def _after(cursor: str | None) -> list[ColumnElement[bool]]:
+    """The keyset condition: rows after the cursor's (submitted_at, id).
+
+    The redundant ``submitted_at >= …`` lets the database start the index walk
+    at the cursor instead of filtering every earlier row.
+    """
+    if not cursor:
+        return []
+    try:
+        submitted_at, last_id = decode_cursor(cursor)
+    except ValueError:
+        raise QueueFilterError("cursor") from None
+    return [
+        Input.submitted_at >= submitted_at,
+        or_(
+            Input.submitted_at > submitted_at,
+            and_(Input.submitted_at == submitted_at, Input.id > last_id),
+        ),
+    ]
+
+
+def _page_rows(conditions: list[ColumnElement[bool]], statuses: list[str], size: int) -> Subquery:
+    """The ids of the page's rows: one ordered, limited read per status, merged.
+
+    Each status is a contiguous, ordered range of the queue's index, so each
+    branch stops after ``size`` rows; sorting the at most ``size`` × statuses
+    rows of the union is all that is left, however many inputs are waiting.
+    """
+    branches = [
+        select(Input.id, Input.submitted_at)
+        .where(*conditions, Input.status == status)
+        .order_by(Input.submitted_at, Input.id)
+        .limit(size)
+        .subquery()
+        for status in statuses
+    ]
+    # Each branch is wrapped in its own SELECT: SQLite refuses ORDER BY inside UNION ALL.
+    return union_all(*(select(b.c.id, b.c.submitted_at) for b in branches)).subquery("page")
 
 
 def queue_page(
@@ -255,25 +352,22 @@ def queue_page(
 ) -> QueuePage:
     """One page of the caller's queue (``kind``: delegation, hq or forwarded).
 
-    A constant number of statements whatever ``limit`` is: the page, its
-    countries and themes (one select-in each), the counts, and the option lists.
+    A constant number of statements whatever ``limit`` and the queue's size
+    are: the counts, the page, its countries and themes (one select-in each);
+    the option lists only when the page shows them.
     """
     kind = kind or default_kind(user)
     if kind not in KINDS:
         raise QueueFilterError("kind")
     scope = queue_scope(user, kind)
     parsed = parse_filters(filters, scope)
-    conditions = filter_conditions(parsed, scope)
+    conditions = filter_conditions(parsed, scope) + _after(after)
+    counts = _counts(user, kind, parsed, scope)
 
-    counts: dict[str, int] = dict(
-        db.session.execute(
-            select(Input.status, func.count()).where(*conditions).group_by(Input.status)
-        ).all()
-    )
-
+    page = _page_rows(conditions, _statuses(parsed.status, scope), limit + 1)
     stmt = (
         select(Input)
-        .where(*conditions)
+        .join(page, page.c.id == Input.id)
         .options(
             selectinload(Input.country_links),
             selectinload(Input.themes),
@@ -283,35 +377,13 @@ def queue_page(
             joinedload(Input.input_type),
             joinedload(Input.consultation),
         )
-        .order_by(Input.submitted_at, Input.id)
+        .order_by(page.c.submitted_at, page.c.id)
         .limit(limit + 1)
     )
-    status_condition = _status_condition(parsed.status)
-    if status_condition is not None:
-        stmt = stmt.where(status_condition)
-    if after:
-        try:
-            submitted_at, last_id = decode_cursor(after)
-        except ValueError:
-            raise QueueFilterError("cursor") from None
-        stmt = stmt.where(
-            or_(
-                Input.submitted_at > submitted_at,
-                and_(Input.submitted_at == submitted_at, Input.id > last_id),
-            )
-        )
     rows = list(db.session.scalars(stmt).unique())
     next_cursor = (
         encode_cursor(rows[limit - 1].submitted_at, rows[limit - 1].id)
         if len(rows) > limit
         else None
     )
-    options = {
-        "consultations": scope.consultations,
-        "countries": scope.countries,
-        "priorities": list(db.session.scalars(select(Priority).order_by(Priority.position))),
-        "types": list(db.session.scalars(select(InputType).order_by(InputType.position))),
-        "themes": list(db.session.scalars(select(Theme).order_by(Theme.position))),
-        "languages": [(code, label(name)) for code, name in INPUT_LANGUAGES],
-    }
-    return QueuePage(rows[:limit], next_cursor, counts, parsed, scope, options)
+    return QueuePage(rows[:limit], next_cursor, counts, parsed, scope)

@@ -34,6 +34,7 @@ def draft_to_work_on(
     refusal: str,
     *,
     retry_wins: bool = False,
+    key_looked_up: bool = False,
 ) -> tuple[Input | None, Input | None]:
     """Resolve a retry and the draft a save or submit works on.
 
@@ -43,9 +44,11 @@ def draft_to_work_on(
     Raises SubmissionError with ``refusal`` when ``item`` is no longer a draft.
     With ``retry_wins`` the key is looked up even when ``item`` is given: a
     retried submit of a draft answers with the input the first try submitted.
+    With ``key_looked_up`` the caller has already looked the key up (the API,
+    to say "replayed") and ``item`` is what it found, or None: no second lookup.
     """
     if idempotency_key and (item is None or retry_wins):
-        existing = input_by_key(idempotency_key)
+        existing = item if key_looked_up else input_by_key(idempotency_key)
         if existing is not None:
             require_own(user, existing)
             if existing.status != Status.DRAFT:

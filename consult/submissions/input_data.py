@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from sqlalchemy import select
+
 from consult.extensions import db
 from consult.inputs.models import Consultation, Input, Recommendation
 from consult.inputs.states import Attribution
@@ -85,7 +87,11 @@ def apply_data(item: Input, data: InputData) -> None:
     item.attribution = data.attribution
     item.is_hq_direct = data.is_hq_direct
     item.set_countries(data.country_codes)
-    item.themes = [db.session.get(Theme, slug) for slug in data.theme_slugs]
+    # One statement for every theme (validation has checked that each exists).
+    slugs = data.theme_slugs
+    found = db.session.scalars(select(Theme).where(Theme.slug.in_(slugs))) if slugs else []
+    by_slug = {theme.slug: theme for theme in found}
+    item.themes = [by_slug[slug] for slug in slugs if slug in by_slug]
     item.recommendations = [
         Recommendation(position=pos, addressee_slug=addressee or "eu", text=text)
         for pos, (addressee, text) in enumerate(data.recommendations)

@@ -30,7 +30,7 @@ from consult.submissions.attachment_removal import (
     removal_refusal,
     remove_attachment,
 )
-from consult.submissions.drafts import delete_draft, save_draft
+from consult.submissions.drafts import delete_draft, input_by_key, save_draft
 from consult.submissions.input_data import InputData, data_from_input
 from consult.submissions.revising import resubmit, returned_version, snapshot
 from consult.submissions.routing import route_input, routing_sentence
@@ -50,6 +50,7 @@ __all__ = [
     "data_from_input",
     "delete_draft",
     "files_removable",
+    "input_by_key",
     "removal_refusal",
     "remove_attachment",
     "require_attachable",

@@ -35,16 +35,27 @@ def keep_ip(item: Input) -> None:
 
 
 def submit_input(
-    user: Any, data: InputData, item: Input | None = None, *, idempotency_key: str | None = None
+    user: Any,
+    data: InputData,
+    item: Input | None = None,
+    *,
+    idempotency_key: str | None = None,
+    key_looked_up: bool = False,
 ) -> Input:
     """Submit a new input (or a draft): validate, route, record. Idempotent per key.
 
     A second call with the same ``idempotency_key`` returns the input the
-    first call created instead of creating another one.
+    first call created instead of creating another one. ``key_looked_up``:
+    ``item`` is what the caller found under the key (None: nothing yet).
     """
     require_cso(user)
     finished, item = draft_to_work_on(
-        user, item, idempotency_key, _("This input was already submitted."), retry_wins=True
+        user,
+        item,
+        idempotency_key,
+        _("This input was already submitted."),
+        retry_wins=True,
+        key_looked_up=key_looked_up,
     )
     if finished is not None:
         return finished
@@ -53,24 +64,31 @@ def submit_input(
     require_verified(user)
     fail_if_errors(validate(data, complete=True))
     created = item is None
-    savepoint = db.session.begin_nested()
+    # A one-time key may race with a retry of the same request: the savepoint
+    # lets the loser find the winner's input. Without a key there is no race.
+    savepoint = db.session.begin_nested() if idempotency_key else None
     try:
-        if item is None:
-            item = Input(organisation_id=user.organisation_id, author_id=user.id)
-            db.session.add(item)
-        if idempotency_key:
-            item.idempotency_key = idempotency_key
-        apply_data(item, data)
-        item.submitted_at = utcnow()
-        item.revision = 1
-        keep_ip(item)
+        # Everything is set before one flush: a new input is written with one
+        # INSERT (no UPDATEs after it, no loads of its still-empty collections).
+        with db.session.no_autoflush:
+            if item is None:
+                item = Input(organisation_id=user.organisation_id, author_id=user.id)
+                db.session.add(item)
+            if idempotency_key:
+                item.idempotency_key = idempotency_key
+            apply_data(item, data)
+            item.submitted_at = utcnow()
+            item.revision = 1
+            keep_ip(item)
+            route_input(item)
+            transition(item, Status.SUBMITTED, user, EventKind.SUBMITTED, routed_to=item.routed_to)
         db.session.flush()
-        route_input(item)
-        transition(item, Status.SUBMITTED, user, EventKind.SUBMITTED, routed_to=item.routed_to)
-        db.session.flush()
-        savepoint.commit()
+        if savepoint is not None:
+            savepoint.commit()
     except IntegrityError:
         # Another request with the same one-time token won the race.
+        if savepoint is None:
+            raise
         savepoint.rollback()
         existing = input_by_key(idempotency_key) if idempotency_key else None
         if existing is None:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_babel import gettext as _
+from sqlalchemy import select
 
 from consult.extensions import db
 from consult.inputs.models import BODY_MAX, RECOMMENDATION_MAX, TITLE_MAX
@@ -16,6 +19,15 @@ LANGUAGE_CODES = frozenset(code for code, _name in INPUT_LANGUAGES)
 
 def _known(model: type, key: str | None) -> bool:
     return key is not None and db.session.get(model, key) is not None
+
+
+def _unknown(model: Any, keys: list[str]) -> list[str]:
+    """The ``keys`` that name no row of ``model`` (one statement for the whole list)."""
+    wanted = {key for key in keys if key}
+    if not wanted:
+        return []
+    known = set(db.session.scalars(select(model.slug).where(model.slug.in_(wanted))))
+    return [key for key in keys if key and key not in known]
 
 
 def validate(data: InputData, *, complete: bool) -> dict[str, list[str]]:
@@ -42,13 +54,13 @@ def validate(data: InputData, *, complete: bool) -> dict[str, list[str]]:
             "country_codes",
             _("This consultation does not cover: %(codes)s.") % {"codes": ", ".join(outside)},
         )
-    unknown_themes = [s for s in data.theme_slugs if not _known(Theme, s)]
-    if unknown_themes:
+    if _unknown(Theme, data.theme_slugs):
         add("theme_slugs", _("Choose themes from the list."))
     if data.language not in LANGUAGE_CODES:
         add("language", _("Choose a language from the list."))
     if data.attribution not in {a.value for a in Attribution}:
         add("attribution", _("Choose one of the three attribution choices."))
+    unknown_addressees = set(_unknown(Addressee, [a for a, _text in data.recommendations]))
     for position, (addressee, text) in enumerate(data.recommendations, start=1):
         if len(text) > RECOMMENDATION_MAX:
             add(
@@ -61,7 +73,7 @@ def validate(data: InputData, *, complete: bool) -> dict[str, list[str]]:
                 "recommendations",
                 _("Recommendation %(pos)d: say whom it is addressed to.") % {"pos": position},
             )
-        elif addressee and not _known(Addressee, addressee):
+        elif addressee in unknown_addressees:
             add(
                 "recommendations",
                 _("Recommendation %(pos)d: choose an addressee from the list.") % {"pos": position},

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -30,6 +31,7 @@ from consult.extensions import db
 from consult.inputs.models import Input
 from consult.inputs.states import Status
 from consult.review.queue import queue_page
+from consult.review.visits import count_new
 
 INPUTS = 3_000
 MENTIONS_INPUTS = re.compile(r"\binputs\b")
@@ -156,6 +158,97 @@ def test_the_forwarded_list_is_read_in_order_not_sorted(generated):
         # SQLite plans without costing the LIMIT: it looks the statuses up in
         # an index and sorts them, which is fine at the sizes SQLite serves.
         assert any("USING INDEX" in line for line in _reads_of_inputs(plan)), plan
+
+
+def _busiest_moderator() -> User:
+    delegation = db.session.scalar(
+        select(Input.delegation_slug)
+        .where(Input.status == Status.SUBMITTED, Input.delegation_slug.is_not(None))
+        .group_by(Input.delegation_slug)
+        .order_by(func.count().desc())
+    )
+    return _user(f"moderator.{delegation}@load.example.org")
+
+
+def test_no_queue_page_sorts_or_counts_its_whole_queue(generated):
+    """Each status is read in index order and merged; the counts come from counters.
+
+    The default "open" filter (two statuses), "all" (seven) and the forwarded
+    list (two), first and later pages: the only sort left is of the page-sized
+    union of the branches, never of the queue's inputs, and no statement counts
+    the inputs of an unfiltered queue.
+    """
+    moderator = _busiest_moderator()
+    hq = _user("hq@load.example.org")
+    with captured_statements() as statements:
+        first = queue_page(moderator, {}, kind="delegation", limit=10)
+        deep = queue_page(moderator, {}, after=first.next_cursor, kind="delegation", limit=10)
+        queue_page(moderator, {"status": "all"}, after=deep.next_cursor, kind="delegation")
+        queue_page(hq, {}, kind="hq", limit=10)
+        forwarded = queue_page(hq, {}, kind="forwarded", limit=10)
+        queue_page(hq, {}, after=forwarded.next_cursor, kind="forwarded", limit=10)
+    assert deep.items and deep.items[0].submitted_at >= first.items[-1].submitted_at
+    assert first.total > 20 and forwarded.total > INPUTS // 2
+    assert len(statements) == 6, [s for s, _p in statements]
+    assert not [s for s, _p in statements if "count(" in s.lower()]
+    _assert_indexed(statements)
+    if db.session.connection().dialect.name == "postgresql":
+        for statement, parameters in statements:
+            plan = _plan(statement, parameters)
+            assert not _sorts_the_page(plan), plan
+
+
+def test_what_is_new_since_the_last_visit_is_counted_through_an_index(generated):
+    """The HTML queue says how many inputs arrived since the reader last looked."""
+    moderator = _busiest_moderator()
+    hq = _user("hq@load.example.org")
+    since = db.session.scalar(select(func.max(Input.submitted_at))) - timedelta(days=3)
+    with captured_statements() as statements:
+        waiting = count_new(moderator, "delegation", None)
+        recent = count_new(moderator, "delegation", since)
+        count_new(hq, "hq", since)
+        count_new(hq, "forwarded", since)
+    assert waiting > recent > 0
+    assert len(statements) == 3  # never looked at: read from the counters
+    _assert_indexed(statements)
+
+
+def _statements_of_page(user: User, **page: Any) -> int:
+    """How many statements one queue page runs, from a cold session with its reader
+    loaded (as a request has its caller)."""
+    counter = {"n": 0}
+
+    def count(*_args: Any) -> None:
+        counter["n"] += 1
+
+    db.session.expire_all()
+    db.session.refresh(user)
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        queue_page(user, {}, **page)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    return counter["n"]
+
+
+def test_a_queue_page_takes_the_same_statements_at_any_size(app):
+    """Counts, the page, its countries, themes and consultation texts: five statements at
+    200 or 3,000 inputs."""
+    sizes = []
+    for inputs in (200, INPUTS - 200):
+        generate_load(inputs, seed=len(sizes) + 3)
+        db.session.commit()
+        moderator, hq = _busiest_moderator(), _user("hq@load.example.org")
+        cursor = queue_page(moderator, {}, kind="delegation", limit=5).next_cursor
+        assert cursor
+        sizes.append(
+            [
+                _statements_of_page(moderator, kind="delegation", limit=5),
+                _statements_of_page(moderator, kind="delegation", limit=5, after=cursor),
+                _statements_of_page(hq, kind="forwarded"),
+            ]
+        )
+    assert sizes == [[5, 5, 5], [5, 5, 5]]
 
 
 def test_the_digest_counts_come_from_an_index_alone(generated):
