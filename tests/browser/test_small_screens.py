@@ -27,6 +27,7 @@ PAGES = {
         "/auth/account",
         "/organisation/data",
         "{new_input}",
+        "{input_text}",
     ],
     "moderator.tn@consult.example.org": ["/review/queue", "/review/queue?status=all", "{review}"],
     "hq@consult.example.org": [
@@ -88,6 +89,7 @@ def test_no_page_scrolls_sideways_on_a_small_phone(app, live_server, browser, em
     consultation_id = forwarded.consultation_id
     replacements = {
         "{new_input}": f"/consultations/{consultation_id}/inputs/new",
+        "{input_text}": f"/consultations/{consultation_id}/inputs/new?priority=ssr&main_country=TN",
         "{review}": f"/review/inputs/{forwarded.id}",
     }
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
