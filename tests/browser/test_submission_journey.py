@@ -60,6 +60,7 @@ def test_demo_cso_submits_an_input_with_two_countries_recommendations_and_files(
     # With JavaScript they changed in place; either way nothing typed is lost.
     assert _questions_shown(page) == ["ssr"]
     assert page.input_value("input[name=title]") == "Joint police-community forums in Kasserine"
+    page.click("summary:has-text('Other countries this input is about')")  # folded: optional
     page.check("#country-LB")
     page.select_option("select[name=level]", "national")
     page.select_option("select[name=input_type]", "good-practice")
