@@ -120,6 +120,12 @@ class InputForm(FlaskForm):
     save_draft = SubmitField(_l("Save as draft"))
     submit = SubmitField(_l("Submit input"))
     resubmit = SubmitField(_l("Resubmit revised input"))
+    #: The text step's way to the review: validates, shows what will be sent, saves nothing.
+    review = SubmitField(_l("Review before sending"))
+    #: Without JavaScript: shows the guiding questions of the priority chosen meanwhile.
+    show_questions = SubmitField(_l("Show the questions of this priority"))
+    #: The review's way back to the form, with everything kept.
+    edit = SubmitField(_l("Edit"))
 
     def setup(self, consultation: Consultation) -> InputForm:
         """Fill the choices from the reference data and the consultation's scope."""
@@ -189,6 +195,29 @@ class InputForm(FlaskForm):
             attribution=self.attribution.data or Attribution.NON_ATTRIBUTABLE.value,
             is_hq_direct=bool(self.hq_direct.data),
         )
+
+
+def carried_fields(form: InputForm) -> list[tuple[str, str]]:
+    """(name, value) of every value of the form, to carry it as hidden fields.
+
+    The review page posts these back, so what it shows is exactly what is sent;
+    files are not among them: they are already stored under ``upload_key``.
+    """
+    pairs: list[tuple[str, str]] = []
+    for field in form:
+        if isinstance(field, SubmitField | MultipleFileField):
+            continue
+        if isinstance(field, FieldList):
+            for entry in field.entries:
+                pairs.extend((sub.name, sub.data or "") for sub in entry.form)
+        elif isinstance(field, SelectMultipleField):
+            pairs.extend((field.name, value) for value in field.data or [])
+        elif isinstance(field, BooleanField):
+            if field.data:
+                pairs.append((field.name, "y"))
+        else:
+            pairs.append((field.name, field.data or ""))
+    return pairs
 
 
 def form_data(data: InputData) -> dict[str, Any]:

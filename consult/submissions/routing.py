@@ -8,23 +8,46 @@ from consult.extensions import db
 from consult.inputs.models import Input
 from consult.inputs.states import RoutedTo
 from consult.reference.models import Country
+from consult.submissions.input_data import InputData
 
 
-def route_input(item: Input) -> None:
-    """Send the input to the delegation of its main country, or to HQ.
+def destination(main: Country | None, *, hq_direct: bool) -> tuple[RoutedTo, str | None]:
+    """Where an input about ``main`` goes: (HQ, None) or (delegation, its slug).
 
     HQ receives it when the submitter asked for HQ-direct routing or when no
     delegation covers the main (first) country.
     """
+    if hq_direct or main is None or main.delegation_slug is None:
+        return RoutedTo.HQ, None
+    return RoutedTo.DELEGATION, main.delegation_slug
+
+
+def route_input(item: Input) -> None:
+    """Send the input to the delegation of its main country, or to HQ."""
     main = item.main_country
     if main is None and item.country_links:
         main = db.session.get(Country, item.country_links[0].country_code)
-    if item.is_hq_direct or main is None or main.delegation_slug is None:
-        item.routed_to = RoutedTo.HQ
-        item.delegation_slug = None
-    else:
-        item.routed_to = RoutedTo.DELEGATION
-        item.delegation_slug = main.delegation_slug
+    item.routed_to, item.delegation_slug = destination(main, hq_direct=item.is_hq_direct)
+
+
+def routing_preview(data: InputData) -> str:
+    """Where the input will go once sent, in plain words (the review before sending)."""
+    main = db.session.get(Country, data.country_codes[0]) if data.country_codes else None
+    routed_to, _slug = destination(main, hq_direct=data.is_hq_direct)
+    if routed_to == RoutedTo.DELEGATION and main is not None and main.delegation is not None:
+        return _("It goes to the %(delegation)s, which covers %(country)s.") % {
+            "delegation": main.delegation.name,
+            "country": main.name,
+        }
+    if data.is_hq_direct:
+        return _(
+            "It goes directly to EU headquarters (EEAS and DG NEAR), as you asked: "
+            "no EU Delegation sees it or your organisation's name."
+        )
+    return _(
+        "It goes to EU headquarters (EEAS and DG NEAR), because no EU Delegation "
+        "covers %(country)s."
+    ) % {"country": main.name if main else ""}
 
 
 def routing_sentence(item: Input) -> str:

@@ -33,7 +33,7 @@ from consult.submissions.attachment_removal import (
 from consult.submissions.drafts import delete_draft, input_by_key, save_draft
 from consult.submissions.input_data import InputData, data_from_input
 from consult.submissions.revising import resubmit, returned_version, snapshot
-from consult.submissions.routing import route_input, routing_sentence
+from consult.submissions.routing import route_input, routing_preview, routing_sentence
 from consult.submissions.rules import SubmissionError, unverified_message
 from consult.submissions.submitting import submit_input
 from consult.submissions.validation import LANGUAGE_CODES, validate
@@ -57,6 +57,7 @@ __all__ = [
     "resubmit",
     "returned_version",
     "route_input",
+    "routing_preview",
     "routing_sentence",
     "save_draft",
     "snapshot",

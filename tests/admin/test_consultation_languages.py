@@ -88,7 +88,9 @@ def test_cso_reads_its_language_and_english_where_it_is_missing(
 
     listing = client.get("/consultations", headers={"Accept-Language": "ar"}).get_data(as_text=True)
     assert "استشارة بشأن أمن دول الجوار الجنوبي" in listing
-    form = client.get(f"{url}/inputs/new", headers={"Accept-Language": "fr"}).get_data(as_text=True)
+    form = client.get(
+        f"{url}/inputs/new?priority=ssr&main_country=TN", headers={"Accept-Language": "fr"}
+    ).get_data(as_text=True)
     assert str(escape(FRENCH_SSR)) in form
 
 

@@ -285,6 +285,7 @@ def journey(client, consultation, cso_user, login):
         "/consultations",
         f"/consultations/{consultation.id}",
         f"/consultations/{consultation.id}/inputs/new",
+        f"/consultations/{consultation.id}/inputs/new?priority=ssr&main_country=TN",
         "/my_inputs",
         f"/inputs/{draft.id}",
         f"/inputs/{draft.id}/edit",

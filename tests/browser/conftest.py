@@ -76,6 +76,16 @@ def page(browser) -> Iterator:
     context.close()
 
 
+@pytest.fixture(params=[True, False], ids=["js", "no-js"])
+def any_page(request, browser) -> Iterator:
+    """A page with JavaScript on, then off: a journey taking it runs both ways."""
+    context = browser.new_context(java_script_enabled=request.param)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
 def click_and_wait(page, selector: str) -> None:
     """Click something that loads a new page, and return once that page has loaded.
 
@@ -166,8 +176,20 @@ def seed_review_inputs() -> dict:
     return {key: item.id for key, item in made.items()}
 
 
-def open_new_input_form(page, live_server) -> None:
+def open_new_input_form(page, live_server, priority: str = "ssr", country: str = "TN") -> None:
+    """From the consultations to the text step of a new input (step 1 answered)."""
     page.goto(f"{live_server.url}/consultations")
     click_and_wait(page, "text=Implementing the security dimension of the ENP")
     click_and_wait(page, "text=Write an input")
     assert "/inputs/new" in page.url
+    page.select_option("select[name=priority]", priority)
+    page.select_option("select[name=main_country]", country)
+    click_and_wait(page, "main button[type=submit]")
+    assert page.locator("textarea[name=body]").count() == 1
+
+
+def review_and_send(page, button: str = "submit") -> None:
+    """ "Review before sending", then the review page's own button ("submit", "resubmit")."""
+    click_and_wait(page, "input[name=review]")
+    assert page.locator("#review-routing").count() == 1, page.content()
+    click_and_wait(page, f"input[name={button}]")

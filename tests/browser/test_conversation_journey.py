@@ -20,7 +20,8 @@ def _sign_out(page):
     click_and_wait(page, "text=Sign out")
 
 
-def test_ask_answer_forward(app, live_server, page):
+def test_ask_answer_forward(app, live_server, any_page):
+    page = any_page
     consultation = factories.make_consultation()
     organisation = factories.make_organisation("Gafsa Civic Forum", ["TN"])
     cso = factories.make_user("member@gcf.example.org", "cso", organisation=organisation)

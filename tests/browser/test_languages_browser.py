@@ -69,10 +69,12 @@ def test_cso_journey_in_each_language(app, live_server, localised_page):
 
     page.goto(page.url + "/inputs/new")
     _reads(page, locale)
-    # The input's language defaults to the interface language.
-    assert page.input_value("select[name=language]") == locale
     page.select_option("select[name=priority]", "ssr")
     page.select_option("select[name=main_country]", "TN")
+    click_and_wait(page, "main button[type=submit]")
+    _reads(page, locale)
+    # The input's language defaults to the interface language.
+    assert page.input_value("select[name=language]") == locale
     page.select_option("select[name=level]", "national")
     page.select_option("select[name=input_type]", "good-practice")
     page.fill("input[name=title]", ARABIC_TITLE)
@@ -80,6 +82,9 @@ def test_cso_journey_in_each_language(app, live_server, localised_page):
     page.select_option("select[name='recommendations-0-addressee']", "eu")
     page.fill("textarea[name='recommendations-0-text']", "Fund the forums for three years.")
     _shot(page, locale, "4-form")
+    click_and_wait(page, "input[name=review]")
+    _reads(page, locale)
+    _shot(page, locale, "4-review")
     click_and_wait(page, "input[name=submit]")
 
     _reads(page, locale)

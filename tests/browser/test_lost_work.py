@@ -26,56 +26,52 @@ def fill_minimal_input(page) -> None:
     page.fill("textarea[name='recommendations-0-text']", "Fund the councils.")
 
 
-@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
-def test_files_chosen_when_the_session_ended_are_named_and_asked_for_again(
-    app, live_server, browser, javascript
-):
+def _choose_minutes(page) -> None:
+    page.set_input_files(
+        "input[name=attachments]",
+        files=[{"name": "minutes.pdf", "mimeType": "application/pdf", "buffer": pdf_with_author()}],
+    )
+
+
+def test_the_cso_drafts_attaches_is_signed_out_signs_in_and_submits(app, live_server, any_page):
+    """With JavaScript on and off: files chosen when the session ended are named and asked for."""
+    page = any_page
     seed_demo()
     db.session.commit()
-    context = browser.new_context(java_script_enabled=javascript)
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    try:
-        sign_in(page, live_server, CSO, DEFAULT_DEMO_PASSWORD)
-        open_new_input_form(page, live_server)
-        fill_minimal_input(page)
-        page.set_input_files(
-            "input[name=attachments]",
-            files=[
-                {"name": "minutes.pdf", "mimeType": "application/pdf", "buffer": pdf_with_author()}
-            ],
-        )
-        context.clear_cookies()  # the session ends while the person writes
-        click_and_wait(page, "input[name=submit]")
+    sign_in(page, live_server, CSO, DEFAULT_DEMO_PASSWORD)
+    open_new_input_form(page, live_server)
+    fill_minimal_input(page)
+    click_and_wait(page, "input[name=save_draft]")
+    expect(page.locator(".flash")).to_contain_text("Draft saved.")
+    assert page.url.endswith("/edit")
 
-        rescue = page.locator(".rescue")
-        expect(rescue).to_contain_text("Your session ended before this was saved")
-        expect(rescue).to_contain_text("minutes.pdf")
-        expect(rescue).to_contain_text("choose them again")
+    _choose_minutes(page)
+    page.context.clear_cookies()  # the session ends while the person writes
+    click_and_wait(page, "input[name=review]")
+    rescue = page.locator(".rescue")
+    expect(rescue).to_contain_text("Your session ended before this was saved")
+    expect(rescue).to_contain_text("minutes.pdf")
+    expect(rescue).to_contain_text("choose them again")
 
-        # Signing in and sending without the file sends nothing: the file is asked for.
-        page.fill("input[name=reauth_email]", CSO)
-        page.fill("input[name=reauth_password]", DEFAULT_DEMO_PASSWORD)
-        click_and_wait(page, "input[name=submit]")
-        expect(page.locator("#files")).to_contain_text("minutes.pdf")
-        assert page.input_value("input[name=title]") == "Youth councils in Sfax"
-        db.session.commit()
-        assert db.session.scalar(select(Input).where(Input.status == Status.SUBMITTED)) is None
+    # Signing in and going on without the file sends nothing: the file is asked for.
+    page.fill("input[name=reauth_email]", CSO)
+    page.fill("input[name=reauth_password]", DEFAULT_DEMO_PASSWORD)
+    click_and_wait(page, "input[name=review]")
+    expect(page.locator("#files")).to_contain_text("minutes.pdf")
+    assert page.input_value("input[name=title]") == "Youth councils in Sfax"
+    db.session.commit()
+    assert db.session.scalar(select(Input).where(Input.status == Status.SUBMITTED)) is None
 
-        # Chosen again, it goes with the input.
-        page.set_input_files(
-            "input[name=attachments]",
-            files=[
-                {"name": "minutes.pdf", "mimeType": "application/pdf", "buffer": pdf_with_author()}
-            ],
-        )
-        click_and_wait(page, "input[name=submit]")
-        expect(page.locator(".flash")).to_contain_text("Your input is submitted.")
-        db.session.commit()
-        item = db.session.scalar(select(Input).where(Input.status == Status.SUBMITTED))
-        assert [a.filename for a in item.attachments] == ["minutes.pdf"]
-    finally:
-        context.close()
+    # Chosen again, it is on the review and goes with the input: one input, the draft sent.
+    _choose_minutes(page)
+    click_and_wait(page, "input[name=review]")
+    expect(page.locator(".review-list")).to_contain_text("minutes.pdf")
+    click_and_wait(page, "input[name=submit]")
+    expect(page.locator(".flash")).to_contain_text("Your input is submitted.")
+    db.session.commit()
+    items = list(db.session.scalars(select(Input)))
+    assert [i.status for i in items] == [Status.SUBMITTED]
+    assert [a.filename for a in items[0].attachments] == ["minutes.pdf"]
 
 
 def test_the_draft_saves_itself_while_the_person_writes(app, live_server, page):

@@ -27,7 +27,8 @@ def _sign_out(page):
     click_and_wait(page, "text=Sign out")
 
 
-def test_moderator_works_the_queue_cso_sees_outcomes_hq_sees_redaction(app, live_server, page):
+def test_moderator_works_the_queue_cso_sees_outcomes_hq_sees_redaction(app, live_server, any_page):
+    page = any_page
     ids = seed_review_inputs()
 
     # The moderator's queue: three inputs, the HQ-direct one is not there.

@@ -14,15 +14,6 @@ from tests.browser.conftest import MODERATOR, click_and_wait, seed_review_inputs
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture(params=[True, False], ids=["js", "no-js"])
-def any_page(request, browser):
-    context = browser.new_context(java_script_enabled=request.param)
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    yield page
-    context.close()
-
-
 def open_claimed(page, live_server, title: str) -> dict:
     """The demo inputs seeded; the moderator signed in holds the one called ``title``."""
     ids = seed_review_inputs()

@@ -14,14 +14,23 @@ from consult.extensions import db
 from consult.inputs.models import Consultation, Input
 from consult.inputs.states import Attribution, Status
 from tests import factories
-from tests.browser.conftest import CSO, MODERATOR, click_and_wait, seed_review_inputs, sign_in
+from tests.browser.conftest import (
+    CSO,
+    MODERATOR,
+    click_and_wait,
+    review_and_send,
+    seed_review_inputs,
+    sign_in,
+)
 
 pytestmark = pytest.mark.browser
 
 EMAIL = "amira.b@tfcs-mail.org"
 
 
-def test_a_revision_carries_its_earlier_redactions_to_the_moderator(app, live_server, page):
+def test_a_revision_carries_its_earlier_redactions_to_the_moderator(app, live_server, any_page):
+    """The CSO answers a returned question (JavaScript on and off)."""
+    page = any_page
     seed_review_inputs()
     consultation = db.session.scalar(
         select(Consultation).where(Consultation.slug == DEMO_CONSULTATION_SLUG)
@@ -50,7 +59,7 @@ def test_a_revision_carries_its_earlier_redactions_to_the_moderator(app, live_se
     sign_in(page, live_server, CSO, DEFAULT_DEMO_PASSWORD)
     page.goto(f"{live_server.url}/inputs/{item.id}/revise")
     page.fill("textarea[name=body]", f"Checkpoints on the coastal road, logged by {EMAIL}.")
-    click_and_wait(page, "input[name=resubmit]")
+    review_and_send(page, "resubmit")
     expect(page.locator(".flash")).to_contain_text("Your revision is sent.")
     click_and_wait(page, "text=Sign out")
 

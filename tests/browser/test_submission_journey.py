@@ -17,7 +17,13 @@ from consult.inputs.models import Input
 from consult.inputs.scope import can_see_input
 from consult.inputs.states import RoutedTo, Status
 from consult.submissions.attachments import attachment_path
-from tests.browser.conftest import CSO, click_and_wait, open_new_input_form, sign_in
+from tests.browser.conftest import (
+    CSO,
+    click_and_wait,
+    open_new_input_form,
+    review_and_send,
+    sign_in,
+)
 from tests.sample_files import (
     GPS_IFD,
     SECRET_NAME,
@@ -29,16 +35,32 @@ from tests.sample_files import (
 pytestmark = pytest.mark.browser
 
 
+def _questions_shown(page) -> list[str]:
+    return page.locator("#guiding-questions [data-questions-for]:visible").evaluate_all(
+        "blocks => blocks.map(b => b.getAttribute('data-questions-for'))"
+    )
+
+
 def test_demo_cso_submits_an_input_with_two_countries_recommendations_and_files(
-    app, live_server, page
+    app, live_server, any_page
 ):
+    page = any_page
     seed_demo()
     db.session.commit()
     sign_in(page, live_server, CSO, DEFAULT_DEMO_PASSWORD)
-    open_new_input_form(page, live_server)
+    open_new_input_form(page, live_server, priority="crisis", country="TN")
 
+    # Beside the text: the guiding questions of the priority chosen in step 1.
+    assert _questions_shown(page) == ["crisis"]
+    page.fill("input[name=title]", "Joint police-community forums in Kasserine")
     page.select_option("select[name=priority]", "ssr")
-    page.select_option("select[name=main_country]", "TN")
+    show = page.locator("input[name=show_questions]")
+    if show.is_visible():  # without JavaScript: the button brings them, keeping the text
+        click_and_wait(page, "input[name=show_questions]")
+    # With JavaScript they changed in place; either way nothing typed is lost.
+    assert _questions_shown(page) == ["ssr"]
+    assert page.input_value("input[name=title]") == "Joint police-community forums in Kasserine"
+    page.click("summary:has-text('Other countries this input is about')")  # folded: optional
     page.check("#country-LB")
     page.select_option("select[name=level]", "national")
     page.select_option("select[name=input_type]", "good-practice")
@@ -63,7 +85,22 @@ def test_demo_cso_submits_an_input_with_two_countries_recommendations_and_files(
     assert "forum.jpg" in page.content() and "minutes.pdf" in page.content()
     page.select_option("select[name='recommendations-1-addressee']", "partner-government")
     page.fill("textarea[name='recommendations-1-text']", "Publish complaint statistics.")
-    click_and_wait(page, "input[name=submit]")
+
+    # The review shows what is sent and to whom; Edit comes back with everything kept.
+    click_and_wait(page, "input[name=review]")
+    expect(page.locator("#review-routing")).to_contain_text(
+        "It goes to the EU Delegation to Tunisia, which covers Tunisia."
+    )
+    review = page.locator(".review-list")
+    for shown in ("Publish complaint statistics.", "Lebanon", "forum.jpg", "minutes.pdf"):
+        expect(review).to_contain_text(shown)
+    click_and_wait(page, "input[name=edit]")
+    assert page.input_value("textarea[name='recommendations-1-text']") == (
+        "Publish complaint statistics."
+    )
+    assert page.is_checked("#country-LB") and page.is_checked("#theme-youth")
+    expect(page.locator("#files")).to_contain_text("minutes.pdf")
+    review_and_send(page)
 
     content = page.content()
     assert "Your input is submitted." in content
@@ -104,14 +141,16 @@ def test_an_input_about_syria_goes_to_hq(app, live_server, page):
     seed_demo()
     db.session.commit()
     sign_in(page, live_server, "cso.lb@consult.example.org", DEFAULT_DEMO_PASSWORD)
-    open_new_input_form(page, live_server)
-    page.select_option("select[name=priority]", "crisis")
-    page.select_option("select[name=main_country]", "SY")
+    open_new_input_form(page, live_server, priority="crisis", country="SY")
     page.select_option("select[name=level]", "local")
     page.select_option("select[name=input_type]", "risk-alert")
     page.fill("input[name=title]", "Early warning in the north-west")
     page.fill("textarea[name=body]", "Signs of renewed displacement.")
     page.fill("textarea[name='recommendations-0-text']", "Prepare a response plan.")
+    click_and_wait(page, "input[name=review]")
+    expect(page.locator("#review-routing")).to_contain_text(
+        "It goes to EU headquarters (EEAS and DG NEAR), because no EU Delegation covers Syria."
+    )
     click_and_wait(page, "input[name=submit]")
     assert "because no EU Delegation covers Syria" in page.content()
     db.session.commit()
@@ -135,10 +174,16 @@ def test_on_a_small_phone_without_javascript_the_journey_fits_and_works(app, liv
     try:
         sign_in(page, live_server, CSO, DEFAULT_DEMO_PASSWORD)
         assert fits_the_screen(page), "our inputs"
+        page.goto(f"{live_server.url}/consultations")
+        click_and_wait(page, "text=Implementing the security dimension of the ENP")
+        click_and_wait(page, "text=Write an input")
+        assert fits_the_screen(page), "the input form, step 1"
+        click_and_wait(page, "main button[type=submit]")
+        expect(page.locator(".error-summary")).to_contain_text("Choose the priority")
         open_new_input_form(page, live_server)
         assert fits_the_screen(page), "the input form"
 
-        click_and_wait(page, "input[name=submit]")
+        click_and_wait(page, "input[name=review]")
         expect(page.locator(".error-summary")).to_contain_text("Choose a level.")
         assert page.get_attribute("#level", "aria-invalid") == "true"
         assert fits_the_screen(page), "the form with errors"
@@ -157,6 +202,8 @@ def test_on_a_small_phone_without_javascript_the_journey_fits_and_works(app, liv
             "Support local mediators."
         )
         page.fill("textarea[name='recommendations-1-text']", "Publish water allocations.")
+        click_and_wait(page, "input[name=review]")
+        assert fits_the_screen(page), "the review before sending"
         click_and_wait(page, "input[name=submit]")
         expect(page.locator(".flash")).to_contain_text("Your input is submitted.")
         assert not page.url.endswith("#recommendation-2")

@@ -40,6 +40,11 @@ def new_url(consultation) -> str:
     return f"/consultations/{consultation.id}/inputs/new"
 
 
+def text_url(consultation, priority: str = "ssr", country: str = "TN") -> str:
+    """The form's second step (the text), once step 1 chose a priority and a country."""
+    return f"{new_url(consultation)}?priority={priority}&main_country={country}"
+
+
 def count_inputs() -> int:
     db.session.expire_all()
     return db.session.scalar(select(func.count()).select_from(Input))

@@ -13,13 +13,13 @@ from consult.inputs.models import Attachment, Input
 from consult.inputs.states import Attribution, RoutedTo, Status
 from tests import factories
 from tests.sample_files import HTML_AS_PDF, jpeg_with_gps
-from tests.submissions.conftest import TOKEN, UPLOAD_KEY, count_inputs, new_url, payload
+from tests.submissions.conftest import TOKEN, UPLOAD_KEY, count_inputs, new_url, payload, text_url
 
 # ---------------------------------------------------------------- 2. the form itself
 
 
 def test_form_shows_every_field_with_limits_and_explanations(cso, consultation):
-    page = cso.get(new_url(consultation)).get_data(as_text=True)
+    page = cso.get(text_url(consultation)).get_data(as_text=True)
     for label in (
         "Priority",
         "Main country",
@@ -54,7 +54,7 @@ def test_form_shows_every_field_with_limits_and_explanations(cso, consultation):
 
 def test_countries_limited_to_scope_and_grouped_by_region(cso, app):
     consultation = factories.make_consultation("scoped", countries=["TN", "LB", "UA"])
-    page = cso.get(new_url(consultation)).get_data(as_text=True)
+    page = cso.get(text_url(consultation)).get_data(as_text=True)
     assert '<optgroup label="South">' in page and '<optgroup label="East">' in page
     assert "Tunisia" in page and "Ukraine" in page and "Lebanon" in page
     assert ">Morocco<" not in page and ">Georgia<" not in page
@@ -221,7 +221,7 @@ def test_unverified_organisation_can_draft_but_not_submit(client, app, consultat
     org = factories.make_organisation("Caucasus Youth Dialogue", ["GE"], verified=False)
     user = factories.make_user("nino@cyd.example.org", "cso", organisation=org)
     login(client, user)
-    page = client.get(new_url(consultation)).get_data(as_text=True)
+    page = client.get(text_url(consultation)).get_data(as_text=True)
     assert "not verified yet" in page and "An administrator of this platform verifies" in page
     assert 'name="submit"' not in page
     response = client.post(
@@ -245,5 +245,5 @@ def test_unverified_message_names_the_admin_contact(make_app, consultation):
         org = factories.make_organisation("Unverified Org", ["GE"], verified=False)
         user = factories.make_user("u@unverified.example.org", "cso", organisation=org)
         client = factories.login(app.test_client(), user)
-        page = client.get(new_url(consultation)).get_data(as_text=True)
+        page = client.get(text_url(consultation)).get_data(as_text=True)
     assert "Write to verify@consult.example.org to ask for verification." in page

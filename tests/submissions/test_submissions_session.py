@@ -11,7 +11,7 @@ from consult.extensions import db
 from consult.inputs.models import Input
 from consult.inputs.states import Status
 from tests import factories
-from tests.submissions.conftest import count_inputs, new_url, payload
+from tests.submissions.conftest import count_inputs, new_url, payload, text_url
 
 LONG_BODY = "An hour of careful writing about community security. " * 40
 
@@ -78,7 +78,7 @@ def test_signed_out_post_keeps_the_text_and_signs_in_on_the_form(csrf_app, consu
 
 def test_idle_session_at_submit_keeps_the_text(csrf_app, consultation, cso_user):
     client = factories.login(csrf_app.test_client(), cso_user)
-    page = client.get(new_url(consultation)).get_data(as_text=True)
+    page = client.get(text_url(consultation)).get_data(as_text=True)
     token = csrf_from(page)
     with client.session_transaction() as session:
         session["consult_seen"] = session["consult_seen"] - 24 * 3600

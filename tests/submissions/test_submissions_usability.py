@@ -10,7 +10,7 @@ from consult.inputs.events import EventKind
 from consult.inputs.states import Status
 from tests import factories
 from tests.sample_files import pdf_with_author
-from tests.submissions.conftest import new_url, payload
+from tests.submissions.conftest import new_url, payload, text_url
 
 
 def parse(response) -> lxml.html.HtmlElement:
@@ -79,7 +79,7 @@ def test_recommendation_rows_are_labelled_groups_and_adding_one_jumps_to_it(cso,
 
 
 def test_guiding_questions_on_the_form_do_not_skip_heading_levels(cso, consultation):
-    page = parse(cso.get(new_url(consultation)))
+    page = parse(cso.get(text_url(consultation)))
     levels = [int(h.tag[1]) for h in page.xpath("//main//h1|//main//h2|//main//h3|//main//h4")]
     assert levels[0] == 1
     assert all(b <= a + 1 for a, b in zip(levels, levels[1:], strict=False)), levels

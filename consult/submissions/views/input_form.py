@@ -3,8 +3,10 @@
 The form never loses what was typed. A failed validation re-renders it with
 every value and the files already accepted (kept under the form's
 ``upload_key``); "Add a recommendation" adds a row and saves nothing but the
-files. A POST after the session ended, with an expired CSRF token or over the
-limit is handled in :mod:`.input_form_rescue`; the files and their "Remove"
+files. The steps of a new input (what it is about, the text beside its
+questions, the review before sending) are in :mod:`.input_form_steps`.
+A POST after the session ended, with an expired CSRF token or over the limit
+is handled in :mod:`.input_form_rescue`; the files and their "Remove"
 buttons in :mod:`.input_form_files`.
 """
 
@@ -18,6 +20,8 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
+from consult.actions import attempt
+from consult.errors import DomainError
 from consult.extensions import db
 from consult.i18n import format_when
 from consult.inputs.models import Consultation, Input
@@ -36,6 +40,11 @@ from consult.submissions.views.input_form_files import (
 )
 from consult.submissions.views.input_form_page import ensure_tokens, render_form
 from consult.submissions.views.input_form_rescue import input_form_view
+from consult.submissions.views.input_form_steps import (
+    first_step,
+    is_back_to_form,
+    render_review,
+)
 
 
 def _after_saved(item: Input, form: InputForm) -> None:
@@ -47,11 +56,49 @@ def _is_autosave(action: str) -> bool:
     return action == "draft" and request.headers.get("X-Autosave") == "1"
 
 
+def _action(form: InputForm, mode: str) -> str:
+    """What a press of the form's buttons asks for: "draft", "submit" or "resubmit"."""
+    if mode == "revise":
+        return "resubmit"
+    return "submit" if form.submit.data or form.review.data else "draft"
+
+
+def _save(action: str, form: InputForm, data: Any, item: Input | None) -> Input:
+    key = form.form_token.data
+    if action == "draft":
+        saved = services.save_draft(current_user, data, item, idempotency_key=key)
+    elif action == "submit":
+        saved = services.submit_input(current_user, data, item, idempotency_key=key)
+    else:
+        saved = services.resubmit(current_user, item, data)
+    _after_saved(saved, form)
+    return saved
+
+
+def _form_again(form: InputForm, consultation: Consultation, **kwargs: Any) -> Any:
+    """Only the form again was asked for (a row added, "Edit", the questions of a priority).
+
+    No errors yet and nothing saved but the files.
+    """
+    if form.add_recommendation.data and not form.add_recommendation_row():
+        flash(_("An input can have at most 20 recommendations."), "warning")
+    for field in form:
+        if field.name != "attachments" and isinstance(field.errors, list):
+            field.errors = []
+    return render_form(form, consultation, **kwargs)
+
+
 def _handle_form(consultation: Consultation, *, mode: str, item: Input | None = None) -> Any:
-    """Show and process the input form (new input, draft, revision of a returned input)."""
+    """Show and process the input form (new input, draft, revision of a returned input).
+
+    The blueprint's runner (:mod:`consult.actions`) commits a success once; a
+    refusal of the service comes back as a value and is shown beside the fields.
+    """
     if request.method == "GET":
-        initial = form_data(services.data_from_input(item)) if item is not None else None
-        form = InputForm(formdata=None, data=initial).setup(consultation)
+        if item is None:
+            return first_step(consultation)
+        form = InputForm(formdata=None, data=form_data(services.data_from_input(item)))
+        form.setup(consultation)
         ensure_tokens(form)
         return render_form(form, consultation, mode=mode, item=item)
 
@@ -64,22 +111,10 @@ def _handle_form(consultation: Consultation, *, mode: str, item: Input | None = 
     form.attachments.errors = list(form.attachments.errors or [])
     form.attachments.errors.extend(store_uploads(form, item))
     choose_again = files_to_choose_again(dropped=False)
+    if form.add_recommendation.data or is_back_to_form():
+        return _form_again(form, consultation, mode=mode, item=item, choose_again=choose_again)
 
-    if form.add_recommendation.data:
-        if not form.add_recommendation_row():
-            flash(_("An input can have at most 20 recommendations."), "warning")
-        # Only the extra row was asked for: no errors yet, nothing saved but the files.
-        for field in form:
-            if field.name != "attachments" and isinstance(field.errors, list):
-                field.errors = []
-        return render_form(form, consultation, mode=mode, item=item, choose_again=choose_again)
-
-    if mode == "revise":
-        action = "resubmit"
-    elif form.submit.data:
-        action = "submit"
-    else:
-        action = "draft"
+    action = _action(form, mode)
     data = form.to_data(consultation)
     problems = services.validate(data.cleaned(), complete=action != "draft")
     messages = add_errors(form, problems)
@@ -102,31 +137,26 @@ def _handle_form(consultation: Consultation, *, mode: str, item: Input | None = 
             choose_again=choose_again,
             status=400,
         )
+    if form.review.data:
+        return render_review(form, consultation, mode=mode, item=item)
 
-    key = form.form_token.data
     try:
-        if action == "draft":
-            saved = services.save_draft(current_user, data, item, idempotency_key=key)
-        elif action == "submit":
-            saved = services.submit_input(current_user, data, item, idempotency_key=key)
-        else:
-            saved = services.resubmit(current_user, item, data)
-        _after_saved(saved, form)
-        db.session.commit()
-    except services.SubmissionError as exc:
-        db.session.rollback()
-        if _is_autosave(action):
-            return jsonify(saved=False), 400
-        messages = add_errors(form, exc.fields)
-        if not exc.fields:
-            messages.setdefault("__all__", []).append(exc.message)
-        return render_form(form, consultation, mode=mode, item=item, messages=messages, status=400)
+        saved = attempt(lambda: _save(action, form, data, item))
     except StaleDataError:
         # The same form was sent twice at once: the other request saved it.
         db.session.rollback()
-        saved = db.session.scalar(select(Input).where(Input.idempotency_key == key))
+        saved = db.session.scalar(
+            select(Input).where(Input.idempotency_key == form.form_token.data)
+        )
         if saved is None:
             raise
+    if isinstance(saved, DomainError):
+        if _is_autosave(action):
+            return jsonify(saved=False), 400
+        messages = add_errors(form, saved.fields)
+        if not saved.fields:
+            messages.setdefault("__all__", []).append(saved.message)
+        return render_form(form, consultation, mode=mode, item=item, messages=messages, status=400)
     if _is_autosave(action):
         # The page's own script saved in the background: no page, no message to keep.
         url = url_for("submissions.edit_draft", input_id=saved.id)

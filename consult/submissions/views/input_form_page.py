@@ -20,6 +20,16 @@ def ensure_tokens(form: InputForm) -> None:
     form.upload_key.data = valid_token(form.upload_key.data) or new_token()
 
 
+def form_attachments(form: InputForm, item: Input | None) -> list[Attachment]:
+    """The files of the form: the input's own, then those pending under its upload key."""
+    attachments: list[Attachment] = []
+    if current_user.is_authenticated and current_user.organisation_id is not None:
+        if item is not None:
+            attachments.extend(item.attachments)
+        attachments.extend(pending_attachments(org_id(), form.upload_key.data))
+    return attachments
+
+
 def render_form(
     form: InputForm,
     consultation: Consultation,
@@ -35,11 +45,7 @@ def render_form(
     status: int = 200,
 ) -> tuple[str, int]:
     messages = messages or {}
-    attachments: list[Attachment] = []
-    if current_user.is_authenticated and current_user.organisation_id is not None:
-        if item is not None:
-            attachments.extend(item.attachments)
-        attachments.extend(pending_attachments(org_id(), form.upload_key.data))
+    attachments = form_attachments(form, item)
     verified = bool(
         current_user.is_authenticated
         and current_user.organisation is not None
