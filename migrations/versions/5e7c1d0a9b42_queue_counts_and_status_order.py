@@ -9,7 +9,7 @@ statuses oldest first, whatever the routing, and
 ``ix_inputs_forwarded_at`` counts what was forwarded since HQ last looked.
 
 Revision ID: 5e7c1d0a9b42
-Revises: 02eeeb3fe10f
+Revises: 5e7a1c3d9b20
 Create Date: 2026-12-01 01:00:00
 """
 
