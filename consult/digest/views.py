@@ -87,7 +87,7 @@ def index():
     if not any(value.strip() for value in request.args.values()):
         return _page(form, None)
     try:
-        filters = parse_filters(request.args)
+        filters = parse_filters(request.args, local_dates=True)
         return _page(form, filters)
     except FilterError as exc:
         db.session.rollback()
