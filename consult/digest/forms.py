@@ -66,8 +66,11 @@ def fill_consultations(field: SelectField, everything: str | None = _l("All")) -
 class PublishReleaseForm(FlaskForm):
     """HQ publishes the next external release of a consultation."""
 
+    # Its own id: the filter form above it on the page has a "consultation" too.
     consultation = SelectField(
-        _l("Consultation"), validators=[DataRequired(_l("Choose a consultation."))]
+        _l("Consultation"),
+        id="publish-consultation",
+        validators=[DataRequired(_l("Choose a consultation."))],
     )
     period = StringField(
         _l("Months covered (optional)"),

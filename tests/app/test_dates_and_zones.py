@@ -85,12 +85,14 @@ def test_a_tunisian_cso_sees_the_closing_date_in_tunis_time_with_utc_beside(
 def test_changing_the_time_zone_changes_the_page(client, login, cso_user):
     consultation = _closing_consultation()
     login(client, cso_user)
+    account = client.get("/auth/account").get_data(as_text=True)
+    assert "Times are shown in Africa/Tunis." in account and "/auth/account/time-zone" in account
     answer = client.post("/auth/account/time-zone", data={"time_zone": "Europe/Brussels"})
     assert answer.status_code == 302
     assert db.session.get(type(cso_user), cso_user.id).time_zone == "Europe/Brussels"
     page = client.get(f"/consultations/{consultation.id}").get_data(as_text=True)
     assert "30 Apr 2026 18:00 Brussels (16:00 UTC)" in page
-    account = client.get("/auth/account").get_data(as_text=True)
+    account = client.get("/auth/account/time-zone").get_data(as_text=True)
     assert '<option selected value="Europe/Brussels">' in account
     client.post("/auth/account/time-zone", data={"time_zone": ""})
     page = client.get(f"/consultations/{consultation.id}").get_data(as_text=True)

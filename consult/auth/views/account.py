@@ -64,7 +64,10 @@ def _time_zone_form(user: User, formdata: Any = None) -> TimeZoneForm:
     return form
 
 
-def _profile_page(user: User, zone_form: TimeZoneForm) -> str:
+@bp.route("/account")
+@login_only
+def profile() -> str:
+    user = current_user._get_current_object()
     return render_template(
         "auth/profile.html",
         two_factor_on=user.has_totp,
@@ -72,22 +75,20 @@ def _profile_page(user: User, zone_form: TimeZoneForm) -> str:
         recovery_left=totp.remaining_recovery_codes(user) if user.has_totp else 0,
         recovery_form=RecoveryCodesForm(),
         disable_form=DisableTwoFactorForm(),
-        zone_form=zone_form,
     )
 
 
-@bp.route("/account")
+@bp.route("/account/time-zone", methods=["GET", "POST"])
 @login_only
-def profile() -> str:
-    user = current_user._get_current_object()
-    return _profile_page(user, _time_zone_form(user))
+def time_zone() -> Response | str | tuple[str, int]:
+    """Choose the zone times are shown in (empty: the country's again).
 
-
-@bp.route("/account/time-zone", methods=["POST"])
-@login_only
-def time_zone() -> Response | tuple[str, int]:
-    """Choose the zone times are shown in (empty: the country's again)."""
+    A page of its own: the list of every zone weighs more than the rest of
+    the account page, and only this page needs it.
+    """
     user = current_user._get_current_object()
+    if request.method == "GET":
+        return render_template("auth/time_zone.html", form=_time_zone_form(user))
     form = _time_zone_form(user, request.form)
     if form.validate():
         refusal = attempt(lambda: services.set_time_zone(user, form.time_zone.data or ""))
@@ -96,4 +97,4 @@ def time_zone() -> Response | tuple[str, int]:
             flash(_("Times are now shown in %(zone)s.", zone=zone_name_of(user)), "success")
             return redirect(url_for("auth.profile") + "#time-zone-title")
         form.time_zone.errors = [str(refusal)]
-    return _profile_page(user, form), 400
+    return render_template("auth/time_zone.html", form=form), 400
