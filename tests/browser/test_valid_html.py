@@ -22,19 +22,11 @@ from consult.cli.demo_inputs import seed_demo_inputs
 from consult.extensions import db
 from consult.inputs.models import Input
 from tests import factories
+from tests.browser.conftest import NODE_MODULES
 
 pytestmark = pytest.mark.browser
 
-VNU = (
-    Path(__file__).resolve().parents[2]
-    / "build"
-    / "node"
-    / "node_modules"
-    / "vnu-jar"
-    / "build"
-    / "dist"
-    / "vnu.jar"
-)
+VNU = NODE_MODULES / "vnu-jar" / "build" / "dist" / "vnu.jar"
 
 CSO = "cso.tn@consult.example.org"
 MODERATOR = "moderator.tn@consult.example.org"
