@@ -9,14 +9,21 @@ refused with a message, and what was typed stays in the box.
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from flask_babel import LazyString
 from wtforms import Field
 from wtforms.widgets import TextInput
 
-from consult.dates import DateInputError, date_hint, input_date, parse_date
+from consult.dates import (
+    DateInputError,
+    date_hint,
+    datetime_hint,
+    input_date,
+    input_datetime,
+    parse_date,
+    parse_datetime,
+)
 
 
 class LocalDateInput(TextInput):
@@ -34,7 +41,10 @@ class LocalDateField(Field):
     """A date as the reader's language writes it; ``data`` is a :class:`date` or None."""
 
     widget = LocalDateInput()
-    data: date | None
+    data: Any
+    parse: Any = staticmethod(parse_date)
+    shown: Any = staticmethod(input_date)
+    hint: Any = staticmethod(date_hint)
 
     def __init__(
         self, label: Any = None, validators: Any = None, about: Any = None, **kwargs: Any
@@ -42,7 +52,7 @@ class LocalDateField(Field):
         """``about``: what the date means, said before how to write it."""
 
         def hint() -> str:
-            return f"{about} {date_hint()}" if about else date_hint()
+            return f"{about} {self.hint()}" if about else self.hint()
 
         kwargs.setdefault("description", LazyString(hint))
         super().__init__(label, validators, **kwargs)
@@ -52,11 +62,19 @@ class LocalDateField(Field):
         self.data = None
         if raw:
             try:
-                self.data = parse_date(raw)
+                self.data = self.parse(raw)
             except DateInputError as refusal:
                 raise ValueError(str(refusal)) from None
 
     def _value(self) -> str:
         if self.raw_data:
             return " ".join(self.raw_data)
-        return input_date(self.data)
+        return self.shown(self.data)
+
+
+class LocalDateTimeField(LocalDateField):
+    """A date and time (UTC) as the language writes it; ``data`` is a naive :class:`datetime`."""
+
+    parse = staticmethod(parse_datetime)
+    shown = staticmethod(input_datetime)
+    hint = staticmethod(datetime_hint)

@@ -225,3 +225,48 @@ def when_html(value: datetime | date | None, with_time: bool = True, utc: bool =
     return Markup('<time datetime="{}" title="{}">{}</time>').format(
         stamp, utc_text(value), escape(shown)
     )
+
+
+_TIME = re.compile(r"^(\d{1,2})[:.h](\d{2})$")
+
+
+def input_datetime(value: datetime | None, locale: str | None = None) -> str:
+    """A (naive UTC) datetime as the language types it: ``31/01/2026 17:00``."""
+    if value is None:
+        return ""
+    return f"{input_date(value.date(), locale)} {value:%H:%M}"
+
+
+def datetime_hint(locale: str | None = None) -> str:
+    """The hint under a date-and-time field (UTC)."""
+    locale = locale or current_locale()
+    return _(
+        "In UTC, written %(format)s HH:MM, for example %(example)s (2026-01-31T17:00 works too).",
+        format=date_format_label(locale),
+        example=input_datetime(datetime(2026, 1, 31, 17, 0), locale),
+    )
+
+
+def parse_datetime(raw: str, locale: str | None = None) -> datetime:
+    """A typed date and time (``31/01/2026 17:00`` or ISO ``2026-01-31T17:00``), naive.
+
+    :class:`DateInputError` names what was typed and how to write it.
+    """
+    locale = locale or current_locale()
+    text = _ascii_digits((raw or "").translate(_BIDI_MARKS).strip()).replace("T", " ")
+    day, _sep, clock = text.rpartition(" ")
+    matched = _TIME.match(clock)
+    if day and matched:
+        hour, minute = int(matched.group(1)), int(matched.group(2))
+        when = parse_date(day, locale)
+        if hour < 24 and minute < 60:
+            return datetime(when.year, when.month, when.day, hour, minute)
+    raise DateInputError(
+        _(
+            "%(value)s is not a date and time we can read. Write it as %(format)s HH:MM, "
+            "for example %(example)s.",
+            value=raw.strip(),
+            format=date_format_label(locale),
+            example=input_datetime(datetime(2026, 1, 31, 17, 0), locale),
+        )
+    )
