@@ -61,19 +61,17 @@ browser-deps: ## Install Debian's chromium for the browser tests when it is miss
 AXE_VERSION := 4.11.0
 AXE := build/node/node_modules/axe-core/axe.min.js
 
-$(AXE):
-	npm install --no-save --no-audit --no-fund --prefix build/node axe-core@$(AXE_VERSION) \
-		|| echo "axe-core could not be installed: the page-quality browser test will fail"
-
-browser-tools: browser-deps $(AXE) html-checker ## Chromium, axe-core and the Nu Html Checker for the browser tests, when missing
-
 # The Nu Html Checker (vnu.jar, from npm) and Debian's Java to run it, for the valid-HTML test.
 VNU_VERSION := 26.9.27
 VNU := build/node/node_modules/vnu-jar/build/dist/vnu.jar
 
-$(VNU):
-	npm install --no-save --no-audit --no-fund --prefix build/node vnu-jar@$(VNU_VERSION) \
-		|| echo "vnu-jar could not be installed: the valid-HTML test will fail"
+# One npm install for both: an install with --no-save removes the packages it was not given.
+$(AXE) $(VNU) &:
+	npm install --no-save --no-audit --no-fund --prefix build/node \
+		axe-core@$(AXE_VERSION) vnu-jar@$(VNU_VERSION) \
+		|| echo "axe-core or vnu-jar could not be installed: the browser tests will fail"
+
+browser-tools: browser-deps $(AXE) html-checker ## Chromium, axe-core and the Nu Html Checker for the browser tests, when missing
 
 html-checker: $(VNU) ## The Nu Html Checker and a Java runtime (default-jre-headless), when missing
 	@if ! command -v java >/dev/null 2>&1; then \
