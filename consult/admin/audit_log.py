@@ -63,13 +63,6 @@ class AuditFilters:
         }
 
 
-def audit_actions() -> list[str]:
-    """The action names stored so far (the "what" filter offers each)."""
-    return list(
-        db.session.scalars(select(AuditEvent.action).distinct().order_by(AuditEvent.action))
-    )
-
-
 def audit_page(
     actor: User,
     filters: AuditFilters,

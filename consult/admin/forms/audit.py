@@ -10,7 +10,7 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, ValidationError
 from wtforms.validators import Length, Optional
 
-from consult.audit.actions import ACTION_KINDS, action_phrase
+from consult.audit.actions import ACTION_KINDS, ACTION_PHRASES
 from consult.date_field import LocalDateField
 
 
@@ -32,9 +32,12 @@ class AuditFilterForm(FlaskForm):
     since = LocalDateField(_l("From"), validators=[Optional()])
     until = LocalDateField(_l("Until (inclusive)"), validators=[Optional()])
 
-    def __init__(self, *args: Any, actions: list[str] | None = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        """The kinds, then every known action (not read from the log: no scan of it)."""
         super().__init__(*args, **kwargs)
-        single = sorted(((a, _(action_phrase(a))) for a in actions or []), key=lambda p: p[1])  # noqa: INT001
+        single = sorted(
+            ((a, _(phrase)) for a, phrase in ACTION_PHRASES.items()), key=lambda p: p[1]
+        )  # noqa: INT001
         self.what.choices = {
             "": [("", _("Anything"))],
             _("Kinds of action"): [(slug, _(name)) for slug, (name, _a) in ACTION_KINDS.items()],  # noqa: INT001

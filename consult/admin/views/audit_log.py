@@ -14,7 +14,7 @@ from consult.extensions import db
 @bp.route("/audit")
 @requires("view_audit_log")
 def audit() -> Rendered:
-    form = forms.AuditFilterForm(formdata=request.args, actions=services.audit_actions())
+    form = forms.AuditFilterForm(formdata=request.args)
     valid = form.validate()
     filters = services.AuditFilters(
         who=(form.who.data or "").strip(),
