@@ -270,3 +270,14 @@ def parse_datetime(raw: str, locale: str | None = None) -> datetime:
             example=input_datetime(datetime(2026, 1, 31, 17, 0), locale),
         )
     )
+
+
+def month_text(value: str | None) -> str:
+    """A stored month (``2026-03``) as the language names it (``March 2026``, ``mars 2026``)."""
+    if not value:
+        return ""
+    try:
+        year, month = (int(part) for part in value.split("-"))
+        return format_date(date(year, month, 1), "LLLL y", locale=current_locale())
+    except ValueError:
+        return value

@@ -14,7 +14,7 @@ from markupsafe import Markup
 
 from consult.access import may
 from consult.auth.roles import ROLE_LABELS, Role
-from consult.dates import reader_zone, when_html
+from consult.dates import month_text, reader_zone, when_html
 from consult.i18n import (
     LANGUAGE_NAMES,
     current_locale,
@@ -76,6 +76,7 @@ def register_template_helpers(app: Flask) -> None:
         return when_html(value, with_time, utc)
 
     app.add_template_filter(label, "label")
+    app.add_template_filter(month_text, "month")
 
     @app.template_filter("local")
     def _local_text(consultation: Consultation) -> LocalText:
