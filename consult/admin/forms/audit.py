@@ -39,7 +39,7 @@ class AuditFilterForm(FlaskForm):
             ((a, _(phrase)) for a, phrase in ACTION_PHRASES.items()), key=lambda p: p[1]
         )  # noqa: INT001
         self.what.choices = {
-            "": [("", _("Anything"))],
+            None: [("", _("Anything"))],  # not in a group: the first, empty choice
             _("Kinds of action"): [(slug, _(name)) for slug, (name, _a) in ACTION_KINDS.items()],  # noqa: INT001
             _("One action"): single,
         }
