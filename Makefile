@@ -20,7 +20,7 @@ CATALOGUE_DIR := consult/translations
 CATALOGUES := $(foreach l,$(LOCALES),$(CATALOGUE_DIR)/$(l)/LC_MESSAGES/messages.mo)
 
 .DEFAULT_GOAL := help
-.PHONY: help install translations run test test-postgres test-browser browser-tools lint format bench bench-quick bench-identifiers eval-identifiers serve-prod migrate browser-deps messages clean lock
+.PHONY: help install translations run test test-postgres test-browser browser-tools html-checker lint format bench bench-quick bench-identifiers eval-identifiers serve-prod migrate browser-deps messages clean lock
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  %-15s %s\n", $$1, $$2}'
@@ -61,11 +61,22 @@ browser-deps: ## Install Debian's chromium for the browser tests when it is miss
 AXE_VERSION := 4.11.0
 AXE := build/node/node_modules/axe-core/axe.min.js
 
-$(AXE):
-	npm install --no-save --no-audit --no-fund --prefix build/node axe-core@$(AXE_VERSION) \
-		|| echo "axe-core could not be installed: the page-quality browser test will fail"
+# The Nu Html Checker (vnu.jar, from npm) and Debian's Java to run it, for the valid-HTML test.
+VNU_VERSION := 26.9.27
+VNU := build/node/node_modules/vnu-jar/build/dist/vnu.jar
 
-browser-tools: browser-deps $(AXE) ## Chromium and axe-core for the browser tests, when missing
+# One npm install for both: an install with --no-save removes the packages it was not given.
+$(AXE) $(VNU) &:
+	npm install --no-save --no-audit --no-fund --prefix build/node \
+		axe-core@$(AXE_VERSION) vnu-jar@$(VNU_VERSION) \
+		|| echo "axe-core or vnu-jar could not be installed: the browser tests will fail"
+
+browser-tools: browser-deps $(AXE) html-checker ## Chromium, axe-core and the Nu Html Checker for the browser tests, when missing
+
+html-checker: $(VNU) ## The Nu Html Checker and a Java runtime (default-jre-headless), when missing
+	@if ! command -v java >/dev/null 2>&1; then \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless >/dev/null) \
+		|| echo "Java could not be installed: the valid-HTML test will fail"; fi
 
 test-browser: $(STAMP) $(CATALOGUES) browser-tools ## Only the browser tests (Debian's chromium, Playwright)
 	$(BIN)/pytest $(PYTEST_ARGS) -m browser tests/browser

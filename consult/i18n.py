@@ -146,13 +146,10 @@ def _utc(value: datetime) -> datetime:
 
 
 def format_when(value: datetime | None, with_time: bool = True) -> str:
-    """A date (and time, in UTC) spelled the way the interface language writes it."""
-    if value is None:
-        return ""
-    locale = current_locale()
-    if not with_time:
-        return format_date(value, "dd MMM y", locale=locale)
-    return format_datetime(_utc(value), "dd MMM y HH:mm", tzinfo=UTC, locale=locale) + " UTC"
+    """A date (and time, in the reader's zone, named) as plain text: see :mod:`consult.dates`."""
+    from consult.dates import plain_when  # consult.dates builds on this module
+
+    return plain_when(value, with_time)
 
 
 def format_long_date(value: datetime, with_time: bool = False) -> str:

@@ -21,10 +21,11 @@ one place (``from consult.admin import services``):
 from __future__ import annotations
 
 from consult.admin.audit_log import (
+    AUDIT_PAGE_SIZE,
     HIDDEN_DETAIL_KEYS,
     AuditFilters,
-    audit_actions,
     audit_page,
+    event_lines,
     visible_detail,
 )
 from consult.admin.consultations import (
@@ -54,6 +55,7 @@ from consult.admin.users import UserFilters, create_account, set_user_active, us
 from consult.admin.validation import SLUG_RE, AdminError
 
 __all__ = [
+    "AUDIT_PAGE_SIZE",
     "HIDDEN_DETAIL_KEYS",
     "PAGE_SIZE",
     "SLUG_RE",
@@ -65,8 +67,8 @@ __all__ = [
     "ReferenceKind",
     "UserFilters",
     "add_reference",
-    "audit_actions",
     "audit_page",
+    "event_lines",
     "create_account",
     "create_consultation",
     "create_delegation",

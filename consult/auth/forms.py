@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, StringField, SubmitField
+from wtforms import EmailField, PasswordField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 from consult.auth.passwords import MAX_LENGTH, MIN_LENGTH
@@ -135,3 +135,15 @@ class ConfirmIdentityForm(FlaskForm):
         render_kw={"autocomplete": "one-time-code", "autocapitalize": "off", "maxlength": 32},
     )
     submit = SubmitField(_l("Confirm"))
+
+
+class TimeZoneForm(FlaskForm):
+    """The zone pages show times in; the choices are filled by :func:`time_zone_choices`."""
+
+    time_zone = SelectField(
+        _l("Time zone"),
+        description=_l(
+            "Closing dates and times are shown in this zone; hover over one to see it in UTC."
+        ),
+    )
+    submit = SubmitField(_l("Save time zone"))

@@ -47,6 +47,8 @@ class User(UserMixin, db.Model):
     # The last TOTP time-step accepted, so a code cannot be used twice.
     totp_last_step: Mapped[int | None] = mapped_column(Integer)
     locale: Mapped[str | None] = mapped_column(String(8))
+    # The IANA zone pages show times in; None: the delegation's or organisation's country's.
+    time_zone: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime)
     password_changed_at: Mapped[datetime | None] = mapped_column(DateTime)

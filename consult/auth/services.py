@@ -26,7 +26,7 @@ from consult.errors import DomainError
 from consult.extensions import db
 from consult.organisations.models import Organisation
 from consult.reference.models import Delegation
-from consult.timeutil import utcnow
+from consult.timeutil import is_zone, utcnow
 
 
 class AccountError(DomainError):
@@ -202,3 +202,12 @@ def reset_password(token: str, new: str) -> User:
     record("password.reset", user, user)
     db.session.flush()
     return user
+
+
+def set_time_zone(user: User, name: str) -> None:
+    """Show ``user`` times in the IANA zone ``name``; empty: their country's zone again."""
+    name = name.strip()
+    if name and not is_zone(name):
+        raise AccountError(_("%(zone)s is not a time zone; choose one from the list.", zone=name))
+    user.time_zone = name or None
+    record("account.time_zone_changed", user, user, time_zone=name or "default")

@@ -10,6 +10,7 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from consult.dates import DateInputError, parse_date
 from consult.errors import DomainError
 from consult.extensions import db
 from consult.inputs.models import Consultation
@@ -91,7 +92,12 @@ def _choice(name: str, raw: str, valid: list[str]) -> str:
     return raw
 
 
-def _date(name: str, raw: str) -> date:
+def _date(name: str, raw: str, local_dates: bool) -> date:
+    if local_dates:  # the page: as its language writes dates, or ISO 8601
+        try:
+            return parse_date(raw)
+        except DateInputError as refusal:
+            raise FilterError(str(refusal), name) from None
     try:
         return date.fromisoformat(raw)
     except ValueError:
@@ -119,8 +125,11 @@ def valid_values() -> dict[str, list[str]]:
     }
 
 
-def parse_filters(mapping: Mapping[str, Any]) -> DigestFilters:
+def parse_filters(mapping: Mapping[str, Any], local_dates: bool = False) -> DigestFilters:
     """Digest filters from a mapping of strings (query string, CLI options).
+
+    Dates are ISO 8601; with ``local_dates`` (the digest page's form) also as
+    the interface language writes them (:mod:`consult.dates`).
 
     Empty values mean "all". Raises :class:`FilterError` naming the valid
     values for the first bad one.
@@ -156,7 +165,7 @@ def parse_filters(mapping: Mapping[str, Any]) -> DigestFilters:
         values["release"] = int(raw["release"])
     for name in ("since", "until"):
         if name in raw:
-            values[name] = _date(name, raw[name])
+            values[name] = _date(name, raw[name], local_dates)
     if values.get("since") and values.get("until") and values["since"] > values["until"]:
         raise FilterError(_("since must not be later than until."), "since")
     return DigestFilters(**values)

@@ -6,15 +6,13 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import BooleanField, SelectField, StringField
-from wtforms.fields import DateField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
+from consult.date_field import LocalDateField
 from consult.digest.query import Reference
 from consult.extensions import db
 from consult.inputs.models import Consultation
-
-DATE_HINT = _l("Pick a date, or type it as YYYY-MM-DD")
 
 
 class DigestFilterForm(FlaskForm):
@@ -31,8 +29,8 @@ class DigestFilterForm(FlaskForm):
     region = SelectField(_l("Region"), validate_choice=False)
     type = SelectField(_l("Type of input"), validate_choice=False)
     theme = SelectField(_l("Theme"), validate_choice=False)
-    since = DateField(_l("Forwarded from"), description=DATE_HINT)
-    until = DateField(_l("Forwarded until"), description=DATE_HINT)
+    since = LocalDateField(_l("Forwarded from"))
+    until = LocalDateField(_l("Forwarded until"))
     audience = SelectField(
         _l("Audience"),
         choices=[
@@ -68,8 +66,11 @@ def fill_consultations(field: SelectField, everything: str | None = _l("All")) -
 class PublishReleaseForm(FlaskForm):
     """HQ publishes the next external release of a consultation."""
 
+    # Its own id: the filter form above it on the page has a "consultation" too.
     consultation = SelectField(
-        _l("Consultation"), validators=[DataRequired(_l("Choose a consultation."))]
+        _l("Consultation"),
+        id="publish-consultation",
+        validators=[DataRequired(_l("Choose a consultation."))],
     )
     period = StringField(
         _l("Months covered (optional)"),

@@ -16,6 +16,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from consult.dates import plain_when
 from consult.digest.consultation_info import ConsultationInfo
 from consult.digest.contents import (
     INTERNAL_COLUMNS,
@@ -117,9 +118,9 @@ class InternalDigest(Digest):
         if f.theme:
             items.append((_("Theme"), ref.themes.get(f.theme, f.theme)))
         if f.since:
-            items.append((_("Forwarded on or after"), f.since.isoformat()))
+            items.append((_("Forwarded on or after"), plain_when(f.since)))
         if f.until:
-            items.append((_("Forwarded on or before"), f.until.isoformat()))
+            items.append((_("Forwarded on or before"), plain_when(f.until)))
         items.append((_("Audience"), self.audience_label))
         return items
 

@@ -13,6 +13,7 @@ from flask import (
     stream_with_context,
     url_for,
 )
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from consult.access import requires
@@ -41,7 +42,8 @@ bp.add_app_template_global(place_preview, "release_place_preview")
 
 def _publish_form(formdata=None) -> PublishReleaseForm:
     form = PublishReleaseForm(formdata=formdata)
-    fill_consultations(form.consultation, everything=None)
+    # A required choice starts empty: nothing is published by a default nobody chose.
+    fill_consultations(form.consultation, everything=_l("Choose a consultation"))
     return form
 
 
@@ -87,7 +89,7 @@ def index():
     if not any(value.strip() for value in request.args.values()):
         return _page(form, None)
     try:
-        filters = parse_filters(request.args)
+        filters = parse_filters(request.args, local_dates=True)
         return _page(form, filters)
     except FilterError as exc:
         db.session.rollback()

@@ -4,19 +4,20 @@ from __future__ import annotations
 
 import hashlib
 import os
-from datetime import datetime
+from datetime import date, datetime
 from functools import lru_cache
 
 from flask import Flask, current_app, url_for
 from flask_babel import get_locale, gettext
 from flask_login import current_user
+from markupsafe import Markup
 
 from consult.access import may
 from consult.auth.roles import ROLE_LABELS, Role
+from consult.dates import month_text, reader_zone, when_html
 from consult.i18n import (
     LANGUAGE_NAMES,
     current_locale,
-    format_when,
     label,
     languages,
     text_direction,
@@ -24,6 +25,7 @@ from consult.i18n import (
 from consult.inputs.consultation_texts import LocalText, local_text
 from consult.inputs.models import Consultation
 from consult.inputs.states import ATTRIBUTION_LABELS, STATUS_LABELS
+from consult.timeutil import utcnow
 
 
 @lru_cache(maxsize=32)
@@ -62,13 +64,19 @@ def register_template_helpers(app: Flask) -> None:
             "LANGUAGE_NAMES": LANGUAGE_NAMES,
             "interface_languages": languages,
             "text_direction": text_direction,
+            "reader_zone": reader_zone,
+            "now": utcnow,
         }
 
     @app.template_filter("dt")
-    def _format_datetime(value: datetime | None, with_time: bool = True) -> str:
-        return format_when(value, with_time)
+    def _format_datetime(
+        value: datetime | date | None, with_time: bool = True, utc: bool = False
+    ) -> Markup:
+        """Every date and time a page shows: the reader's zone and language, UTC on hover."""
+        return when_html(value, with_time, utc)
 
     app.add_template_filter(label, "label")
+    app.add_template_filter(month_text, "month")
 
     @app.template_filter("local")
     def _local_text(consultation: Consultation) -> LocalText:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from sqlalchemy.orm.exc import StaleDataError
 
+from consult.dates import plain_when
 from consult.errors import DomainError
 from consult.extensions import db
 from consult.inputs.models import Input
@@ -56,7 +57,7 @@ def changes_since(item: Input, version: int) -> list[str]:
         lines.append(
             _(
                 "%(when)s, %(who)s: %(what)s",
-                when=event.created_at.strftime("%d %b %Y %H:%M UTC"),
+                when=plain_when(event.created_at),
                 who=who,
                 what=describe_event(event),
             )

@@ -79,7 +79,7 @@ def test_wrong_inputs_show_messages_and_keep_what_was_typed(
     )
     html = response.get_data(as_text=True)
     assert 'value="1 March"' in html
-    assert "Give a date and time like 2026-03-01T09:00." in html
+    assert "1 March is not a date and time we can read. Write it as DD/MM/YYYY HH:MM" in html
     assert 'value="Bad Slug"' in html
     assert db.session.scalar(db.select(db.func.count()).select_from(Consultation)) == 1
 
@@ -118,3 +118,29 @@ def test_edit_changes_dates_countries_and_questions(
     assert set(event.detail["changed"]) >= {"slug", "closes_at", "countries", "questions"}
     listing = client.get("/admin/consultations").get_data(as_text=True)
     assert "enp-security-renamed" in listing
+
+
+def test_dates_are_typed_as_the_language_writes_them(client, login, admin_user):
+    login(client, admin_user)
+    page = client.get("/admin/consultations/new").get_data(as_text=True)
+    assert 'type="datetime-local"' not in page
+    assert "In UTC, written DD/MM/YYYY HH:MM, for example 31/01/2026 17:00" in page
+    response = client.post(
+        "/admin/consultations/new",
+        data={**FORM, "opens_at": "01/03/2026 09:00", "closes_at": "30/02/2026 17:30"},
+    )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "30/02/2026 is not a date in the calendar" in html
+    assert 'value="30/02/2026 17:30"' in html and 'value="01/03/2026 09:00"' in html
+    client.post(
+        "/admin/consultations/new",
+        data={**FORM, "opens_at": "01/03/2026 09:00", "closes_at": "30/04/2026 17:30"},
+    )
+    made = db.session.scalar(db.select(Consultation).where(Consultation.slug == FORM["slug"]))
+    assert (made.opens_at, made.closes_at) == (
+        datetime(2026, 3, 1, 9, 0),
+        datetime(2026, 4, 30, 17, 30),
+    )
+    edit = client.get(f"/admin/consultations/{made.id}").get_data(as_text=True)
+    assert 'value="30/04/2026 17:30"' in edit

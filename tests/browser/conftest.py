@@ -146,6 +146,8 @@ MODERATOR = "moderator.tn@consult.example.org"
 HQ = "hq@consult.example.org"
 CSO = "cso.tn@consult.example.org"
 EMAIL_IN_BODY = "amira.b@tfcs-mail.org"
+#: The npm packages the tests use (axe-core, vnu-jar), installed by make into build/node/.
+NODE_MODULES = Path(__file__).resolve().parents[2] / "build" / "node" / "node_modules"
 #: Screenshots at 360 and 1280 px, kept under the git-ignored build/ folder.
 LAYOUT_SCREENSHOTS = Path(__file__).resolve().parents[2] / "build" / "screenshots" / "layout"
 

@@ -10,7 +10,6 @@ rely on without seeing them:
 
 from __future__ import annotations
 
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -21,18 +20,11 @@ from consult.cli.demo_inputs import seed_demo_inputs
 from consult.extensions import db
 from consult.inputs.models import Input
 from tests import factories
-from tests.browser.conftest import click_and_wait, sign_in
+from tests.browser.conftest import NODE_MODULES, click_and_wait, sign_in
 
 pytestmark = pytest.mark.browser
 
-AXE = (
-    Path(__file__).resolve().parents[2]
-    / "build"
-    / "node"
-    / "node_modules"
-    / "axe-core"
-    / "axe.min.js"
-)
+AXE = NODE_MODULES / "axe-core" / "axe.min.js"
 MAX_BYTES = 60 * 1024
 MAX_REQUESTS = 5
 

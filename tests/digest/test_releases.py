@@ -156,7 +156,7 @@ def test_the_page_lists_and_publishes_releases(data, client, login, hq_user):
     assert "release=1" in response.headers["Location"]
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "Release 1 of enp-2026 is published" in page
-    assert "2026-03 – 2026-05" in page
+    assert "March 2026 – May 2026" in page
     assert hq_user.display_name in page
     event = db.session.scalar(db.select(AuditEvent).where(AuditEvent.action == "release.published"))
     assert event is not None and event.actor_id == hq_user.id

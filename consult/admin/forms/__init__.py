@@ -18,7 +18,6 @@ The views use ``from consult.admin import forms`` and ``forms.UserCreateForm``.
 
 from consult.admin.forms.audit import AuditFilterForm
 from consult.admin.forms.consultations import (
-    DATETIME_FORMATS,
     ConsultationBaseForm,
     consultation_form,
     question_field_name,
@@ -30,7 +29,6 @@ from consult.admin.forms.reference import ReferenceAddForm, reference_names_form
 from consult.admin.forms.users import UserCreateForm, UserFilterForm
 
 __all__ = [
-    "DATETIME_FORMATS",
     "AuditFilterForm",
     "ConfirmForm",
     "ConsultationBaseForm",

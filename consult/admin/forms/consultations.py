@@ -6,13 +6,11 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateTimeLocalField, Field, StringField, SubmitField, TextAreaField
+from wtforms import Field, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from consult.admin.forms.fields import MultiCheckboxField, country_choices, with_fields
-
-DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
-
+from consult.date_field import LocalDateTimeField
 
 #: The languages a consultation's text may be given in besides English.
 OTHER_LANGUAGES = ("fr", "ar", "ru", "uk")
@@ -58,18 +56,13 @@ class ConsultationBaseForm(FlaskForm):
         description=_l("What the consultation is about; at most 10,000 characters."),
         validators=[Optional(), Length(max=10_000)],
     )
-    opens_at = DateTimeLocalField(
+    opens_at = LocalDateTimeField(
         _l("Opens at (UTC)"),
-        format=DATETIME_FORMATS,
-        description=_l("Date and time in UTC, e.g. 2026-03-01T09:00."),
-        invalid_value_message=_l("Give a date and time like 2026-03-01T09:00."),
         validators=[InputRequired(_l("Give the opening date and time."))],
     )
-    closes_at = DateTimeLocalField(
+    closes_at = LocalDateTimeField(
         _l("Closes at (UTC)"),
-        format=DATETIME_FORMATS,
-        description=_l("Date and time in UTC, after the opening."),
-        invalid_value_message=_l("Give a date and time like 2026-04-30T17:00."),
+        about=_l("After the opening."),
         validators=[InputRequired(_l("Give the closing date and time."))],
     )
     countries = MultiCheckboxField(

@@ -14,13 +14,14 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
-from wtforms import DateField, StringField, SubmitField
+from wtforms import StringField, SubmitField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from consult.access import requires
 from consult.actions import attempt
 from consult.api import tokens
 from consult.auth.reauth import recent_sign_in_required
+from consult.date_field import LocalDateField
 from consult.errors import DomainError
 from consult.extensions import db
 from consult.timeutil import utcnow
@@ -40,9 +41,9 @@ class TokenForm(FlaskForm):
             Length(max=tokens.NAME_MAX, message=_l("Use at most %(max)s characters.")),
         ],
     )
-    expires_on = DateField(
+    expires_on = LocalDateField(
         _l("Expires on (optional)"),
-        description=_l(
+        about=_l(
             "The last day the token works (UTC). Leave empty for no expiry; EU staff tokens "
             "must expire."
         ),
@@ -50,7 +51,7 @@ class TokenForm(FlaskForm):
     )
     submit = SubmitField(_l("Create token"))
 
-    def validate_expires_on(self, field: DateField) -> None:
+    def validate_expires_on(self, field: LocalDateField) -> None:
         if field.data is not None and field.data < utcnow().date():
             raise ValidationError(_("Choose today or a later day."))
 
