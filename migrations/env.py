@@ -11,6 +11,7 @@ from alembic import context
 from flask import current_app
 
 import consult.models  # noqa: F401  (every table on the metadata)
+from consult.database import exists_on
 
 config = context.config
 if config.config_file_name is not None:
@@ -55,6 +56,7 @@ def run_migrations_online() -> None:
 
     connectable = get_engine()
     with connectable.connect() as connection:
+        conf_args.setdefault("include_object", exists_on(connection.dialect.name))
         context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
         with context.begin_transaction():
             context.run_migrations()

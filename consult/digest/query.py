@@ -185,7 +185,9 @@ def aggregate(filters: DigestFilters) -> Aggregates:
         )
         .join(InputCountry, InputCountry.input_id == Input.id)
         .where(*where)
-        .group_by(Input.priority_slug, InputCountry.country_code)
+        # Country first: grouped by priority first, SQLite walks ix_inputs_export
+        # (priority, id) and reads every input's row instead of a covering index.
+        .group_by(InputCountry.country_code, Input.priority_slug)
     ).all()
     cells = {(p, c): Cell(n, o) for p, c, n, o in cell_rows if p is not None}
     by_priority = {

@@ -23,6 +23,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from consult.database import only_on
 from consult.extensions import db
 from consult.inputs.states import Attribution, Status
 from consult.reference.models import (
@@ -166,7 +167,11 @@ class Input(db.Model):
             "id",
         ),
         # Digest exports stream each priority's inputs in id order: walked, not sorted.
-        Index("ix_inputs_export", "priority_slug", "id"),
+        # PostgreSQL only: SQLite's planner would walk it for every GROUP BY priority
+        # and read each input's row, instead of counting from ix_inputs_digest.
+        Index("ix_inputs_export", "priority_slug", "id", info=only_on("postgresql")).ddl_if(
+            dialect="postgresql"
+        ),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)

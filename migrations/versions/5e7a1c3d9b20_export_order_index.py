@@ -4,7 +4,8 @@ An export streams the forwarded inputs priority by priority, ordered by id
 (random, so the order reveals nothing). With ix_inputs_export the database
 walks that order instead of sorting every input of a priority first: the
 first rows leave at once, whatever the size (bench B4, first byte), and no
-sort spills to disk.
+sort spills to disk. PostgreSQL only: SQLite's planner would walk it for
+every GROUP BY priority of the digest's counts and read each input's row.
 
 Revision ID: 5e7a1c3d9b20
 Revises: 02eeeb3fe10f
@@ -22,10 +23,10 @@ depends_on = None
 
 
 def upgrade():
-    with op.batch_alter_table("inputs", schema=None) as batch_op:
-        batch_op.create_index("ix_inputs_export", ["priority_slug", "id"], unique=False)
+    if op.get_bind().dialect.name == "postgresql":
+        op.create_index("ix_inputs_export", "inputs", ["priority_slug", "id"], unique=False)
 
 
 def downgrade():
-    with op.batch_alter_table("inputs", schema=None) as batch_op:
-        batch_op.drop_index("ix_inputs_export")
+    if op.get_bind().dialect.name == "postgresql":
+        op.drop_index("ix_inputs_export", table_name="inputs")

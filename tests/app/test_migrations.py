@@ -14,6 +14,7 @@ from sqlalchemy.engine import make_url
 
 from config import database_url
 from consult import create_app
+from consult.database import exists_on
 from consult.extensions import db
 
 
@@ -47,7 +48,12 @@ def test_migrations_match_the_models(empty_database_uri, tmp_path):
         upgrade()
         with db.engine.connect() as conn:
             context = MigrationContext.configure(
-                conn, opts={"compare_type": True, "render_as_batch": True}
+                conn,
+                opts={
+                    "compare_type": True,
+                    "render_as_batch": True,
+                    "include_object": exists_on(conn.dialect.name),
+                },
             )
             differences = compare_metadata(context, db.metadata)
         db.engine.dispose()
