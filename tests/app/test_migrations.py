@@ -16,6 +16,7 @@ from config import database_url
 from consult import create_app
 from consult.database import exists_on
 from consult.extensions import db
+from consult.review.queue_counts import install_triggers
 
 
 @pytest.fixture
@@ -60,6 +61,38 @@ def test_migrations_match_the_models(empty_database_uri, tmp_path):
     assert differences == [], (
         f"models and migrations disagree; run `flask --app consult db migrate`: {differences}"
     )
+
+
+def _triggers(conn) -> list[str]:
+    """The definitions of the triggers on ``inputs`` (and their function, on PostgreSQL)."""
+    if conn.dialect.name == "postgresql":
+        found = conn.exec_driver_sql(
+            "SELECT pg_get_triggerdef(oid) FROM pg_trigger "
+            "WHERE tgrelid = 'inputs'::regclass AND NOT tgisinternal"
+        ).scalars()
+        functions = conn.exec_driver_sql(
+            "SELECT pg_get_functiondef('queue_counts_follow_inputs'::regproc)"
+        ).scalars()
+        return sorted([*found, *functions])
+    return sorted(
+        conn.exec_driver_sql(
+            "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'inputs'"
+        ).scalars()
+    )
+
+
+def test_migrated_queue_triggers_are_the_modules(empty_database_uri, tmp_path):
+    """The migration's own copy of the queue counters' triggers is what the code installs."""
+    app = _migrated_app(empty_database_uri, str(tmp_path / "up"))
+    with app.app_context():
+        upgrade()
+        with db.engine.begin() as conn:
+            migrated = _triggers(conn)
+            install_triggers(conn)
+            installed = _triggers(conn)
+        db.engine.dispose()
+    assert len(migrated) >= 2
+    assert migrated == installed
 
 
 def test_upgrade_creates_every_table_and_downgrade_removes_them(empty_database_uri, tmp_path):
