@@ -176,7 +176,7 @@ def _seed_consultation() -> Consultation:
     return consultation
 
 
-def _publish_demo_release() -> str:
+def publish_demo_release() -> str:
     """Release 1 of the demo consultation, so that external downloads work at once."""
     from consult.digest.releases.publishing import ReleaseError, create_release, releases_of
 
@@ -210,7 +210,7 @@ def seed_demo_command(without_inputs: bool) -> None:
     accounts += extra_accounts()
     if created:
         click.echo(f"Created {created} demo inputs (submitted, in review, forwarded, used).")
-        click.echo(_publish_demo_release())
+        click.echo(publish_demo_release())
     click.echo("Demo data is loaded. Accounts (password: CONSULT_DEMO_PASSWORD or the default):")
     for email, role, where in accounts:
         admin = " (organisation admin: Our data)" if email in DEMO_ORG_ADMINS else ""

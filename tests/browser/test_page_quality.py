@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from consult.auth.models import user_by_email
-from consult.cli.demo import DEFAULT_DEMO_PASSWORD, DEMO_CONSULTATION_SLUG, _publish_demo_release
+from consult.cli.demo import DEFAULT_DEMO_PASSWORD, DEMO_CONSULTATION_SLUG, publish_demo_release
 from consult.cli.demo_inputs import seed_demo_inputs
 from consult.extensions import db
 from consult.inputs.models import Input
@@ -90,7 +90,7 @@ def _visit(page, watch: Watch, url: str) -> None:
 @pytest.fixture
 def demo(app):
     seed_demo_inputs()
-    _publish_demo_release()
+    publish_demo_release()
     for email in STAFF:
         user_by_email(email).totp_secret = factories.STAFF_TOTP_SECRET
     db.session.commit()

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from consult.auth.models import user_by_email
-from consult.cli.demo import DEFAULT_DEMO_PASSWORD, DEMO_CONSULTATION_SLUG, _publish_demo_release
+from consult.cli.demo import DEFAULT_DEMO_PASSWORD, DEMO_CONSULTATION_SLUG, publish_demo_release
 from consult.cli.demo_inputs import seed_demo_inputs
 from consult.extensions import db
 from consult.inputs.models import Input
@@ -81,7 +81,7 @@ def _slug(path: str) -> str:
 @pytest.mark.parametrize("email", list(PAGES))
 def test_no_page_scrolls_sideways_on_a_small_phone(app, live_server, browser, email):
     seed_demo_inputs()
-    _publish_demo_release()
+    publish_demo_release()
     for staff in (
         "moderator.tn@consult.example.org",
         "hq@consult.example.org",
@@ -119,7 +119,7 @@ def test_no_page_scrolls_sideways_on_a_small_phone(app, live_server, browser, em
 
 def test_the_external_matrix_says_why_its_cells_are_small(app, live_server, page):
     seed_demo_inputs()
-    _publish_demo_release()
+    publish_demo_release()
     user_by_email("hq@consult.example.org").totp_secret = factories.STAFF_TOTP_SECRET
     db.session.commit()
     sign_in(page, live_server, "hq@consult.example.org", DEFAULT_DEMO_PASSWORD)

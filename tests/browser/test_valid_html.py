@@ -17,7 +17,7 @@ import pytest
 
 from consult.audit.services import record
 from consult.auth.models import user_by_email
-from consult.cli.demo import DEMO_CONSULTATION_SLUG, _publish_demo_release
+from consult.cli.demo import DEMO_CONSULTATION_SLUG, publish_demo_release
 from consult.cli.demo_inputs import seed_demo_inputs
 from consult.extensions import db
 from consult.inputs.models import Input
@@ -37,7 +37,7 @@ ADMIN = "admin@consult.example.org"
 def _pages(app, client, tmp_path: Path) -> dict[str, str]:
     """Each page of the journeys as ``{file name: what it shows}``, written to ``tmp_path``."""
     seed_demo_inputs()
-    _publish_demo_release()
+    publish_demo_release()
     item = db.session.query(Input).filter(Input.delegation_slug == "eud-tn").first()
     consultation = item.consultation_id
     record("input.forwarded", user_by_email(MODERATOR), item)  # the log links to an input
