@@ -6,7 +6,6 @@ import csv
 import io
 import statistics
 import time
-import tracemalloc
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -171,26 +170,20 @@ def aggregates(site: Site) -> dict[str, float]:
     return {"p95": serve.p95(seconds)}
 
 
-def internal_csv(site: Site, *, memory: bool = False, fmt: str = "csv") -> dict[str, float]:
+def internal_csv(site: Site, *, fmt: str = "csv") -> dict[str, float]:
     """The internal digest of every forwarded input in ``fmt`` (B4 CSV, B5 XLSX, B6 JSON),
-    in process; bytes and seconds, and the peak Python memory with ``memory``."""
+    in process: bytes and seconds. Their peak RSS is measured by ``report``."""
     from consult.digest.filters import parse_filters
     from consult.digest.rendering import render_digest
 
     with site.app.app_context():
         hq = db.session.scalar(select(User).where(User.email == "hq@load.example.org"))
-        if memory:
-            tracemalloc.start()
         started = time.perf_counter()
         digest = render_digest(fmt, parse_filters({"audience": "internal"}), hq, via="bench")
         size = sum(len(chunk) for chunk in digest.chunks)
         elapsed = time.perf_counter() - started
-        peak = 0
-        if memory:
-            peak = tracemalloc.get_traced_memory()[1]
-            tracemalloc.stop()
         db.session.rollback()
-    return {"seconds": elapsed, "bytes": size, "rows": digest.count, "peak": peak}
+    return {"seconds": elapsed, "bytes": size, "rows": digest.count}
 
 
 def csv_baseline(site: Site) -> dict[str, float]:
@@ -369,8 +362,9 @@ def first_byte(port: int, site: Site) -> dict[str, float]:
 
 
 def report(site: Site, fmt: str) -> dict[str, float]:
-    """Figure R: the internal DOCX or HTML report in a child process (bench/report.py),
-    so that its peak RSS is measured as a worker making it would hold it."""
+    """The internal digest in ``fmt`` in a child process (bench/report.py), so that its
+    peak RSS is measured as a worker making it would hold it: figure R (DOCX, HTML) and
+    the memory of B4 to B6 (CSV, XLSX, JSON)."""
     import json
     import subprocess
     import sys

@@ -1,10 +1,11 @@
-"""One narrative report (DOCX or HTML) in a fresh process: its time and peak RSS.
+"""One internal digest (CSV, XLSX, JSON, DOCX or HTML) in a fresh process: time and peak RSS.
 
     .venv/bin/python -m bench.report DATABASE_URL docx
 
-Run by the benchmark's figure R in a child process, so that the peak resident
-memory (``ru_maxrss``) is the report's own: the interpreter, the app and the
-report, as a job worker making it would hold them. Prints one JSON object.
+Run by the benchmark in a child process (figure R, and the memory of B4 to
+B6), so that the peak resident memory (``ru_maxrss``) is the digest's own: the
+interpreter, the app and the digest, as a job worker making it would hold them.
+Prints one JSON object.
 """
 
 from __future__ import annotations
