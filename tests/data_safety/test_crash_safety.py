@@ -193,7 +193,12 @@ def test_kill_9_during_a_stream_of_submissions_loses_nothing_acknowledged(
             time.sleep(random.uniform(0, 0.3))
             server.kill()
             server.start()
-        time.sleep(1)
+        # After the last restart, let submissions through again (a busy machine
+        # takes seconds to start the server) before the final kill.
+        deadline = time.monotonic() + 30
+        while len(acknowledged) < 5 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        time.sleep(random.uniform(0, 0.3))
         server.kill()
     finally:
         stop.set()
