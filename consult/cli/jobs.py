@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 from flask import current_app
+from flask_babel import gettext as _
 
 from consult.cli.errors import fail
 from consult.extensions import db
@@ -22,8 +23,10 @@ def worker_command(burst: bool) -> None:
     current job first). Run one per deployment, beside the app servers."""
     if not asynchronous():
         fail(
-            "CONSULT_JOBS_REDIS_URL is not set: jobs run in-process, there is no queue to "
-            "work. Set it to the Redis the app servers use (e.g. redis://127.0.0.1:6379/1)."
+            _(
+                "CONSULT_JOBS_REDIS_URL is not set: jobs run in-process, there is no queue to "
+                "work. Set it to the Redis the app servers use (e.g. redis://127.0.0.1:6379/1)."
+            )
         )
     from consult.jobs.worker import work
 
@@ -36,7 +39,9 @@ def purge_files_command() -> None:
     deleted = purge_expired_jobs()
     db.session.commit()
     hours = current_app.config["JOB_FILE_HOURS"]
-    click.echo(f"job files deleted: {deleted} (kept {hours} hours)")
+    click.echo(
+        _("job files deleted: %(deleted)s (kept %(hours)s hours)", deleted=deleted, hours=hours)
+    )
 
 
 COMMANDS = [jobs_group]

@@ -12,6 +12,7 @@ from __future__ import annotations
 import time
 
 import click
+from flask_babel import gettext as _
 from sqlalchemy.exc import SQLAlchemyError
 
 from consult.cli.errors import fail
@@ -22,12 +23,15 @@ from consult.notifications.outbox import run_once
 
 def _one_round() -> None:
     composed, delivery = run_once()
-    line = (
-        f"composed {composed}, sent {delivery.sent}, to retry {delivery.retried}, "
-        f"given up {delivery.failed}"
+    line = _(
+        "composed %(composed)s, sent %(sent)s, to retry %(retried)s, given up %(failed)s",
+        composed=composed,
+        sent=delivery.sent,
+        retried=delivery.retried,
+        failed=delivery.failed,
     )
     if delivery.not_configured:
-        line += " (CONSULT_SMTP_HOST is not set: the emails wait in the outbox)"
+        line += " " + _("(CONSULT_SMTP_HOST is not set: the emails wait in the outbox)")
     click.echo(line)
 
 
@@ -52,10 +56,12 @@ def send_mail_command(loop: bool, on_queue: bool, interval: int) -> None:
         job = queue_mail_round()
         if job is None:
             fail(
-                "CONSULT_JOBS_REDIS_URL is not set: there is no job queue. Run `flask send-mail` "
-                "without --queue to send here and now."
+                _(
+                    "CONSULT_JOBS_REDIS_URL is not set: there is no job queue. Run "
+                    "`flask send-mail` without --queue to send here and now."
+                )
             )
-        click.echo(f"mail round queued: job {job.id}")
+        click.echo(_("mail round queued: job %(job)s", job=job.id))
         return
     if not loop:
         _one_round()
@@ -66,7 +72,7 @@ def send_mail_command(loop: bool, on_queue: bool, interval: int) -> None:
         except SQLAlchemyError as exc:
             # The database is away for a moment: say so, and try again next round.
             db.session.rollback()
-            click.echo(f"round failed: {exc.__class__.__name__}", err=True)
+            click.echo(_("round failed: %(error)s", error=exc.__class__.__name__), err=True)
         time.sleep(interval)
 
 

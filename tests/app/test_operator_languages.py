@@ -44,6 +44,23 @@ def test_a_command_speaks_the_operators_language(app, runner, monkeypatch):
     assert wrong.output.startswith("Error: Unknown format 'odt'; valid values:")
 
 
+def test_the_mail_and_job_commands_speak_the_operators_language(app, runner, monkeypatch):
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", "fr_FR.UTF-8")
+    sent = runner.invoke(args=["send-mail"])
+    assert sent.exit_code == 0
+    assert sent.output.startswith("rédigés 0, envoyés 0, à réessayer 0, abandonnés 0")
+    monkeypatch.setenv("LANG", "uk_UA.UTF-8")
+    purged = runner.invoke(args=["jobs", "purge-files"])
+    assert purged.exit_code == 0
+    assert purged.output.startswith("видалено файлів завдань: 0")
+    if not app.config.get("JOBS_REDIS_URL"):
+        worker = runner.invoke(args=["jobs", "worker", "--burst"])
+        assert worker.exit_code != 0
+        assert "CONSULT_JOBS_REDIS_URL не задано" in worker.output
+
+
 def test_api_errors_speak_the_language_asked(app, client, api_client, hq_user):
     anonymous = client.get("/api/v1/inputs", headers={"Accept-Language": "ar"})
     assert anonymous.status_code == 401
