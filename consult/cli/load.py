@@ -117,6 +117,7 @@ class _World:
 
     consultation_id: uuid.UUID
     opens_at: datetime
+    now: datetime
     organisations: Weighted
     moderators: dict[str, uuid.UUID]
     hq_user: uuid.UUID
@@ -283,6 +284,7 @@ def _ensure_world(rng: random.Random, slug: str, organisations: int) -> tuple[_W
     world = _World(
         consultation_id=consultation.id,
         opens_at=consultation.opens_at,
+        now=now,
         organisations=Weighted(orgs, zipf_weights(len(orgs), 0.8)),
         moderators=moderators,
         hq_user=hq_user,
@@ -336,6 +338,18 @@ def _submitted_at(rng: random.Random, opens_at: datetime) -> datetime:
     return (opens_at + timedelta(seconds=offset)).replace(microsecond=0)
 
 
+def _by_now(rng: random.Random, after: datetime, wanted: datetime, now: datetime) -> datetime:
+    """``wanted``, or a moment between ``after`` and now when ``wanted`` has not come yet.
+
+    Reviews and uses follow a submission by hours or days; near the end of the
+    generated period that would be in the future, and an input "forwarded"
+    tomorrow would count as new in every queue today.
+    """
+    if wanted <= now:
+        return wanted
+    return (after + (now - after) * rng.random()).replace(microsecond=0)
+
+
 def _one_input(rng: random.Random, world: _World) -> dict[str, list[dict[str, Any]]]:
     """The rows of one input: the input, its countries, themes, recommendations, events."""
     org_id, author_id, home = world.organisations.pick(rng)
@@ -382,7 +396,10 @@ def _one_input(rng: random.Random, world: _World) -> dict[str, list[dict[str, An
 
     if submitted_at is not None:
         event(EventKind.SUBMITTED, submitted_at, author_id)
-        moment = submitted_at + timedelta(hours=rng.uniform(2, 24 * 10))
+        now = world.now
+        moment = _by_now(
+            rng, submitted_at, submitted_at + timedelta(hours=rng.uniform(2, 24 * 10)), now
+        )
         if status != Status.SUBMITTED and status != Status.WITHDRAWN:
             claimed_at = moment
             event(EventKind.CLAIMED, moment, reviewer)
@@ -391,16 +408,17 @@ def _one_input(rng: random.Random, world: _World) -> dict[str, list[dict[str, An
         if status == Status.WITHDRAWN:
             event(EventKind.WITHDRAWN, moment, author_id)
         elif status == Status.RETURNED:
-            decided_at = moment + timedelta(hours=1)
+            decided_at = _by_now(rng, moment, moment + timedelta(hours=1), now)
             event(EventKind.RETURNED, decided_at, reviewer, rng.choice(pool))
         elif status == Status.DECLINED:
-            decided_at = moment + timedelta(hours=1)
+            decided_at = _by_now(rng, moment, moment + timedelta(hours=1), now)
             event(EventKind.DECLINED, decided_at, reviewer, rng.choice(pool))
         elif status in (Status.FORWARDED, Status.USED):
-            decided_at = forwarded_at = moment + timedelta(hours=1)
+            decided_at = forwarded_at = _by_now(rng, moment, moment + timedelta(hours=1), now)
             event(EventKind.FORWARDED, forwarded_at, reviewer)
             if status == Status.USED:
-                used_at = forwarded_at + timedelta(days=rng.uniform(1, 20))
+                wanted = forwarded_at + timedelta(days=rng.uniform(1, 20))
+                used_at = _by_now(rng, forwarded_at, wanted, now)
                 event(EventKind.USED, used_at, world.hq_user, rng.choice(pool))
     reviewed = status in (Status.FORWARDED, Status.USED)
     row = {

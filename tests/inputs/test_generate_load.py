@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from datetime import timedelta
 
 from sqlalchemy import func, select
 
@@ -13,6 +14,7 @@ from consult.inputs.models import Consultation, Input, InputCountry, Recommendat
 from consult.inputs.states import Status
 from consult.organisations.models import Organisation
 from consult.review.queue import queue_page
+from consult.timeutil import utcnow
 
 
 def _statuses() -> Counter[str]:
@@ -103,3 +105,26 @@ def test_a_second_run_adds_inputs_and_reuses_the_organisations(runner):
     assert "0 new organisations, 0 new accounts" in result.output
     assert db.session.scalar(select(func.count(Input.id))) == 600
     assert db.session.scalar(select(func.count(Organisation.id))) == 20
+
+
+def test_nothing_generated_happens_in_the_future(runner):
+    """Reviews and uses near the end of the period are drawn before now, not after."""
+    before = utcnow()
+    result = runner.invoke(args=["generate-load", "--inputs", "3000", "--seed", "4"])
+    assert result.exit_code == 0, result.output
+    after = utcnow()
+    for column in (
+        Input.submitted_at,
+        Input.decided_at,
+        Input.forwarded_at,
+        Input.used_at,
+        Input.updated_at,
+    ):
+        latest = db.session.scalar(select(func.max(column)))
+        assert latest is not None and latest <= after, (column, latest)
+    assert db.session.scalar(select(func.max(ReviewEvent.created_at))) <= after
+    # The last days still see decisions: the period runs up to now.
+    recent = db.session.scalar(
+        select(func.count()).where(Input.forwarded_at >= before - timedelta(days=2))
+    )
+    assert recent > 0
