@@ -162,8 +162,8 @@ def aggregates(site: Site) -> dict[str, float]:
     from consult.digest.query import aggregate
 
     seconds: dict[bool, list[float]] = {True: [], False: []}
-    filters = parse_filters({"audience": "internal"})
     with site.app.app_context():
+        filters = parse_filters({"audience": "internal"})
         # The GROUP BYs over the inputs (the path before digest_counts, and the
         # fallback for the filters it cannot answer): fewer calls, they are slow.
         for use_counters, reps in ((True, PAGE_REPS), (False, 3)):

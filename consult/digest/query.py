@@ -202,6 +202,8 @@ def _counter_rows(kind: str, filters: DigestFilters) -> list[ColumnElement[bool]
             .where(Consultation.slug == filters.consultation)
             .scalar_subquery()
         )
+    elif kind in counters.EVERYWHERE:  # distinct counts of all consultations together
+        where.append(DigestCount.consultation_id == counters.NIL)
     if filters.priority:
         where.append(DigestCount.priority_slug == filters.priority)
     if filters.type:
@@ -244,23 +246,31 @@ def _totals_from_rows(where: list[ColumnElement[bool]]) -> _Totals:
 
 
 def _totals_from_counters(filters: DigestFilters, per_type: dict[tuple[str, str], int]) -> _Totals:
-    """Totals and the per-priority cells: inputs from ``per_type``, organisations counted."""
-    where = _counter_rows("organisation", filters)
-    organisations = db.session.scalar(
-        select(func.count(distinct(DigestCount.organisation_id))).where(*where)
-    )
-    per_priority = db.session.execute(
-        select(DigestCount.priority_slug, func.count(distinct(DigestCount.organisation_id)))
-        .where(*where)
-        .group_by(DigestCount.priority_slug)
-    ).all()
+    """Totals and the per-priority cells: inputs from ``per_type``, organisations from
+    the distinct counts (one row for the total, one per priority)."""
+    per_priority = {
+        p: int(o)
+        for p, o in db.session.execute(
+            select(DigestCount.priority_slug, DigestCount.n).where(
+                *_counter_rows("priority-organisations", filters)
+            )
+        )
+    }
+    if filters.priority:
+        organisations = per_priority.get(filters.priority, 0)
+    else:
+        organisations = sum(
+            db.session.scalars(
+                select(DigestCount.n).where(*_counter_rows("organisations", filters))
+            )
+        )
     inputs: dict[str, int] = {}
     for (priority, _type), n in per_type.items():
         inputs[priority] = inputs.get(priority, 0) + n
     return _Totals(
         inputs=sum(inputs.values()),
-        organisations=organisations or 0,
-        by_priority={p: Cell(inputs.get(p, 0), o) for p, o in per_priority if p},
+        organisations=organisations,
+        by_priority={p: Cell(inputs.get(p, 0), o) for p, o in per_priority.items() if p},
     )
 
 
@@ -292,15 +302,19 @@ def _cells_from_rows(where: list[ColumnElement[bool]]) -> list[tuple[Any, str, i
 
 
 def _cells_from_counters(filters: DigestFilters) -> list[tuple[Any, str, int, int]]:
-    return [
-        (p, code, int(n), o)
-        for p, code, n, o in db.session.execute(
-            select(
-                DigestCount.priority_slug,
-                DigestCount.item,
-                func.sum(DigestCount.n),
-                func.count(distinct(DigestCount.organisation_id)),
+    """(priority, country, inputs, organisations): two reads of a few hundred rows."""
+    organisations = {
+        (p, code): int(o)
+        for p, code, o in db.session.execute(
+            select(DigestCount.priority_slug, DigestCount.item, DigestCount.n).where(
+                *_counter_rows("country-organisations", filters)
             )
+        )
+    }
+    return [
+        (p, code, int(n), organisations.get((p, code), 0))
+        for p, code, n in db.session.execute(
+            select(DigestCount.priority_slug, DigestCount.item, func.sum(DigestCount.n))
             .where(*_counter_rows("country", filters))
             .group_by(DigestCount.priority_slug, DigestCount.item)
         )
@@ -362,8 +376,8 @@ def aggregate(filters: DigestFilters, *, use_counters: bool = True) -> Aggregate
     Each figure is summed from ``digest_counts`` (consult/digest/counters.py)
     when its rows keep every filter that is set (``counters.KEEPS``), and
     counted from the inputs with a ``GROUP BY`` (answered from indexes)
-    otherwise: filters on a country, region or theme, and date ranges for the
-    organisations and the matrix. ``sources`` says which. ``use_counters=False``
+    otherwise: filters on a country, region or theme, and a type or date range
+    for the organisations and the matrix. ``sources`` says which. ``use_counters=False``
     counts everything from the inputs (the tests compare both).
 
     The number of countries and of recommendations are summed from the
@@ -384,13 +398,16 @@ def aggregate(filters: DigestFilters, *, use_counters: bool = True) -> Aggregate
         type_rows: list[tuple[Any, Any, int]] = [(p, t, n) for (p, t), n in per_type.items()]
     else:
         type_rows = _by_type_from_rows(where)
-    if source("totals", "input", "organisation"):
-        totals = _totals_from_counters(filters, per_type or _per_type_from_counters(filters))
+    if source("totals", "input", "organisations", "priority-organisations"):
+        if per_type is None:
+            per_type = _per_type_from_counters(filters)
+        totals = _totals_from_counters(filters, per_type)
     else:
         totals = _totals_from_rows(where)
-    cell_rows = (
-        _cells_from_counters(filters) if source("cells", "country") else _cells_from_rows(where)
-    )
+    if source("cells", "country", "country-organisations"):
+        cell_rows = _cells_from_counters(filters)
+    else:
+        cell_rows = _cells_from_rows(where)
     theme_rows = (
         _per_priority_from_counters("theme", filters)
         if source("by_theme", "theme")

@@ -3,7 +3,8 @@
 The digest page summed seven ``GROUP BY``s over every forwarded input's index
 entry (about 1 s a call at 100,000 inputs). ``digest_counts`` holds the
 forwarded inputs grouped by the dimensions the digest filters on and shows,
-one kind of row per figure; triggers on ``inputs``, ``input_countries``,
+one kind of row per figure, and the number of distinct organisations per
+consultation, priority and country as counts kept on each change; triggers on ``inputs``, ``input_countries``,
 ``input_themes`` and ``recommendations`` keep it in step in the same
 transaction (consult/digest/counters.py explains the design). The table is
 filled here once from the existing inputs.
@@ -18,6 +19,7 @@ Create Date: 2026-12-01 02:45:00
 """
 
 import uuid
+from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
@@ -33,7 +35,45 @@ NO_DAY = date(1900, 1, 1)
 NIL = uuid.UUID(int=0)
 NO_ITEM = "''"
 
+
+@dataclass(frozen=True)
+class Kind:
+    """One kind of row: which columns of the key it keeps, and how it is counted."""
+
+    name: str
+    priority: bool = True
+    type: bool = False
+    day: bool = False
+    organisation: bool = False
+    #: The link table whose rows it counts (its column is the ``item``), or None: the inputs.
+    link: str | None = None
+    #: Memberships only: the kind counting how many of them are not zero.
+    distinct: str | None = None
+
+
+#: (kind, the column of the link that becomes the item)
+LINK_COLUMNS = {
+    "input_countries": "country_code",
+    "input_themes": "theme_slug",
+    "recommendations": "addressee_slug",
+}
+KINDS = (
+    Kind("input", type=True, day=True),
+    Kind("country", link="input_countries"),
+    Kind("theme", type=True, day=True, link="input_themes"),
+    Kind("addressee", type=True, day=True, link="recommendations"),
+    Kind("organisation", priority=False, organisation=True, distinct="organisations"),
+    Kind("priority-organisation", organisation=True, distinct="priority-organisations"),
+    Kind(
+        "country-organisation",
+        organisation=True,
+        link="input_countries",
+        distinct="country-organisations",
+    ),
+)
+
 _KEY = "kind, consultation_id, priority_slug, type_slug, forwarded_on, organisation_id, item"
+_COLUMNS = _KEY.split(", ")
 #: The columns of ``inputs`` whose change moves an input between keys.
 _WATCHED = (
     "status",
@@ -44,15 +84,10 @@ _WATCHED = (
     "forwarded_at",
     "organisation_id",
 )
-_LINKS = {  # link table: (kind, the column that becomes the item)
-    "input_countries": ("country", "country_code"),
-    "input_themes": ("theme", "theme_slug"),
-    "recommendations": ("addressee", "addressee_slug"),
-}
 
 
 class _Sql:
-    """The dialect's spelling of the few values the statements need."""
+    """The statements, in the dialect's spelling of the few values they need."""
 
     def __init__(self, dialect: str) -> None:
         self.postgresql = dialect == "postgresql"
@@ -66,23 +101,22 @@ class _Sql:
         )
         return f"coalesce({cast}, {self.no_day})"
 
-    def key(self, kind: str, row: str, item: str) -> list[str]:
-        """The key of ``kind`` for the input ``row`` (an alias or NEW/OLD) and ``item``."""
-        priority = f"coalesce({row}.priority_slug, '')"
-        type_ = f"coalesce({row}.type_slug, '')"
-        day = self.day(row)
-        organisation = f"{row}.organisation_id"
-        values = {
-            "input": (type_, day, self.nil),
-            "organisation": (type_, self.no_day, organisation),
-            "country": ("''", self.no_day, organisation),
-            "theme": (type_, day, self.nil),
-            "addressee": (type_, day, self.nil),
-        }[kind]
-        return [f"'{kind}'", f"{row}.consultation_id", priority, *values, item]
+    def key(self, kind: Kind, row: str, item: str, everywhere: bool = False) -> list[str]:
+        """The key of ``kind`` for the input ``row`` (an alias, NEW or OLD) and ``item``;
+        with ``everywhere``, the key kept for all consultations together."""
+        return [
+            f"'{kind.name}'",
+            self.nil if everywhere else f"{row}.consultation_id",
+            f"coalesce({row}.priority_slug, '')" if kind.priority else "''",
+            f"coalesce({row}.type_slug, '')" if kind.type else "''",
+            self.day(row) if kind.day else self.no_day,
+            f"{row}.organisation_id" if kind.organisation else self.nil,
+            item if kind.link else NO_ITEM,
+        ]
 
-    def columns(self, kind: str, row: str, item: str) -> str:
-        return ", ".join(self.key(kind, row, item))
+    def consultations(self, kind: Kind) -> tuple[bool, ...]:
+        """Per consultation, and for memberships also for all of them together."""
+        return (False, True) if kind.distinct else (False,)
 
 
 def _counted(row: str) -> str:
@@ -97,33 +131,61 @@ def _upsert(select_sql: str) -> str:
     )
 
 
-def _input_statements(sql: _Sql, row: str, sign: int) -> list[str]:
-    """Add (``sign`` 1) or take off (-1) everything the input ``row`` counts for."""
-    counted = _counted(row)
-    statements = [
-        _upsert(f"SELECT {sql.columns(kind, row, NO_ITEM)}, {sign} WHERE {counted}")
-        for kind in ("input", "organisation")
-    ]
-    for table, (kind, column) in _LINKS.items():
-        grouped = table == "recommendations"  # several per addressee
-        amount = f"{sign} * count(*)" if grouped else str(sign)
-        statements.append(
-            _upsert(
-                f"SELECT {sql.columns(kind, row, f'l.{column}')}, {amount} "  # noqa: S608
-                f"FROM {table} l WHERE l.input_id = {row}.id AND {counted}"
-                + (f" GROUP BY l.{column}" if grouped else "")
+def _moves(  # noqa: PLR0913 (the parts of one statement)
+    sql: _Sql, kind: Kind, row: str, item: str, source: str, sign: int, grouped: bool = False
+) -> list[str]:
+    """Add (``sign`` 1) or take off (-1) what the input ``row`` counts for in ``kind``.
+
+    ``source`` is the statement's FROM and WHERE: the rows that count (the
+    input's links, or the link's input), ``row`` and ``item`` name their columns;
+    ``grouped`` when several rows may share a key (an input's recommendations to
+    one addressee).
+    A membership is followed by its distinct count: one more where it is now 1
+    (it was 0), one fewer where it is now 0.
+    """
+    amount = f"{sign} * count(*)" if grouped else str(sign)
+    group = f" GROUP BY {item}" if grouped else ""
+    statements = []
+    for everywhere in sql.consultations(kind):
+        key = sql.key(kind, row, item, everywhere)
+        statements.append(_upsert(f"SELECT {', '.join(key)}, {amount} {source}{group}"))
+        if kind.distinct:
+            member = " AND ".join(f"m.{c} = {v}" for c, v in zip(_COLUMNS, key, strict=True))
+            distinct = [f"'{kind.distinct}'", *key[1:5], sql.nil, key[6]]
+            statements.append(
+                _upsert(
+                    f"SELECT {', '.join(distinct)}, {sign} {source} "  # noqa: S608
+                    f"AND EXISTS (SELECT 1 FROM digest_counts m WHERE {member} "
+                    f"AND m.n = {1 if sign > 0 else 0})"
+                )
             )
-        )
     return statements
 
 
-def _link_statement(sql: _Sql, table: str, row: str, sign: int) -> str:
-    """Add or take off the link ``row`` of ``table`` if its input is counted."""
-    kind, column = _LINKS[table]
-    return _upsert(
-        f"SELECT {sql.columns(kind, 'i', f'{row}.{column}')}, {sign} "  # noqa: S608
-        f"FROM inputs i WHERE i.id = {row}.input_id AND {_counted('i')}"
-    )
+def _input_statements(sql: _Sql, row: str, sign: int) -> list[str]:
+    """Everything the input ``row`` counts for, in every kind."""
+    counted = _counted(row)
+    statements: list[str] = []
+    for kind in KINDS:
+        if kind.link is None:
+            statements += _moves(sql, kind, row, NO_ITEM, f"WHERE {counted}", sign)
+        else:
+            column = f"l.{LINK_COLUMNS[kind.link]}"
+            source = f"FROM {kind.link} l WHERE l.input_id = {row}.id AND {counted}"
+            grouped = kind.link == "recommendations"
+            statements += _moves(sql, kind, row, column, source, sign, grouped)
+    return statements
+
+
+def _link_statements(sql: _Sql, table: str, row: str, sign: int) -> list[str]:
+    """What the link ``row`` of ``table`` counts for, if its input is counted."""
+    item = f"{row}.{LINK_COLUMNS[table]}"
+    source = f"FROM inputs i WHERE i.id = {row}.input_id AND {_counted('i')}"
+    statements: list[str] = []
+    for kind in KINDS:
+        if kind.link == table:
+            statements += _moves(sql, kind, "i", item, source, sign)
+    return statements
 
 
 def _postgresql_ddl() -> list[str]:
@@ -159,16 +221,18 @@ $$ LANGUAGE plpgsql""",
         f"ON inputs FOR EACH ROW WHEN ({changed}) "
         "EXECUTE FUNCTION digest_counts_follow_inputs()",
     ]
-    for table, (_kind, column) in _LINKS.items():
+    for table, column in LINK_COLUMNS.items():
+        old = ";\n        ".join(_link_statements(sql, table, "OLD", -1))
+        new = ";\n        ".join(_link_statements(sql, table, "NEW", 1))
         ddl += [
             f"""
 CREATE OR REPLACE FUNCTION digest_counts_follow_{table}() RETURNS trigger AS $$
 BEGIN
     IF TG_OP IN ('UPDATE', 'DELETE') THEN
-        {_link_statement(sql, table, "OLD", -1)};
+        {old};
     END IF;
     IF TG_OP IN ('UPDATE', 'INSERT') THEN
-        {_link_statement(sql, table, "NEW", 1)};
+        {new};
     END IF;
     RETURN NULL;
 END
@@ -204,18 +268,18 @@ def _sqlite_ddl() -> list[str]:
         f"ON inputs WHEN {changed} "
         + body(*_input_statements(sql, "OLD", -1), *_input_statements(sql, "NEW", 1)),
     ]
-    for table, (_kind, column) in _LINKS.items():
+    for table, column in LINK_COLUMNS.items():
+        old = _link_statements(sql, table, "OLD", -1)
+        new = _link_statements(sql, table, "NEW", 1)
         ddl += [
             f"DROP TRIGGER IF EXISTS {table}_digest_counts_insert",
-            f"CREATE TRIGGER {table}_digest_counts_insert AFTER INSERT ON {table} "
-            + body(_link_statement(sql, table, "NEW", 1)),
+            f"CREATE TRIGGER {table}_digest_counts_insert AFTER INSERT ON {table} " + body(*new),
             f"DROP TRIGGER IF EXISTS {table}_digest_counts_delete",
-            f"CREATE TRIGGER {table}_digest_counts_delete AFTER DELETE ON {table} "
-            + body(_link_statement(sql, table, "OLD", -1)),
+            f"CREATE TRIGGER {table}_digest_counts_delete AFTER DELETE ON {table} " + body(*old),
             f"DROP TRIGGER IF EXISTS {table}_digest_counts_update",
             f"CREATE TRIGGER {table}_digest_counts_update AFTER UPDATE OF input_id, {column} "
             f"ON {table} WHEN OLD.input_id IS NOT NEW.input_id OR OLD.{column} IS NOT NEW.{column} "
-            + body(_link_statement(sql, table, "OLD", -1), _link_statement(sql, table, "NEW", 1)),
+            + body(*old, *new),
         ]
     return ddl
 
@@ -231,23 +295,29 @@ def _recount(connection: Connection) -> None:
     """Rebuild every row from the inputs (after a migration, a bulk load or a repair)."""
     sql = _Sql(connection.dialect.name)
     connection.exec_driver_sql("DELETE FROM digest_counts")
-    counted = _counted("i")
-    sources = [("input", "inputs i", NO_ITEM), ("organisation", "inputs i", NO_ITEM)]
-    sources += [
-        (kind, f"{table} l JOIN inputs i ON i.id = l.input_id", f"l.{column}")
-        for table, (kind, column) in _LINKS.items()
-    ]
-    for kind, source, item in sources:
-        key = sql.key(kind, "i", item)
-        varying = ", ".join(k for k in key if "." in k)  # PostgreSQL refuses constants there
-        connection.exec_driver_sql(
-            f"INSERT INTO digest_counts ({_KEY}, n) SELECT {', '.join(key)}, count(*) "  # noqa: S608
-            f"FROM {source} WHERE {counted} GROUP BY {varying}"
-        )
+    for kind in KINDS:
+        source, item = "inputs i", NO_ITEM
+        if kind.link:
+            source = f"{kind.link} l JOIN inputs i ON i.id = l.input_id"
+            item = f"l.{LINK_COLUMNS[kind.link]}"
+        for everywhere in sql.consultations(kind):
+            key = sql.key(kind, "i", item, everywhere)
+            varying = ", ".join(k for k in key if "." in k)  # PostgreSQL refuses constants
+            connection.exec_driver_sql(
+                f"INSERT INTO digest_counts ({_KEY}, n) SELECT {', '.join(key)}, count(*) "  # noqa: S608
+                f"FROM {source} WHERE {_counted('i')} GROUP BY {varying}"
+            )
+        if kind.distinct:
+            kept = "consultation_id, priority_slug, type_slug, forwarded_on"
+            connection.exec_driver_sql(
+                f"INSERT INTO digest_counts ({_KEY}, n) "  # noqa: S608
+                f"SELECT '{kind.distinct}', {kept}, {sql.nil}, item, count(*) FROM digest_counts "
+                f"WHERE kind = '{kind.name}' AND n > 0 GROUP BY {kept}, item"
+            )
 
 
 def _remove_triggers(connection: Connection) -> None:
-    tables = ("inputs", *_LINKS)
+    tables = ("inputs", *LINK_COLUMNS)
     if connection.dialect.name == "postgresql":
         for table in tables:
             for suffix in ("", "_delete", "_update"):
@@ -264,7 +334,7 @@ def _remove_triggers(connection: Connection) -> None:
 def upgrade() -> None:
     op.create_table(
         "digest_counts",
-        sa.Column("kind", sa.String(length=12), nullable=False),
+        sa.Column("kind", sa.String(length=24), nullable=False),
         sa.Column("consultation_id", sa.Uuid(), nullable=False),
         sa.Column("priority_slug", sa.String(length=40), nullable=False),
         sa.Column("type_slug", sa.String(length=40), nullable=False),
@@ -272,12 +342,6 @@ def upgrade() -> None:
         sa.Column("organisation_id", sa.Uuid(), nullable=False),
         sa.Column("item", sa.String(length=40), nullable=False),
         sa.Column("n", sa.Integer(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["consultation_id"],
-            ["consultations.id"],
-            name=op.f("fk_digest_counts_consultation_id_consultations"),
-            ondelete="CASCADE",
-        ),
         sa.PrimaryKeyConstraint(
             "kind",
             "consultation_id",
