@@ -29,6 +29,7 @@ import click
 from sqlalchemy import Table, insert, select
 
 from consult.auth.models import User
+from consult.digest import counters
 from consult.extensions import db
 from consult.inputs.events import EventKind, ReviewEvent
 from consult.inputs.models import (
@@ -483,8 +484,12 @@ def generate_load(
             for name, rows in _one_input(rng, world).items():
                 batch[name].extend(rows)
         writer = BulkWriter()
+        # PostgreSQL: the digest's counters take the batch in bulk, not row by row.
+        deferred = counters.defer(writer.connection)
         for name, table in TABLES.items():
             result.add(name, writer.write(table, batch[name]))
+        if deferred:
+            counters.add_inputs(writer.connection, [row["id"] for row in batch["inputs"]])
         db.session.commit()
         written += size
         result.inputs = written
