@@ -188,6 +188,12 @@ def _link_statements(sql: _Sql, table: str, row: str, sign: int) -> list[str]:
     return statements
 
 
+#: PostgreSQL: set to ``deferred`` for one transaction (:func:`defer`), the triggers
+#: stand aside and :func:`add_inputs` counts the transaction's inputs in bulk.
+SETTING = "consult.digest_counts"
+_FOLLOWING = f"current_setting('{SETTING}', true) IS DISTINCT FROM 'deferred'"
+
+
 def _postgresql_ddl() -> list[str]:
     sql = _Sql("postgresql")
     old = ";\n        ".join(_input_statements(sql, "OLD", -1))
@@ -211,7 +217,8 @@ END
 $$ LANGUAGE plpgsql""",
         "DROP TRIGGER IF EXISTS inputs_digest_counts ON inputs",
         "CREATE TRIGGER inputs_digest_counts AFTER INSERT ON inputs "
-        f"FOR EACH ROW WHEN ({_counted('NEW')}) EXECUTE FUNCTION digest_counts_follow_inputs()",
+        f"FOR EACH ROW WHEN ({_counted('NEW')} AND {_FOLLOWING}) "
+        "EXECUTE FUNCTION digest_counts_follow_inputs()",
         "DROP TRIGGER IF EXISTS inputs_digest_counts_delete ON inputs",
         # Before: the cascade has not yet removed the input's links.
         "CREATE TRIGGER inputs_digest_counts_delete BEFORE DELETE ON inputs "
@@ -238,7 +245,10 @@ BEGIN
 END
 $$ LANGUAGE plpgsql""",
             f"DROP TRIGGER IF EXISTS {table}_digest_counts ON {table}",
-            f"CREATE TRIGGER {table}_digest_counts AFTER INSERT OR DELETE ON {table} "
+            f"CREATE TRIGGER {table}_digest_counts AFTER INSERT ON {table} "
+            f"FOR EACH ROW WHEN ({_FOLLOWING}) EXECUTE FUNCTION digest_counts_follow_{table}()",
+            f"DROP TRIGGER IF EXISTS {table}_digest_counts_delete ON {table}",
+            f"CREATE TRIGGER {table}_digest_counts_delete AFTER DELETE ON {table} "
             f"FOR EACH ROW EXECUTE FUNCTION digest_counts_follow_{table}()",
             f"DROP TRIGGER IF EXISTS {table}_digest_counts_update ON {table}",
             f"CREATE TRIGGER {table}_digest_counts_update AFTER UPDATE OF input_id, {column} "
@@ -291,29 +301,48 @@ def _install_triggers(connection: Connection) -> None:
         connection.exec_driver_sql(statement)
 
 
-def _recount(connection: Connection) -> None:
-    """Rebuild every row from the inputs (after a migration, a bulk load or a repair)."""
+def _fill(connection: Connection, only: str = "", parameters: Any = None) -> None:
+    """Add the counted inputs (those matching ``only``, a condition on ``i``) in bulk.
+
+    Sums and memberships are added; the distinct counts touched are then set
+    from their memberships (right when counts only grow: a bulk load).
+    """
     sql = _Sql(connection.dialect.name)
-    connection.exec_driver_sql("DELETE FROM digest_counts")
+    where = f"{_counted('i')}{only}"
     for kind in KINDS:
         source, item = "inputs i", NO_ITEM
         if kind.link:
             source = f"{kind.link} l JOIN inputs i ON i.id = l.input_id"
             item = f"l.{LINK_COLUMNS[kind.link]}"
+        touched = []
         for everywhere in sql.consultations(kind):
             key = sql.key(kind, "i", item, everywhere)
             varying = ", ".join(k for k in key if "." in k)  # PostgreSQL refuses constants
             connection.exec_driver_sql(
-                f"INSERT INTO digest_counts ({_KEY}, n) SELECT {', '.join(key)}, count(*) "  # noqa: S608
-                f"FROM {source} WHERE {_counted('i')} GROUP BY {varying}"
+                _upsert(
+                    f"SELECT {', '.join(key)}, count(*) "  # noqa: S608
+                    f"FROM {source} WHERE {where} GROUP BY {varying}"
+                ),
+                parameters,
             )
+            distinct_key = ", ".join([*key[1:5], key[6]])
+            touched.append(f"SELECT {distinct_key} FROM {source} WHERE {where}")  # noqa: S608
         if kind.distinct:
             kept = "consultation_id, priority_slug, type_slug, forwarded_on"
+            among = f" AND ({kept}, item) IN ({' UNION '.join(touched)})" if only else ""
             connection.exec_driver_sql(
                 f"INSERT INTO digest_counts ({_KEY}, n) "  # noqa: S608
                 f"SELECT '{kind.distinct}', {kept}, {sql.nil}, item, count(*) FROM digest_counts "
-                f"WHERE kind = '{kind.name}' AND n > 0 GROUP BY {kept}, item"
+                f"WHERE kind = '{kind.name}' AND n > 0{among} GROUP BY {kept}, item "
+                f"ON CONFLICT ({_KEY}) DO UPDATE SET n = excluded.n",
+                parameters,
             )
+
+
+def _recount(connection: Connection) -> None:
+    """Rebuild every row from the inputs (after a migration, a bulk load or a repair)."""
+    connection.exec_driver_sql("DELETE FROM digest_counts")
+    _fill(connection)
 
 
 def _remove_triggers(connection: Connection) -> None:
