@@ -21,6 +21,7 @@ Create Date: 2026-12-01 02:45:00
 import uuid
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import sqlalchemy as sa
 from alembic import op
