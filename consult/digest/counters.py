@@ -360,19 +360,22 @@ def install_triggers(connection: Connection) -> None:
         connection.exec_driver_sql(statement)
 
 
-def _fill(connection: Connection, only: str = "", parameters: Any = None) -> None:
-    """Add the counted inputs (those matching ``only``, a condition on ``i``) in bulk.
+def _fill(connection: Connection, input_ids: list[uuid.UUID] | None = None) -> None:
+    """Add the counted inputs (all, or those of ``input_ids``) in bulk.
 
     Sums and memberships are added; the distinct counts touched are then set
     from their memberships (right when counts only grow: a bulk load).
     """
     sql = _Sql(connection.dialect.name)
-    where = f"{_counted('i')}{only}"
+    parameters = None if input_ids is None else {"ids": input_ids}
     for kind in KINDS:
-        source, item = "inputs i", NO_ITEM
+        source, item, where = "inputs i", NO_ITEM, _counted("i")
         if kind.link:
             source = f"{kind.link} l JOIN inputs i ON i.id = l.input_id"
             item = f"l.{LINK_COLUMNS[kind.link]}"
+        if input_ids is not None:
+            where += " AND i.id = ANY(%(ids)s)"
+            where += " AND l.input_id = ANY(%(ids)s)" if kind.link else ""
         touched = []
         for everywhere in sql.consultations(kind):
             key = sql.key(kind, "i", item, everywhere)
@@ -388,7 +391,7 @@ def _fill(connection: Connection, only: str = "", parameters: Any = None) -> Non
             touched.append(f"SELECT {distinct_key} FROM {source} WHERE {where}")  # noqa: S608
         if kind.distinct:
             kept = "consultation_id, priority_slug, type_slug, forwarded_on"
-            among = f" AND ({kept}, item) IN ({' UNION '.join(touched)})" if only else ""
+            among = f" AND ({kept}, item) IN ({' UNION '.join(touched)})" if parameters else ""
             connection.exec_driver_sql(
                 f"INSERT INTO digest_counts ({_KEY}, n) "  # noqa: S608
                 f"SELECT '{kind.distinct}', {kept}, {sql.nil}, item, count(*) FROM digest_counts "
@@ -418,8 +421,12 @@ def defer(connection: Connection) -> bool:
 
 
 def add_inputs(connection: Connection, input_ids: list[uuid.UUID]) -> None:
-    """Count new inputs written while the triggers were deferred (PostgreSQL)."""
-    _fill(connection, " AND i.id = ANY(%(ids)s)", {"ids": input_ids})
+    """Count new inputs written while the triggers were deferred (PostgreSQL).
+
+    The statements find the batch by primary key only if the planner knows
+    the tables are large: a bulk load must ``ANALYZE`` them as they grow.
+    """
+    _fill(connection, input_ids)
     connection.exec_driver_sql(f"RESET {SETTING}")
 
 
