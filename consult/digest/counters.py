@@ -363,8 +363,9 @@ def install_triggers(connection: Connection) -> None:
 def _fill(connection: Connection, input_ids: list[uuid.UUID] | None = None) -> None:
     """Add the counted inputs (all, or those of ``input_ids``) in bulk.
 
-    Sums and memberships are added; the distinct counts touched are then set
-    from their memberships (right when counts only grow: a bulk load).
+    For a membership, first one more organisation for each of the batch's
+    memberships that is not yet counted (absent or 0), then the memberships
+    themselves: the same transitions the triggers follow, one statement each.
     """
     sql = _Sql(connection.dialect.name)
     parameters = None if input_ids is None else {"ids": input_ids}
@@ -376,9 +377,10 @@ def _fill(connection: Connection, input_ids: list[uuid.UUID] | None = None) -> N
         if input_ids is not None:
             where += " AND i.id = ANY(%(ids)s)"
             where += " AND l.input_id = ANY(%(ids)s)" if kind.link else ""
-        touched = []
         for everywhere in sql.consultations(kind):
             key = sql.key(kind, "i", item, everywhere)
+            if kind.distinct:
+                connection.exec_driver_sql(_new_members(sql, kind, key, source, where), parameters)
             varying = ", ".join(k for k in key if "." in k)  # PostgreSQL refuses constants
             connection.exec_driver_sql(
                 _upsert(
@@ -387,18 +389,19 @@ def _fill(connection: Connection, input_ids: list[uuid.UUID] | None = None) -> N
                 ),
                 parameters,
             )
-            distinct_key = ", ".join([*key[1:5], key[6]])
-            touched.append(f"SELECT {distinct_key} FROM {source} WHERE {where}")  # noqa: S608
-        if kind.distinct:
-            kept = "consultation_id, priority_slug, type_slug, forwarded_on"
-            among = f" AND ({kept}, item) IN ({' UNION '.join(touched)})" if parameters else ""
-            connection.exec_driver_sql(
-                f"INSERT INTO digest_counts ({_KEY}, n) "  # noqa: S608
-                f"SELECT '{kind.distinct}', {kept}, {sql.nil}, item, count(*) FROM digest_counts "
-                f"WHERE kind = '{kind.name}' AND n > 0{among} GROUP BY {kept}, item "
-                f"ON CONFLICT ({_KEY}) DO UPDATE SET n = excluded.n",
-                parameters,
-            )
+
+
+def _new_members(sql: _Sql, kind: Kind, key: list[str], source: str, where: str) -> str:
+    """One more organisation per membership among ``source`` that is not yet counted."""
+    named = ", ".join(f"{value} AS {column}" for value, column in zip(key, _COLUMNS, strict=True))
+    match = " AND ".join(f"m.{c} = b.{c}" for c in _COLUMNS)
+    kept = "b.consultation_id, b.priority_slug, b.type_slug, b.forwarded_on"
+    return _upsert(
+        f"SELECT '{kind.distinct}', {kept}, {sql.nil}, b.item, count(*) "  # noqa: S608
+        f"FROM (SELECT DISTINCT {named} FROM {source} WHERE {where}) b "
+        f"WHERE NOT EXISTS (SELECT 1 FROM digest_counts m WHERE {match} AND m.n > 0) "
+        f"GROUP BY {kept}, b.item"
+    )
 
 
 def recount(connection: Connection) -> None:
