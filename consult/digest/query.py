@@ -184,9 +184,9 @@ def _answers(kinds: tuple[str, ...], filters: DigestFilters, use_counters: bool)
 
     A filter on a country, region or theme never can: an input has several,
     so the counters (one row per input and country or theme) cannot say which
-    inputs have *both* the filtered one and another. Nor can a date range
-    where a kind keeps no day (organisations, countries: with the day as well
-    their rows would be nearly one per input).
+    inputs have *both* the filtered one and another. Nor can a type or date
+    filter where a kind keeps neither (the distinct organisations and the
+    matrix: with them their memberships would be nearly one per input).
     """
     wanted = _set_filters(filters)
     return use_counters and all(wanted <= counters.KEEPS[kind] for kind in kinds)
@@ -221,7 +221,6 @@ def _counter_rows(kind: str, filters: DigestFilters) -> list[ColumnElement[bool]
 class _Totals:
     inputs: int = 0
     organisations: int = 0
-    #: {priority: (inputs, organisations)}
     by_priority: dict[str, Cell] = field(default_factory=dict)
 
 
