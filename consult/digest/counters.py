@@ -31,8 +31,10 @@ A missing priority or type is stored as ``''``, so the key stays unique.
 Triggers on ``inputs`` and on its three link tables (countries, themes,
 recommendations) move the numbers in the same transaction as the row they
 follow, on PostgreSQL (PL/pgSQL functions) and SQLite alike, so every writer
-is covered (the ORM, ``generate-load``'s ``COPY``, purges) and a rolled-back
-change rolls its counts back. An input's rows are taken off *before* it is
+is covered (the ORM, ``COPY``, purges) and a rolled-back change rolls its
+counts back. ``generate-load`` on PostgreSQL defers them for each batch and
+counts the batch in bulk in the same transaction (:func:`defer`,
+:func:`add_inputs`). An input's rows are taken off *before* it is
 deleted, while its countries, themes and recommendations still exist; the
 cascade that deletes them then finds no counted input and changes nothing.
 Numbers may fall to 0 and stay as rows; readers skip them (``n > 0``).
@@ -414,7 +416,7 @@ def defer(connection: Connection) -> bool:
     """Let the triggers stand aside until the transaction ends (PostgreSQL only).
 
     For bulk loads of new inputs (``generate-load``): one trigger call per row
-    and link made loading 100,000 inputs twice as slow. The caller must
+    and link made loading 100,000 inputs more than twice as slow. The caller must
     count what it wrote with :func:`add_inputs` before it commits.
     """
     if connection.dialect.name != "postgresql":
