@@ -317,6 +317,18 @@ def table(samples: Samples, args: argparse.Namespace, built: dict[int, float | N
             _row("B7", f"digest aggregates p95 at {l}", a_l * 1000, "ms", "<= 500", a_l <= 0.5)
         )
         rows.append(_row("B7", f"digest aggregates p95 {l}/{s}", a_l / a_s, "x", "", None))
+    rows_l = samples.median(f"B7/{l}", "rows_p95")
+    if rows_l is not None:
+        rows.append(
+            _row(
+                "B7",
+                f"the same from GROUP BYs over the inputs at {l}",
+                rows_l * 1000,
+                "ms",
+                "",
+                None,
+            )
+        )
     for size in args.sizes:
         release = samples.median(f"B8/{size}", "seconds")
         if release is not None:

@@ -4,6 +4,7 @@ from consult.api.models import ApiToken
 from consult.audit.models import AuditEvent
 from consult.auth.models import AccountToken, RecoveryCode, User
 from consult.conversations.models import Message, MessageAttachment
+from consult.digest.counters import DigestCount
 from consult.digest.releases.models import Release, ReleaseInput
 from consult.filestore.models import StoredFile
 from consult.inputs.consultation_texts import ConsultationText
@@ -45,6 +46,7 @@ __all__ = [
     "ConsultationText",
     "Country",
     "Delegation",
+    "DigestCount",
     "FindingDismissal",
     "GuidingQuestion",
     "Input",

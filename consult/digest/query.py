@@ -1,6 +1,8 @@
 """What goes into a digest, read from the database.
 
-Counts come from SQL ``GROUP BY``; inputs are streamed as plain rows (no ORM
+Counts are summed from ``digest_counts``, kept by the database
+(consult/digest/counters.py), or counted with SQL ``GROUP BY`` for the filters
+those cannot answer; inputs are streamed as plain rows (no ORM
 objects), their lists aggregated in the same statement, so an export of
 1,000,000 inputs needs no more memory than one of 1,000.
 """
@@ -17,6 +19,8 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, distinct, exists, func, literal_column, select, text
 from sqlalchemy.orm import aliased
 
+from consult.digest import counters
+from consult.digest.counters import DigestCount
 from consult.digest.filters import DigestFilters
 from consult.extensions import db
 from consult.i18n import label
@@ -141,7 +145,7 @@ class Cell:
 
 @dataclass
 class Aggregates:
-    """Everything a digest counts, each from one GROUP BY query."""
+    """Everything a digest counts: from ``digest_counts`` where it can, else GROUP BY."""
 
     inputs: int
     organisations: int
@@ -153,46 +157,80 @@ class Aggregates:
     by_type: dict[str, dict[str, int]]
     by_theme: dict[str, dict[str, int]]
     by_addressee: dict[str, dict[str, int]]
+    #: Where each figure came from: {figure: "counters" or "rows"} (tests, the bench).
+    sources: dict[str, str] = field(default_factory=dict)
 
 
 def _per_priority(rows: Any) -> dict[str, dict[str, int]]:
     """``{priority: {slug: count}}`` from rows of (priority, slug, count)."""
     table: dict[str, dict[str, int]] = {}
     for priority, slug, count in rows:
-        if priority is not None and slug is not None:
-            table.setdefault(priority, {})[slug] = count
+        if priority and slug:  # '' is "none" in digest_counts, None in the rows
+            table.setdefault(priority, {})[slug] = int(count)
     return table
 
 
-def aggregate(filters: DigestFilters) -> Aggregates:
-    """Count what the filters cover: six GROUP BY queries, each answered from indexes.
+#: The filters that narrow the counts (``release`` and ``audience`` do not).
+_COUNTED_FILTERS = ("consultation", "priority", "country", "region", "type", "theme")
 
-    The number of countries and of recommendations are summed from the
-    (priority, country) and (priority, addressee) groups rather than counted
-    again: each would be one more pass over the forwarded inputs (bench B7).
+
+def _set_filters(filters: DigestFilters) -> set[str]:
+    names = {name for name in _COUNTED_FILTERS if getattr(filters, name)}
+    return names | {name for name in ("since", "until") if getattr(filters, name) is not None}
+
+
+def _answers(kinds: tuple[str, ...], filters: DigestFilters, use_counters: bool) -> bool:
+    """Whether rows of every kind in ``kinds`` can answer ``filters``.
+
+    A filter on a country, region or theme never can: an input has several,
+    so the counters (one row per input and country or theme) cannot say which
+    inputs have *both* the filtered one and another. Nor can a type or date
+    filter where a kind keeps neither (the distinct organisations and the
+    matrix: with them their memberships would be nearly one per input).
     """
-    where = conditions(filters)
-    session = db.session
-    inputs, organisations = session.execute(
+    wanted = _set_filters(filters)
+    return use_counters and all(wanted <= counters.KEEPS[kind] for kind in kinds)
+
+
+def _counter_rows(kind: str, filters: DigestFilters) -> list[ColumnElement[bool]]:
+    """WHERE clauses on ``DigestCount``: one kind, not emptied, and the filters."""
+    where: list[ColumnElement[bool]] = [DigestCount.kind == kind, DigestCount.n > 0]
+    if filters.consultation:
+        where.append(
+            DigestCount.consultation_id
+            == select(Consultation.id)
+            .where(Consultation.slug == filters.consultation)
+            .scalar_subquery()
+        )
+    elif kind in counters.EVERYWHERE:  # distinct counts of all consultations together
+        where.append(DigestCount.consultation_id == counters.NIL)
+    if filters.priority:
+        where.append(DigestCount.priority_slug == filters.priority)
+    if filters.type:
+        where.append(DigestCount.type_slug == filters.type)
+    if filters.since is not None or filters.until is not None:
+        where.append(DigestCount.forwarded_on != counters.NO_DAY)  # no date: not in any range
+    if filters.since is not None:
+        where.append(DigestCount.forwarded_on >= filters.since)
+    if filters.until is not None:
+        where.append(DigestCount.forwarded_on <= filters.until)
+    return where
+
+
+@dataclass
+class _Totals:
+    inputs: int = 0
+    organisations: int = 0
+    by_priority: dict[str, Cell] = field(default_factory=dict)
+
+
+def _totals_from_rows(where: list[ColumnElement[bool]]) -> _Totals:
+    inputs, organisations = db.session.execute(
         select(func.count(Input.id), func.count(distinct(Input.organisation_id))).where(*where)
     ).one()
-    cell_rows = session.execute(
-        select(
-            Input.priority_slug,
-            InputCountry.country_code,
-            func.count(distinct(Input.id)),
-            func.count(distinct(Input.organisation_id)),
-        )
-        .join(InputCountry, InputCountry.input_id == Input.id)
-        .where(*where)
-        # Country first: grouped by priority first, SQLite walks ix_inputs_export
-        # (priority, id) and reads every input's row instead of a covering index.
-        .group_by(InputCountry.country_code, Input.priority_slug)
-    ).all()
-    cells = {(p, c): Cell(n, o) for p, c, n, o in cell_rows if p is not None}
     by_priority = {
         p: Cell(n, o)
-        for p, n, o in session.execute(
+        for p, n, o in db.session.execute(
             select(
                 Input.priority_slug,
                 func.count(Input.id),
@@ -203,37 +241,193 @@ def aggregate(filters: DigestFilters) -> Aggregates:
         )
         if p is not None
     }
-    by_type = _per_priority(
-        session.execute(
+    return _Totals(inputs or 0, organisations or 0, by_priority)
+
+
+def _totals_from_counters(filters: DigestFilters, per_type: dict[tuple[str, str], int]) -> _Totals:
+    """Totals and the per-priority cells: inputs from ``per_type``, organisations from
+    the distinct counts (one row for the total, one per priority)."""
+    per_priority = {
+        p: int(o)
+        for p, o in db.session.execute(
+            select(DigestCount.priority_slug, DigestCount.n).where(
+                *_counter_rows("priority-organisations", filters)
+            )
+        )
+    }
+    if filters.priority:
+        organisations = per_priority.get(filters.priority, 0)
+    else:
+        organisations = sum(
+            db.session.scalars(
+                select(DigestCount.n).where(*_counter_rows("organisations", filters))
+            )
+        )
+    inputs: dict[str, int] = {}
+    for (priority, _type), n in per_type.items():
+        inputs[priority] = inputs.get(priority, 0) + n
+    return _Totals(
+        inputs=sum(inputs.values()),
+        organisations=organisations,
+        by_priority={p: Cell(inputs.get(p, 0), o) for p, o in per_priority.items() if p},
+    )
+
+
+def _per_type_from_counters(filters: DigestFilters) -> dict[tuple[str, str], int]:
+    """Inputs per (priority, type), ``''`` for none: one small statement."""
+    rows = db.session.execute(
+        select(DigestCount.priority_slug, DigestCount.type_slug, func.sum(DigestCount.n))
+        .where(*_counter_rows("input", filters))
+        .group_by(DigestCount.priority_slug, DigestCount.type_slug)
+    )
+    return {(p, t): int(n) for p, t, n in rows if n}
+
+
+def _cells_from_rows(where: list[ColumnElement[bool]]) -> list[tuple[Any, str, int, int]]:
+    return [
+        tuple(row)
+        for row in db.session.execute(
+            select(
+                Input.priority_slug,
+                InputCountry.country_code,
+                func.count(distinct(Input.id)),
+                func.count(distinct(Input.organisation_id)),
+            )
+            .join(InputCountry, InputCountry.input_id == Input.id)
+            .where(*where)
+            .group_by(Input.priority_slug, InputCountry.country_code)
+        )
+    ]
+
+
+def _cells_from_counters(filters: DigestFilters) -> list[tuple[Any, str, int, int]]:
+    """(priority, country, inputs, organisations): two reads of a few hundred rows."""
+    organisations = {
+        (p, code): int(o)
+        for p, code, o in db.session.execute(
+            select(DigestCount.priority_slug, DigestCount.item, DigestCount.n).where(
+                *_counter_rows("country-organisations", filters)
+            )
+        )
+    }
+    return [
+        (p, code, int(n), organisations.get((p, code), 0))
+        for p, code, n in db.session.execute(
+            select(DigestCount.priority_slug, DigestCount.item, func.sum(DigestCount.n))
+            .where(*_counter_rows("country", filters))
+            .group_by(DigestCount.priority_slug, DigestCount.item)
+        )
+    ]
+
+
+def _per_priority_from_counters(kind: str, filters: DigestFilters) -> list[tuple[str, str, int]]:
+    """(priority, item, count) of the theme or addressee rows."""
+    return [
+        (p, item, int(n))
+        for p, item, n in db.session.execute(
+            select(DigestCount.priority_slug, DigestCount.item, func.sum(DigestCount.n))
+            .where(*_counter_rows(kind, filters))
+            .group_by(DigestCount.priority_slug, DigestCount.item)
+        )
+    ]
+
+
+def _by_type_from_rows(where: list[ColumnElement[bool]]) -> list[tuple[Any, Any, int]]:
+    return [
+        tuple(row)
+        for row in db.session.execute(
             select(Input.priority_slug, Input.type_slug, func.count(Input.id))
             .where(*where)
             .group_by(Input.priority_slug, Input.type_slug)
         )
-    )
-    by_theme = _per_priority(
-        session.execute(
+    ]
+
+
+def _by_theme_from_rows(where: list[ColumnElement[bool]]) -> list[tuple[Any, Any, int]]:
+    return [
+        tuple(row)
+        for row in db.session.execute(
             select(Input.priority_slug, input_themes.c.theme_slug, func.count(Input.id))
             .join(Input, Input.id == input_themes.c.input_id)
             .where(*where)
             .group_by(Input.priority_slug, input_themes.c.theme_slug)
         )
+    ]
+
+
+def _by_addressee_from_rows(where: list[ColumnElement[bool]]) -> list[tuple[Any, Any, int]]:
+    return [
+        tuple(row)
+        for row in db.session.execute(
+            select(
+                Input.priority_slug, Recommendation.addressee_slug, func.count(Recommendation.id)
+            )
+            .join(Input, Input.id == Recommendation.input_id)
+            .where(*where)
+            .group_by(Input.priority_slug, Recommendation.addressee_slug)
+        )
+    ]
+
+
+def aggregate(filters: DigestFilters, *, use_counters: bool = True) -> Aggregates:
+    """Count what the filters cover, figure by figure.
+
+    Each figure is summed from ``digest_counts`` (consult/digest/counters.py)
+    when its rows keep every filter that is set (``counters.KEEPS``), and
+    counted from the inputs with a ``GROUP BY`` (answered from indexes)
+    otherwise: filters on a country, region or theme, and a type or date range
+    for the organisations and the matrix. ``sources`` says which. ``use_counters=False``
+    counts everything from the inputs (the tests compare both).
+
+    The number of countries and of recommendations are summed from the
+    (priority, country) and (priority, addressee) groups rather than counted
+    again.
+    """
+    where = conditions(filters)
+    sources: dict[str, str] = {}
+
+    def source(figure: str, *kinds: str) -> bool:
+        answered = _answers(kinds, filters, use_counters)
+        sources[figure] = "counters" if answered else "rows"
+        return answered
+
+    per_type: dict[tuple[str, str], int] | None = None
+    if source("by_type", "input"):
+        per_type = _per_type_from_counters(filters)
+        type_rows: list[tuple[Any, Any, int]] = [(p, t, n) for (p, t), n in per_type.items()]
+    else:
+        type_rows = _by_type_from_rows(where)
+    if source("totals", "input", "organisations", "priority-organisations"):
+        if per_type is None:
+            per_type = _per_type_from_counters(filters)
+        totals = _totals_from_counters(filters, per_type)
+    else:
+        totals = _totals_from_rows(where)
+    if source("cells", "country", "country-organisations"):
+        cell_rows = _cells_from_counters(filters)
+    else:
+        cell_rows = _cells_from_rows(where)
+    theme_rows = (
+        _per_priority_from_counters("theme", filters)
+        if source("by_theme", "theme")
+        else _by_theme_from_rows(where)
     )
-    addressee_rows = session.execute(
-        select(Input.priority_slug, Recommendation.addressee_slug, func.count(Recommendation.id))
-        .join(Input, Input.id == Recommendation.input_id)
-        .where(*where)
-        .group_by(Input.priority_slug, Recommendation.addressee_slug)
-    ).all()
+    addressee_rows = (
+        _per_priority_from_counters("addressee", filters)
+        if source("by_addressee", "addressee")
+        else _by_addressee_from_rows(where)
+    )
     return Aggregates(
-        inputs=inputs or 0,
-        organisations=organisations or 0,
+        inputs=totals.inputs,
+        organisations=totals.organisations,
         countries=len({code for _p, code, _n, _o in cell_rows}),
         recommendations=sum(count for _p, _a, count in addressee_rows),
-        cells=cells,
-        by_priority=by_priority,
-        by_type=by_type,
-        by_theme=by_theme,
+        cells={(p, c): Cell(n, o) for p, c, n, o in cell_rows if p},
+        by_priority=totals.by_priority,
+        by_type=_per_priority(type_rows),
+        by_theme=_per_priority(theme_rows),
         by_addressee=_per_priority(addressee_rows),
+        sources=sources,
     )
 
 
