@@ -50,6 +50,10 @@ from consult.timeutil import utcnow
 BATCH = 500
 #: Rows of ``release_inputs`` per INSERT statement.
 INSERT_BATCH = 1_000
+#: Texts up to this many characters are scrubbed once per distinct value, and how many
+#: are kept (a few MiB at most).
+CACHED_LENGTH = 256
+CACHED_TEXTS = 16_384
 #: Any decimal digit, in any script (what ``\d`` matches): phone numbers need one.
 _DIGIT = re.compile(r"\d")
 
@@ -334,13 +338,15 @@ class _Cleaner:
     regions. The bytes are those of an uncached call.
     """
 
-    def __init__(self, scrubber: ExternalText, size: int = 65_536) -> None:
+    def __init__(self, scrubber: ExternalText, size: int = CACHED_TEXTS) -> None:
         self._scrubber = scrubber
         self._cached = lru_cache(maxsize=size)(self._clean)
 
     def __call__(self, value: str | None, regions: tuple[str, ...], places: tuple[str, ...]) -> str:
         if not value:
             return ""
+        if len(value) > CACHED_LENGTH:  # a long text rarely repeats: memory stays small
+            return self._clean(value, regions, places)
         return self._cached(value, regions if _DIGIT.search(value) else (), places)
 
     def _clean(self, value: str, regions: tuple[str, ...], places: tuple[str, ...]) -> str:
@@ -480,10 +486,14 @@ def create_release(
         item.id: item for item in frozen if not protection.withholds(item.priority, item.countries)
     }
     progress.set_total(len(wanted))
+    placements: dict[tuple[str, tuple[str, ...]], _Placement] = {}
     for row in _rows(consultation, chosen, wanted):
         item = wanted[row.id]
         named = item.attribution == Attribution.ATTRIBUTABLE and item.organisation_id not in unnamed
-        placement = _placement(item, protection, columns, reference)
+        key = (item.priority, item.countries)
+        placement = placements.get(key)
+        if placement is None:
+            placement = placements[key] = _placement(item, protection, columns, reference)
         listed.append({"reference": next(codes), **_listed(item, row, placement, named, clean)})
         organisations[item.priority].add(item.organisation_id)
     rank = {priority: index for index, priority in enumerate(reference.priorities)}
