@@ -10,14 +10,12 @@ redacted, and a random reference per input.
 
 from __future__ import annotations
 
-import re
 import secrets
 import uuid
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
-from functools import lru_cache
 from itertools import groupby
 from operator import itemgetter
 from typing import Any
@@ -32,7 +30,7 @@ from consult.digest.releases.audit import ListedInput, PublishedRelease, Publish
 from consult.digest.releases.errors import ReleaseError
 from consult.digest.releases.models import Release, ReleaseInput
 from consult.digest.releases.periods import Period, resolve_period
-from consult.digest.releases.places import replace_places
+from consult.digest.releases.scrubbing import Cleaner, Work
 from consult.digest.releases.suppression import (
     WIDE,
     Candidate,
@@ -50,12 +48,6 @@ from consult.timeutil import utcnow
 BATCH = 500
 #: Rows of ``release_inputs`` per INSERT statement.
 INSERT_BATCH = 1_000
-#: Texts up to this many characters are scrubbed once per distinct value, and how many
-#: are kept (a few MiB at most).
-CACHED_LENGTH = 256
-CACHED_TEXTS = 16_384
-#: Any decimal digit, in any script (what ``\d`` matches): phone numbers need one.
-_DIGIT = re.compile(r"\d")
 
 
 @dataclass(frozen=True)
@@ -328,32 +320,6 @@ def _rows(
         yield from rows
 
 
-class _Cleaner:
-    """``ExternalText.scrub`` then ``replace_places``, once per distinct text, regions and places.
-
-    Titles and short recommendations repeat across inputs. The result depends
-    only on the text, the registered names (fixed for the release), the
-    places to replace and, for phone numbers alone, the regions; a phone
-    number needs a digit, so a text without one is cached whatever its
-    regions. The bytes are those of an uncached call.
-    """
-
-    def __init__(self, scrubber: ExternalText, size: int = CACHED_TEXTS) -> None:
-        self._scrubber = scrubber
-        self._cached = lru_cache(maxsize=size)(self._clean)
-
-    def __call__(self, value: str | None, regions: tuple[str, ...], places: tuple[str, ...]) -> str:
-        if not value:
-            return ""
-        if len(value) > CACHED_LENGTH:  # a long text rarely repeats: memory stays small
-            return self._clean(value, regions, places)
-        return self._cached(value, regions if _DIGIT.search(value) else (), places)
-
-    def _clean(self, value: str, regions: tuple[str, ...], places: tuple[str, ...]) -> str:
-        cleaned = self._scrubber.scrub(value, regions)
-        return replace_places(cleaned, places) if places else cleaned
-
-
 @dataclass(frozen=True)
 class _Placement:
     """Where the release places an input: its countries, or its region(s) and their places."""
@@ -379,14 +345,20 @@ def _placement(
     return _Placement(True, regions, places)
 
 
+def _work(item: Frozen, row: InputRow, placement: _Placement) -> Work:
+    """The texts of an input to scrub: title, body, summary, then each recommendation."""
+    values = (row.title, row.body, row.summary, *(text for _slug, text in row.recommendations))
+    return values, item.countries, placement.withheld_places
+
+
 def _listed(
-    item: Frozen, row: InputRow, placement: _Placement, named: bool, clean: _Cleaner
+    item: Frozen, row: InputRow, placement: _Placement, named: bool, texts: tuple[str, ...]
 ) -> dict[str, Any]:
-    """One ``release_inputs`` row (without its release, reference and position)."""
+    """One ``release_inputs`` row (without its release, reference and position).
 
-    def text(value: str | None) -> str:
-        return clean(value, item.countries, placement.withheld_places)
-
+    ``texts`` are the input's texts scrubbed, in the order of :func:`_work`.
+    """
+    title, body, summary, *recommendations = texts
     return {
         "input_id": item.id,
         "priority_slug": item.priority,
@@ -396,13 +368,54 @@ def _listed(
         "regions": list(placement.regions),
         "organisation_name": row.organisation_name if named else None,
         "themes": list(row.theme_slugs),
-        "title": text(row.title),
-        "body": text(row.body),
-        "summary": text(row.summary),
-        "recommendations": [[slug, text(value)] for slug, value in row.recommendations],
+        "title": title,
+        "body": body,
+        "summary": summary,
+        "recommendations": [
+            [slug, text]
+            for (slug, _raw), text in zip(row.recommendations, recommendations, strict=True)
+        ],
         "forwarded_month": item.forwarded_at.strftime("%Y-%m"),
         "region_level": placement.region_level,
     }
+
+
+_Entry = tuple[Frozen, InputRow, _Placement]
+
+
+def _entries(
+    rows: Iterator[InputRow],
+    wanted: dict[uuid.UUID, Frozen],
+    protection: Protection,
+    columns: tuple[str, ...],
+    reference: Reference,
+) -> Iterator[tuple[_Entry, Work]]:
+    """Each input to list, with where it is placed and the texts to scrub."""
+    placements: dict[tuple[str, tuple[str, ...]], _Placement] = {}
+    for row in rows:
+        item = wanted[row.id]
+        key = (item.priority, item.countries)
+        placement = placements.get(key)
+        if placement is None:
+            placement = placements[key] = _placement(item, protection, columns, reference)
+        yield (item, row, placement), _work(item, row, placement)
+
+
+def _list(
+    entries: Iterator[tuple[_Entry, Work]], unnamed: set[uuid.UUID], total: int
+) -> tuple[list[dict[str, Any]], dict[str, set[uuid.UUID]]]:
+    """The release's rows, scrubbed, and the organisations listed per priority."""
+    codes = _reference_codes(total)
+    listed: list[dict[str, Any]] = []
+    organisations: dict[str, set[uuid.UUID]] = defaultdict(set)
+    progress.set_total(total)
+    cleaner = Cleaner(ExternalText())
+    for (item, row, placement), work in entries:
+        texts = cleaner.work(work)
+        named = item.attribution == Attribution.ATTRIBUTABLE and item.organisation_id not in unnamed
+        listed.append({"reference": next(codes), **_listed(item, row, placement, named, texts)})
+        organisations[item.priority].add(item.organisation_id)
+    return listed, organisations
 
 
 def _insert_listed(release: Release, listed: list[dict[str, Any]]) -> None:
@@ -476,30 +489,16 @@ def create_release(
     number = len(earlier) + 1
     protection, cells = _protect(frozen, columns, reference, k, earlier, number)
     unnamed = _unnamed_organisations(consultation)
-    clean = _Cleaner(ExternalText())
-
-    codes = _reference_codes(len(frozen))
-    listed: list[dict[str, Any]] = []
-    organisations: dict[str, set[uuid.UUID]] = defaultdict(set)
     # Inputs withheld from the release are never read again, let alone scrubbed.
     wanted = {
         item.id: item for item in frozen if not protection.withholds(item.priority, item.countries)
     }
-    progress.set_total(len(wanted))
-    placements: dict[tuple[str, tuple[str, ...]], _Placement] = {}
-    for row in _rows(consultation, chosen, wanted):
-        item = wanted[row.id]
-        named = item.attribution == Attribution.ATTRIBUTABLE and item.organisation_id not in unnamed
-        key = (item.priority, item.countries)
-        placement = placements.get(key)
-        if placement is None:
-            placement = placements[key] = _placement(item, protection, columns, reference)
-        listed.append({"reference": next(codes), **_listed(item, row, placement, named, clean)})
-        organisations[item.priority].add(item.organisation_id)
+    entries = _entries(_rows(consultation, chosen, wanted), wanted, protection, columns, reference)
+    listed, organisations = _list(entries, unnamed, len(wanted))
     rank = {priority: index for index, priority in enumerate(reference.priorities)}
     listed.sort(key=lambda r: (rank[r["priority_slug"]], r["reference"]))
-    for position, item in enumerate(listed):
-        item["position"] = position
+    for position, entry in enumerate(listed):
+        entry["position"] = position
     intervals = [i.as_dict() for i in protection.intervals]
     release = Release(
         consultation_id=consultation.id,
