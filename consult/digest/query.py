@@ -541,6 +541,21 @@ def input_columns_for_ids(ids: list[uuid.UUID]) -> list[InputRow]:
     return [_input_row(values) for values in db.session.execute(stmt)]
 
 
+def stream_input_rows(
+    *where: ColumnElement[bool], batch_size: int = BATCH_SIZE
+) -> Iterator[list[InputRow]]:
+    """The inputs matching ``where`` as plain rows, in batches, from one statement.
+
+    Read through a server-side cursor on PostgreSQL (``yield_per``), in no
+    particular order: one statement whatever the number of inputs, instead of
+    one per batch of ids (bench B8).
+    """
+    no_jit()
+    stmt = _rows_statement().where(*where).execution_options(yield_per=batch_size)
+    for partition in db.session.execute(stmt).partitions():
+        yield [_input_row(values) for values in partition]
+
+
 def iter_batches(
     filters: DigestFilters, priorities: list[str], batch_size: int = BATCH_SIZE
 ) -> Iterator[list[InputRow]]:

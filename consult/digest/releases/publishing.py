@@ -16,19 +16,21 @@ from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import groupby
+from operator import itemgetter
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import insert, select
+from sqlalchemy import ColumnElement, Connection, Table, insert, select
 
 from consult.audit.services import record
-from consult.digest.query import InputRow, Reference, input_columns_for_ids
+from consult.digest.query import InputRow, Reference, input_columns_for_ids, stream_input_rows
 from consult.digest.redaction import ExternalText
 from consult.digest.releases.audit import ListedInput, PublishedRelease, PublishedRow
 from consult.digest.releases.errors import ReleaseError
 from consult.digest.releases.models import Release, ReleaseInput
 from consult.digest.releases.periods import Period, resolve_period
-from consult.digest.releases.places import replace_places
+from consult.digest.releases.scrubbing import Cleaner, Work
 from consult.digest.releases.suppression import (
     WIDE,
     Candidate,
@@ -42,7 +44,10 @@ from consult.inputs.states import FORWARDED_STATUSES, Attribution, Status
 from consult.jobs import progress
 from consult.timeutil import utcnow
 
+#: Inputs read by id at once (the rare input that changed while the release was built).
 BATCH = 500
+#: Rows of ``release_inputs`` per INSERT statement.
+INSERT_BATCH = 1_000
 
 
 @dataclass(frozen=True)
@@ -67,8 +72,24 @@ def _consultation(slug: str) -> Consultation:
     return found
 
 
-def _frozen_inputs(consultation: Consultation, period: Period) -> list[Frozen]:
+def _conditions(consultation: Consultation, period: Period) -> list[ColumnElement[bool]]:
     """The forwarded inputs of the period that may leave the EU institutions."""
+    return [
+        Input.consultation_id == consultation.id,
+        Input.status.in_([str(s) for s in FORWARDED_STATUSES]),
+        Input.merged_into_id.is_(None),
+        Input.attribution != str(Attribution.EU_ONLY),
+        Input.priority_slug.is_not(None),
+        Input.forwarded_at >= period.starts,
+        Input.forwarded_at < period.ends,
+    ]
+
+
+def _frozen_inputs(consultation: Consultation, period: Period) -> list[Frozen]:
+    """The inputs of the release with their countries, in one statement (one row per country).
+
+    An input without a country cannot be placed in the matrix and is left out.
+    """
     rows = db.session.execute(
         select(
             Input.id,
@@ -76,37 +97,26 @@ def _frozen_inputs(consultation: Consultation, period: Period) -> list[Frozen]:
             Input.priority_slug,
             Input.attribution,
             Input.forwarded_at,
-        ).where(
-            Input.consultation_id == consultation.id,
-            Input.status.in_([str(s) for s in FORWARDED_STATUSES]),
-            Input.merged_into_id.is_(None),
-            Input.attribution != str(Attribution.EU_ONLY),
-            Input.priority_slug.is_not(None),
-            Input.forwarded_at >= period.starts,
-            Input.forwarded_at < period.ends,
+            InputCountry.country_code,
         )
-    ).all()
-    countries: dict[uuid.UUID, list[str]] = defaultdict(list)
-    ids = [row.id for row in rows]
-    for start in range(0, len(ids), BATCH):
-        for input_id, code in db.session.execute(
-            select(InputCountry.input_id, InputCountry.country_code)
-            .where(InputCountry.input_id.in_(ids[start : start + BATCH]))
-            .order_by(InputCountry.input_id, InputCountry.position)
-        ):
-            countries[input_id].append(code)
-    return [
-        Frozen(
-            r.id,
-            r.organisation_id,
-            r.priority_slug,
-            tuple(countries[r.id]),
-            r.attribution,
-            r.forwarded_at,
+        .join(InputCountry, InputCountry.input_id == Input.id)
+        .where(*_conditions(consultation, period))
+        .order_by(Input.id, InputCountry.position)
+    )
+    frozen: list[Frozen] = []
+    for _id, group in groupby(rows, key=itemgetter(0)):
+        first, *rest = group
+        frozen.append(
+            Frozen(
+                first.id,
+                first.organisation_id,
+                first.priority_slug,
+                (first.country_code, *(r.country_code for r in rest)),
+                first.attribution,
+                first.forwarded_at,
+            )
         )
-        for r in rows
-        if countries[r.id]
-    ]
+    return frozen
 
 
 def _unnamed_organisations(consultation: Consultation) -> set[uuid.UUID]:
@@ -228,7 +238,7 @@ def _tables(
     protection: Protection,
     cells: dict[tuple[str, str], CellCount],
     reference: Reference,
-    listed: list[ReleaseInput],
+    listed: list[dict[str, Any]],
     organisations_by_priority: dict[str, set[uuid.UUID]],
 ) -> dict[str, Any]:
     """The published tables: the matrix with its pattern, and counts of the listed inputs."""
@@ -238,12 +248,13 @@ def _tables(
     by_theme: dict[str, Counter[str]] = defaultdict(Counter)
     by_addressee: dict[str, Counter[str]] = defaultdict(Counter)
     for item in listed:
-        by_type[item.priority_slug][item.type_slug or ""] += 1
-        for theme in item.themes:
-            by_theme[item.priority_slug][theme] += 1
-        for addressee, _text in item.recommendations:
-            by_addressee[item.priority_slug][addressee] += 1
-    listed_per_priority = Counter(item.priority_slug for item in listed)
+        priority = item["priority_slug"]
+        by_type[priority][item["type_slug"] or ""] += 1
+        for theme in item["themes"]:
+            by_theme[priority][theme] += 1
+        for addressee, _text in item["recommendations"]:
+            by_addressee[priority][addressee] += 1
+    listed_per_priority = Counter(item["priority_slug"] for item in listed)
     organisations_per_priority = {
         priority: len(orgs) for priority, orgs in organisations_by_priority.items()
     }
@@ -281,38 +292,168 @@ def _tables(
             "inputs": len(listed),
             "organisations": len(set().union(*organisations_by_priority.values())),
             "countries": len(visible_countries),
-            "recommendations": sum(len(item.recommendations) for item in listed),
+            "recommendations": sum(len(item["recommendations"]) for item in listed),
         },
         "inputs_withheld": any(r["withheld"] for r in rows.values()),
     }
 
 
-def _texts(frozen: list[Frozen]) -> Iterator[dict[uuid.UUID, Any]]:
-    """Titles, bodies, summaries, levels, types, themes, recommendations, in batches."""
-    for start in range(0, len(frozen), BATCH):
-        ids = [item.id for item in frozen[start : start + BATCH]]
-        rows: list[InputRow] = input_columns_for_ids(ids)
-        yield {row.id: row for row in rows}
+def _rows(
+    consultation: Consultation, period: Period, wanted: dict[uuid.UUID, Frozen]
+) -> Iterator[InputRow]:
+    """The texts of the ``wanted`` inputs: one streamed statement, by the release's conditions.
+
+    An input that no longer matches them (withdrawn or merged since it was
+    counted, a moment ago) is read by its id, so that every input the tables
+    count is listed.
+    """
+    seen: set[uuid.UUID] = set()
+    for batch in stream_input_rows(*_conditions(consultation, period)):
+        rows = [row for row in batch if row.id in wanted]
+        progress.advance(len(rows))
+        seen.update(row.id for row in rows)
+        yield from rows
+    missing = [input_id for input_id in wanted if input_id not in seen]
+    for start in range(0, len(missing), BATCH):
+        rows = input_columns_for_ids(missing[start : start + BATCH])
+        progress.advance(len(rows))
+        yield from rows
 
 
-def _insert_listed(release: Release, listed: list[ReleaseInput]) -> None:
-    """Store the release's inputs with plain multi-row INSERTs, a batch at a time.
+@dataclass(frozen=True)
+class _Placement:
+    """Where the release places an input: its countries, or its region(s) and their places."""
+
+    region_level: bool
+    regions: tuple[str, ...] = ()
+    #: The countries whose place names its texts must not say.
+    withheld_places: tuple[str, ...] = ()
+
+
+def _placement(
+    item: Frozen, protection: Protection, columns: tuple[str, ...], reference: Reference
+) -> _Placement:
+    if not protection.region_level(item.priority, item.countries):
+        return _Placement(False)
+    plan = protection.rows.get(item.priority)
+    if plan is None:
+        return _Placement(True)
+    if plan.wide:
+        return _Placement(True, (WIDE,), columns)
+    regions = tuple(dict.fromkeys(reference.countries[code][1] for code in item.countries))
+    places = tuple(c for c in columns if reference.countries[c][1] in regions)
+    return _Placement(True, regions, places)
+
+
+def _work(item: Frozen, row: InputRow, placement: _Placement) -> Work:
+    """The texts of an input to scrub: title, body, summary, then each recommendation."""
+    values = (row.title, row.body, row.summary, *(text for _slug, text in row.recommendations))
+    return values, item.countries, placement.withheld_places
+
+
+def _listed(
+    item: Frozen, row: InputRow, placement: _Placement, named: bool, texts: tuple[str, ...]
+) -> dict[str, Any]:
+    """One ``release_inputs`` row (without its release, reference and position).
+
+    ``texts`` are the input's texts scrubbed, in the order of :func:`_work`.
+    """
+    title, body, summary, *recommendations = texts
+    return {
+        "input_id": item.id,
+        "priority_slug": item.priority,
+        "type_slug": row.type_slug,
+        "level_slug": row.level_slug,
+        "countries": [] if placement.region_level else list(item.countries),
+        "regions": list(placement.regions),
+        "organisation_name": row.organisation_name if named else None,
+        "themes": list(row.theme_slugs),
+        "title": title,
+        "body": body,
+        "summary": summary,
+        "recommendations": [
+            [slug, text]
+            for (slug, _raw), text in zip(row.recommendations, recommendations, strict=True)
+        ],
+        "forwarded_month": item.forwarded_at.strftime("%Y-%m"),
+        "region_level": placement.region_level,
+    }
+
+
+_Entry = tuple[Frozen, InputRow, _Placement]
+
+
+def _entries(
+    rows: Iterator[InputRow],
+    wanted: dict[uuid.UUID, Frozen],
+    protection: Protection,
+    columns: tuple[str, ...],
+    reference: Reference,
+) -> Iterator[tuple[_Entry, Work]]:
+    """Each input to list, with where it is placed and the texts to scrub."""
+    placements: dict[tuple[str, tuple[str, ...]], _Placement] = {}
+    for row in rows:
+        item = wanted[row.id]
+        key = (item.priority, item.countries)
+        placement = placements.get(key)
+        if placement is None:
+            placement = placements[key] = _placement(item, protection, columns, reference)
+        yield (item, row, placement), _work(item, row, placement)
+
+
+def _list(
+    entries: Iterator[tuple[_Entry, Work]], unnamed: set[uuid.UUID], total: int
+) -> tuple[list[dict[str, Any]], dict[str, set[uuid.UUID]]]:
+    """The release's rows, scrubbed, and the organisations listed per priority."""
+    codes = _reference_codes(total)
+    listed: list[dict[str, Any]] = []
+    organisations: dict[str, set[uuid.UUID]] = defaultdict(set)
+    progress.set_total(total)
+    cleaner = Cleaner(ExternalText())
+    for (item, row, placement), work in entries:
+        texts = cleaner.work(work)
+        named = item.attribution == Attribution.ATTRIBUTABLE and item.organisation_id not in unnamed
+        listed.append({"reference": next(codes), **_listed(item, row, placement, named, texts)})
+        organisations[item.priority].add(item.organisation_id)
+    return listed, organisations
+
+
+def _insert_listed(release: Release, listed: list[dict[str, Any]]) -> None:
+    """Store the release's inputs: ``COPY`` on PostgreSQL, multi-row INSERTs elsewhere.
 
     The ORM's unit of work would fetch every row's new id back (RETURNING) and
     track each object; nothing reads them again in this transaction (bench B8).
     """
-    table = ReleaseInput.__table__
-    names = [column.key for column in table.columns if column.key != "id"]
     for item in listed:
-        item.release_id = release.id
-    for start in range(0, len(listed), BATCH):
-        db.session.execute(
-            insert(table),
-            [
-                {name: getattr(item, name) for name in names}
-                for item in listed[start : start + BATCH]
-            ],
-        )
+        item["release_id"] = release.id
+    connection = db.session.connection()
+    if connection.dialect.name == "postgresql":
+        _copy(connection, ReleaseInput.__table__, listed)
+        return
+    for start in range(0, len(listed), INSERT_BATCH):
+        connection.execute(insert(ReleaseInput.__table__), listed[start : start + INSERT_BATCH])
+
+
+def _copy(connection: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
+    """``COPY`` the rows, each value bound as an INSERT binds it (the JSON columns alike)."""
+    if not rows:
+        return
+    names = list(rows[0])
+    dialect = connection.dialect
+    processors = [
+        table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in names
+    ]
+    quoted = ", ".join(f'"{name}"' for name in names)
+    raw = connection.connection.driver_connection
+    # Table and column names come from the model, never from input.
+    with raw.cursor() as cursor, cursor.copy(f'COPY "{table.name}" ({quoted}) FROM STDIN') as copy:
+        for row in rows:
+            copy.write_row(
+                [
+                    process(row[name]) if process else row[name]
+                    for name, process in zip(names, processors, strict=True)
+                ]
+            )
 
 
 def _reference_codes(count: int) -> Iterator[str]:
@@ -348,70 +489,16 @@ def create_release(
     number = len(earlier) + 1
     protection, cells = _protect(frozen, columns, reference, k, earlier, number)
     unnamed = _unnamed_organisations(consultation)
-    scrubber = ExternalText()
-
-    codes = _reference_codes(len(frozen))
-    listed: list[ReleaseInput] = []
-    organisations: dict[str, set[uuid.UUID]] = defaultdict(set)
-    by_id = {item.id: item for item in frozen}
-    progress.set_total(len(frozen))
-    for texts in _texts(frozen):
-        progress.advance(len(texts))
-        for input_id, row in texts.items():
-            item = by_id[input_id]
-            if protection.withholds(item.priority, item.countries):
-                continue
-            plan = protection.rows.get(item.priority)
-            region_level = protection.region_level(item.priority, item.countries)
-            regions: list[str] = []
-            withheld_places: tuple[str, ...] = ()
-            if region_level and plan is not None:
-                if plan.wide:
-                    regions = [WIDE]
-                    withheld_places = columns
-                else:
-                    for code in item.countries:
-                        region = reference.countries[code][1]
-                        if region not in regions:
-                            regions.append(region)
-                    withheld_places = tuple(
-                        c for c in columns if reference.countries[c][1] in regions
-                    )
-
-            def text(
-                value: str | None,
-                places: tuple[str, ...] = withheld_places,
-                regions: tuple[str, ...] = item.countries,
-            ) -> str:
-                cleaned = scrubber.scrub(value, regions)
-                return replace_places(cleaned, places) if places else cleaned
-
-            named = (
-                item.attribution == Attribution.ATTRIBUTABLE and item.organisation_id not in unnamed
-            )
-            release_input = ReleaseInput(
-                reference=next(codes),
-                input_id=item.id,
-                priority_slug=item.priority,
-                type_slug=row.type_slug,
-                level_slug=row.level_slug,
-                countries=[] if region_level else list(item.countries),
-                regions=regions,
-                organisation_name=row.organisation_name if named else None,
-                themes=list(row.theme_slugs),
-                title=text(row.title),
-                body=text(row.body),
-                summary=text(row.summary),
-                recommendations=[[slug, text(value)] for slug, value in row.recommendations],
-                forwarded_month=item.forwarded_at.strftime("%Y-%m"),
-                region_level=region_level,
-            )
-            listed.append(release_input)
-            organisations[item.priority].add(item.organisation_id)
-    priorities = list(reference.priorities)
-    listed.sort(key=lambda r: (priorities.index(r.priority_slug), r.reference))
-    for position, item in enumerate(listed):
-        item.position = position
+    # Inputs withheld from the release are never read again, let alone scrubbed.
+    wanted = {
+        item.id: item for item in frozen if not protection.withholds(item.priority, item.countries)
+    }
+    entries = _entries(_rows(consultation, chosen, wanted), wanted, protection, columns, reference)
+    listed, organisations = _list(entries, unnamed, len(wanted))
+    rank = {priority: index for index, priority in enumerate(reference.priorities)}
+    listed.sort(key=lambda r: (rank[r["priority_slug"]], r["reference"]))
+    for position, entry in enumerate(listed):
+        entry["position"] = position
     intervals = [i.as_dict() for i in protection.intervals]
     release = Release(
         consultation_id=consultation.id,
