@@ -391,10 +391,12 @@ def remove_bench_inputs(site: Site) -> None:
     """Delete what B1 submitted, so that the next run finds the database as built."""
     from consult.inputs.events import ReviewEvent
 
+    # The API stores a key as "api:<user id>:<key>", so the client's "bench-…" is its tail.
+    submitted = Input.idempotency_key.like("%:bench-%")
     with site.app.app_context():
-        ids = select(Input.id).where(Input.idempotency_key.like("bench-%"))
+        ids = select(Input.id).where(submitted)
         db.session.execute(ReviewEvent.__table__.delete().where(ReviewEvent.input_id.in_(ids)))
-        db.session.execute(Input.__table__.delete().where(Input.idempotency_key.like("bench-%")))
+        db.session.execute(Input.__table__.delete().where(submitted))
         db.session.commit()
 
 

@@ -27,6 +27,7 @@ import argparse
 import json
 import os
 import platform
+import signal
 import sys
 import time
 from datetime import UTC, datetime
@@ -113,6 +114,11 @@ class Samples:
         return figures.median(samples, field) if samples else None
 
 
+def _stop(_signum: int, _frame: Any) -> None:
+    """SIGTERM ends the run as Ctrl-C does, through its clean-up."""
+    raise KeyboardInterrupt
+
+
 def main(argv: list[str] | None = None) -> dict[str, Any]:
     args = parse_args(argv)
     started = time.perf_counter()
@@ -151,59 +157,66 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     # The production entry point with generated production settings (gunicorn refuses
     # anything else); rate limits off, or the load client would be throttled.
     gunicorn_env = production_env(large.url, RATELIMIT_ENABLED="0")
-    with (
-        gunicorn("bench.bare:app", {}, args.workers) as bare_port,
-        gunicorn("consult.wsgi:app", gunicorn_env, args.workers) as app_port,
-    ):
-        # Unmeasured: workers import the app and open connections on first use.
-        figures.bare(bare_port, args.clients * 2, args.clients)
-        figures.submissions(app_port, large, args.clients * 2, args.clients)
-        for run in range(args.runs):
-            print(f"  run {run + 1}/{args.runs}", flush=True)
-            if "B0" in wants or "B1" in wants:
-                samples.take("B0", figures.bare, bare_port, args.requests, args.clients)
-                samples.take(
-                    "B1",
-                    figures.submissions,
-                    app_port,
-                    large,
-                    args.requests,
-                    args.clients,
-                )
-            for size, site in sites.items():
-                if "B2" in wants:
-                    for name in figures.QUEUES:
-                        for deep in (False, True):
-                            key = f"B2/{name}/{'deep' if deep else 'first'}/{size}"
-                            samples.take(key, figures.queue_page, site, name, deep)
-                if "B4" in wants:
-                    samples.take(f"B4/csv/{size}", figures.internal_csv, site)
-                    samples.take(f"B4/baseline/{size}", figures.csv_baseline, site)
-                if "B7" in wants:
-                    samples.take(f"B7/{size}", figures.aggregates, site)
-                if size in decisions:
-                    samples.take(f"B3/{size}", figures.decision, site, decisions[size][run])
-                if "B5" in wants:
-                    samples.take(f"B5/xlsx/{size}", figures.internal_csv, site, fmt="xlsx")
-                if "B6" in wants:
-                    samples.take(f"B6/json/{size}", figures.internal_csv, site, fmt="json")
-                if "R" in wants:
-                    for fmt in ("docx", "html"):
-                        samples.take(f"R/{fmt}/{size}", figures.report, site, fmt)
-            if "B8" in wants:
-                samples.take(f"B8/{large.size}", figures.publish_release, large)
-            if "B4" in wants:
-                samples.take("B4/first-byte", figures.first_byte, app_port, large)
-            if "B9" in wants:
-                samples.take("B9", figures.redaction, texts, known)
-        for figure, fmt in (("B4", "csv"), ("B5", "xlsx"), ("B6", "json")):
-            if figure in wants and not args.no_memory:
+    # A run stopped midway (Ctrl-C, SIGTERM) still puts the databases back as built:
+    # otherwise its submissions and decisions stay, and the next run rebuilds them.
+    signal.signal(signal.SIGTERM, _stop)
+    try:
+        with (
+            gunicorn("bench.bare:app", {}, args.workers) as bare_port,
+            gunicorn("consult.wsgi:app", gunicorn_env, args.workers) as app_port,
+        ):
+            # Unmeasured: workers import the app and open connections on first use.
+            figures.bare(bare_port, args.clients * 2, args.clients)
+            figures.submissions(app_port, large, args.clients * 2, args.clients)
+            for run in range(args.runs):
+                print(f"  run {run + 1}/{args.runs}", flush=True)
+                if "B0" in wants or "B1" in wants:
+                    samples.take("B0", figures.bare, bare_port, args.requests, args.clients)
+                    samples.take(
+                        "B1",
+                        figures.submissions,
+                        app_port,
+                        large,
+                        args.requests,
+                        args.clients,
+                    )
                 for size, site in sites.items():
-                    samples.take(f"{figure}/memory/{size}", figures.report, site, fmt)
-    for size, batches in decisions.items():
-        figures.undo_decisions(sites[size], [i for batch in batches for i in batch], decided_since)
-    if "B1" in wants:
-        figures.remove_bench_inputs(large)
+                    if "B2" in wants:
+                        for name in figures.QUEUES:
+                            for deep in (False, True):
+                                key = f"B2/{name}/{'deep' if deep else 'first'}/{size}"
+                                samples.take(key, figures.queue_page, site, name, deep)
+                    if "B4" in wants:
+                        samples.take(f"B4/csv/{size}", figures.internal_csv, site)
+                        samples.take(f"B4/baseline/{size}", figures.csv_baseline, site)
+                    if "B7" in wants:
+                        samples.take(f"B7/{size}", figures.aggregates, site)
+                    if size in decisions:
+                        samples.take(f"B3/{size}", figures.decision, site, decisions[size][run])
+                    if "B5" in wants:
+                        samples.take(f"B5/xlsx/{size}", figures.internal_csv, site, fmt="xlsx")
+                    if "B6" in wants:
+                        samples.take(f"B6/json/{size}", figures.internal_csv, site, fmt="json")
+                    if "R" in wants:
+                        for fmt in ("docx", "html"):
+                            samples.take(f"R/{fmt}/{size}", figures.report, site, fmt)
+                if "B8" in wants:
+                    samples.take(f"B8/{large.size}", figures.publish_release, large)
+                if "B4" in wants:
+                    samples.take("B4/first-byte", figures.first_byte, app_port, large)
+                if "B9" in wants:
+                    samples.take("B9", figures.redaction, texts, known)
+            for figure, fmt in (("B4", "csv"), ("B5", "xlsx"), ("B6", "json")):
+                if figure in wants and not args.no_memory:
+                    for size, site in sites.items():
+                        samples.take(f"{figure}/memory/{size}", figures.report, site, fmt)
+    finally:
+        for size, batches in decisions.items():
+            figures.undo_decisions(
+                sites[size], [i for batch in batches for i in batch], decided_since
+            )
+        if "B1" in wants:
+            figures.remove_bench_inputs(large)
 
     rows = table(samples, args, built)
     result = {
