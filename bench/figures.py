@@ -177,17 +177,9 @@ def aggregates(site: Site) -> dict[str, float]:
 def internal_csv(site: Site, *, fmt: str = "csv") -> dict[str, float]:
     """The internal digest of every forwarded input in ``fmt`` (B4 CSV, B5 XLSX, B6 JSON),
     in process: bytes and seconds. Their peak RSS is measured by ``report``."""
-    from consult.digest.filters import parse_filters
-    from consult.digest.rendering import render_digest
+    from bench.report import time_digest
 
-    with site.app.app_context():
-        hq = db.session.scalar(select(User).where(User.email == "hq@load.example.org"))
-        started = time.perf_counter()
-        digest = render_digest(fmt, parse_filters({"audience": "internal"}), hq, via="bench")
-        size = sum(len(chunk) for chunk in digest.chunks)
-        elapsed = time.perf_counter() - started
-        db.session.rollback()
-    return {"seconds": elapsed, "bytes": size, "rows": digest.count}
+    return time_digest(site.app, fmt)
 
 
 def csv_baseline(site: Site) -> dict[str, float]:

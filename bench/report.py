@@ -14,18 +14,18 @@ import json
 import resource
 import sys
 import time
+from typing import Any
 
 
-def main(url: str, fmt: str) -> dict[str, float]:
+def time_digest(app: Any, fmt: str) -> dict[str, float]:
+    """HQ's internal digest of every forwarded input in ``fmt``: seconds, bytes, rows."""
     from sqlalchemy import select
 
-    from bench.databases import app_for
     from consult.auth.models import User
     from consult.digest.filters import parse_filters
     from consult.digest.rendering import render_digest
     from consult.extensions import db
 
-    app = app_for(url)
     with app.app_context():
         hq = db.session.scalar(select(User).where(User.email == "hq@load.example.org"))
         started = time.perf_counter()
@@ -33,7 +33,13 @@ def main(url: str, fmt: str) -> dict[str, float]:
         size = sum(len(chunk) for chunk in digest.chunks)
         seconds = time.perf_counter() - started
         db.session.rollback()
-    return {"seconds": seconds, "bytes": size, "rows": digest.count, "peak_rss": peak_rss()}
+    return {"seconds": seconds, "bytes": size, "rows": digest.count}
+
+
+def main(url: str, fmt: str) -> dict[str, float]:
+    from bench.databases import app_for
+
+    return {**time_digest(app_for(url), fmt), "peak_rss": peak_rss()}
 
 
 def peak_rss() -> int:

@@ -12,11 +12,6 @@ from sqlalchemy.engine import Connection, Engine
 WRITING_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
-def writes(method: str | None) -> bool:
-    """Whether a transaction begun for a request with ``method`` starts as a writer."""
-    return method in WRITING_METHODS
-
-
 def configure_engine_events(engine: Engine) -> None:
     """On SQLite: WAL, a busy timeout, foreign keys, and writers that wait their turn.
 
@@ -52,7 +47,7 @@ def configure_engine_events(engine: Engine) -> None:
     @event.listens_for(engine, "begin")
     def _begin(connection: Connection) -> None:
         dbapi_connection = connection.connection.dbapi_connection
-        if has_request_context() and writes(request.method):
+        if has_request_context() and request.method in WRITING_METHODS:
             dbapi_connection.isolation_level = None  # the driver opens nothing itself
             connection.exec_driver_sql("BEGIN IMMEDIATE")
         else:

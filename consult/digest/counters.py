@@ -255,27 +255,37 @@ SETTING = "consult.digest_counts"
 _FOLLOWING = f"current_setting('{SETTING}', true) IS DISTINCT FROM 'deferred'"
 
 
-def _postgresql_ddl() -> list[str]:
-    sql = _Sql("postgresql")
-    old = ";\n        ".join(_input_statements(sql, "OLD", -1))
-    new = ";\n        ".join(_input_statements(sql, "NEW", 1))
-    changed = " OR ".join(f"OLD.{c} IS DISTINCT FROM NEW.{c}" for c in _WATCHED)
-    ddl = [
-        f"""
-CREATE OR REPLACE FUNCTION digest_counts_follow_inputs() RETURNS trigger AS $$
+def _plpgsql_function(name: str, old: str, new: str, *, returns_old_on_delete: bool = False) -> str:
+    """A trigger function that takes ``old`` off and adds ``new`` as the operation asks."""
+    on_delete = (
+        """
+    IF TG_OP = 'DELETE' THEN
+        RETURN OLD;
+    END IF;"""
+        if returns_old_on_delete
+        else ""
+    )
+    return f"""
+CREATE OR REPLACE FUNCTION {name}() RETURNS trigger AS $$
 BEGIN
     IF TG_OP IN ('UPDATE', 'DELETE') THEN
         {old};
     END IF;
     IF TG_OP IN ('UPDATE', 'INSERT') THEN
         {new};
-    END IF;
-    IF TG_OP = 'DELETE' THEN
-        RETURN OLD;
-    END IF;
+    END IF;{on_delete}
     RETURN NULL;
 END
-$$ LANGUAGE plpgsql""",
+$$ LANGUAGE plpgsql"""
+
+
+def _postgresql_ddl() -> list[str]:
+    sql = _Sql("postgresql")
+    old = ";\n        ".join(_input_statements(sql, "OLD", -1))
+    new = ";\n        ".join(_input_statements(sql, "NEW", 1))
+    changed = " OR ".join(f"OLD.{c} IS DISTINCT FROM NEW.{c}" for c in _WATCHED)
+    ddl = [
+        _plpgsql_function("digest_counts_follow_inputs", old, new, returns_old_on_delete=True),
         "DROP TRIGGER IF EXISTS inputs_digest_counts ON inputs",
         "CREATE TRIGGER inputs_digest_counts AFTER INSERT ON inputs "
         f"FOR EACH ROW WHEN ({_counted('NEW')} AND {_FOLLOWING}) "
@@ -293,18 +303,7 @@ $$ LANGUAGE plpgsql""",
         old = ";\n        ".join(_link_statements(sql, table, "OLD", -1))
         new = ";\n        ".join(_link_statements(sql, table, "NEW", 1))
         ddl += [
-            f"""
-CREATE OR REPLACE FUNCTION digest_counts_follow_{table}() RETURNS trigger AS $$
-BEGIN
-    IF TG_OP IN ('UPDATE', 'DELETE') THEN
-        {old};
-    END IF;
-    IF TG_OP IN ('UPDATE', 'INSERT') THEN
-        {new};
-    END IF;
-    RETURN NULL;
-END
-$$ LANGUAGE plpgsql""",
+            _plpgsql_function(f"digest_counts_follow_{table}", old, new),
             f"DROP TRIGGER IF EXISTS {table}_digest_counts ON {table}",
             f"CREATE TRIGGER {table}_digest_counts AFTER INSERT ON {table} "
             f"FOR EACH ROW WHEN ({_FOLLOWING}) EXECUTE FUNCTION digest_counts_follow_{table}()",

@@ -49,6 +49,11 @@ from consult.reference.models import (
 BATCH_SIZE = 1_000
 
 
+def consultation_id(slug: str) -> Any:
+    """The id of the consultation called ``slug``, as a subquery of the statement."""
+    return select(Consultation.id).where(Consultation.slug == slug).scalar_subquery()
+
+
 def conditions(filters: DigestFilters) -> list[ColumnElement[bool]]:
     """WHERE clauses on ``Input``: forwarded, not a merged duplicate, and the filters."""
     where: list[ColumnElement[bool]] = [
@@ -56,12 +61,7 @@ def conditions(filters: DigestFilters) -> list[ColumnElement[bool]]:
         Input.merged_into_id.is_(None),
     ]
     if filters.consultation:
-        where.append(
-            Input.consultation_id
-            == select(Consultation.id)
-            .where(Consultation.slug == filters.consultation)
-            .scalar_subquery()
-        )
+        where.append(Input.consultation_id == consultation_id(filters.consultation))
     if filters.priority:
         where.append(Input.priority_slug == filters.priority)
     if filters.type:
@@ -196,12 +196,7 @@ def _counter_rows(kind: str, filters: DigestFilters) -> list[ColumnElement[bool]
     """WHERE clauses on ``DigestCount``: one kind, not emptied, and the filters."""
     where: list[ColumnElement[bool]] = [DigestCount.kind == kind, DigestCount.n > 0]
     if filters.consultation:
-        where.append(
-            DigestCount.consultation_id
-            == select(Consultation.id)
-            .where(Consultation.slug == filters.consultation)
-            .scalar_subquery()
-        )
+        where.append(DigestCount.consultation_id == consultation_id(filters.consultation))
     elif kind in counters.EVERYWHERE:  # distinct counts of all consultations together
         where.append(DigestCount.consultation_id == counters.NIL)
     if filters.priority:
