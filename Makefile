@@ -81,18 +81,20 @@ html-checker: $(VNU) ## The Nu Html Checker and a Java runtime (default-jre-head
 test-browser: $(STAMP) $(CATALOGUES) browser-tools ## Only the browser tests (Debian's chromium, Playwright)
 	$(BIN)/pytest $(PYTEST_ARGS) -m browser tests/browser
 
-test: $(STAMP) $(CATALOGUES) browser-tools ## Install the dev extra, lint, run the whole test suite
+test: $(STAMP) $(CATALOGUES) browser-tools ## Install the dev extra, lint, scan, run the whole test suite
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/bandit -q -c pyproject.toml -r consult config.py --severity-level medium
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 test-postgres: $(STAMP) $(CATALOGUES) browser-tools ## The whole suite against PostgreSQL (TEST_DATABASE_URL)
 	TEST_DATABASE_URL=$${TEST_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/test} \
 		$(BIN)/pytest $(PYTEST_ARGS)
 
-lint: $(STAMP) ## ruff check and format check
+lint: $(STAMP) ## ruff check and format check, bandit on shipped code (medium and high fail)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/bandit -q -c pyproject.toml -r consult config.py --severity-level medium
 
 format: $(STAMP) ## Format and fix what ruff can
 	$(BIN)/ruff format .

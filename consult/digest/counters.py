@@ -187,7 +187,7 @@ def _counted(row: str) -> str:
 
 def _upsert(select_sql: str) -> str:
     return (
-        f"INSERT INTO digest_counts ({_KEY}, n) {select_sql} "
+        f"INSERT INTO digest_counts ({_KEY}, n) {select_sql} "  # nosec B608 (constants)
         f"ON CONFLICT ({_KEY}) DO UPDATE SET n = digest_counts.n + excluded.n"
     )
 
@@ -215,7 +215,7 @@ def _moves(  # noqa: PLR0913 (the parts of one statement)
             distinct = [f"'{kind.distinct}'", *key[1:5], sql.nil, key[6]]
             statements.append(
                 _upsert(
-                    f"SELECT {', '.join(distinct)}, {sign} {source} "  # noqa: S608
+                    f"SELECT {', '.join(distinct)}, {sign} {source} "  # noqa: S608  # nosec B608
                     f"AND EXISTS (SELECT 1 FROM digest_counts m WHERE {member} "
                     f"AND m.n = {1 if sign > 0 else 0})"
                 )
@@ -385,7 +385,7 @@ def _fill(connection: Connection, input_ids: list[uuid.UUID] | None = None) -> N
             varying = ", ".join(k for k in key if "." in k)  # PostgreSQL refuses constants
             connection.exec_driver_sql(
                 _upsert(
-                    f"SELECT {', '.join(key)}, count(*) "  # noqa: S608
+                    f"SELECT {', '.join(key)}, count(*) "  # noqa: S608  # nosec B608
                     f"FROM {source} WHERE {where} GROUP BY {varying}"
                 ),
                 parameters,
@@ -398,7 +398,7 @@ def _new_members(sql: _Sql, kind: Kind, key: list[str], source: str, where: str)
     match = " AND ".join(f"m.{c} = b.{c}" for c in _COLUMNS)
     kept = "b.consultation_id, b.priority_slug, b.type_slug, b.forwarded_on"
     return _upsert(
-        f"SELECT '{kind.distinct}', {kept}, {sql.nil}, b.item, count(*) "  # noqa: S608
+        f"SELECT '{kind.distinct}', {kept}, {sql.nil}, b.item, count(*) "  # noqa: S608  # nosec B608
         f"FROM (SELECT DISTINCT {named} FROM {source} WHERE {where}) b "
         f"WHERE NOT EXISTS (SELECT 1 FROM digest_counts m WHERE {match} AND m.n > 0) "
         f"GROUP BY {kept}, b.item"

@@ -86,7 +86,7 @@ BEGIN
     RETURN NULL;
 END
 $$ LANGUAGE plpgsql
-""",  # noqa: S608 (built from this module's constants only)
+""",  # noqa: S608  # nosec B608 (built from this module's constants only)
         "DROP TRIGGER IF EXISTS inputs_queue_counts ON inputs",
         "CREATE TRIGGER inputs_queue_counts AFTER INSERT OR DELETE ON inputs "
         "FOR EACH ROW EXECUTE FUNCTION queue_counts_follow_inputs()",
@@ -100,13 +100,13 @@ $$ LANGUAGE plpgsql
 def _sqlite_ddl() -> list[str]:
     changed = " OR ".join(f"OLD.{c} IS NOT NEW.{c}" for c in _WATCHED)
     add = (
-        f"INSERT OR IGNORE INTO queue_counts ({_KEY}, count) "  # noqa: S608 (constants)
+        f"INSERT OR IGNORE INTO queue_counts ({_KEY}, count) "  # noqa: S608  # nosec B608 (constants)
         f"SELECT {_key_values('NEW')}, 0 WHERE NEW.status <> 'draft'; "
         f"UPDATE queue_counts SET count = count + 1 "
         f"WHERE {_key_match('NEW')} AND NEW.status <> 'draft';"
     )
     remove = (
-        f"UPDATE queue_counts SET count = count - 1 "  # noqa: S608 (constants)
+        f"UPDATE queue_counts SET count = count - 1 "  # noqa: S608  # nosec B608 (constants)
         f"WHERE {_key_match('OLD')} AND OLD.status <> 'draft';"
     )
     return [
@@ -131,7 +131,7 @@ def recount(connection: Connection) -> None:
     """Rebuild every counter from ``inputs`` (after a migration or a repair)."""
     connection.exec_driver_sql("DELETE FROM queue_counts")
     connection.exec_driver_sql(
-        f"INSERT INTO queue_counts ({_KEY}, count) "  # noqa: S608 (constants)
+        f"INSERT INTO queue_counts ({_KEY}, count) "  # noqa: S608  # nosec B608 (constants)
         f"SELECT {_key_values('inputs')}, count(*) FROM inputs "
         "WHERE inputs.status <> 'draft' "
         f"GROUP BY {_key_values('inputs')}"
