@@ -162,6 +162,25 @@ def test_the_page_lists_and_publishes_releases(data, client, login, hq_user):
     assert event is not None and event.actor_id == hq_user.id
 
 
+def test_a_refused_release_is_explained_in_the_reader_s_language(data, client, login, hq_user):
+    login(client, hq_user)
+    client.post("/language", data={"lang": "fr", "next": "/digest/"})
+    for period, words in (
+        ("2026-3..2026-05", "n'est pas un mois"),
+        ("2026-05..2026-03", "La période commence (2026-05) après sa fin (2026-03)."),
+        ("2025-01", "il n'y a rien à publier"),
+    ):
+        response = client.post(
+            "/digest/releases",
+            data={"consultation": "enp-2026", "period": period, "confirm": "y"},
+        )
+        assert response.status_code == 400
+        page = response.get_data(as_text=True)
+        assert words.replace("'", "&#39;") in page, period
+        assert "is not a month" not in page and "nothing to publish" not in page
+    assert db.session.scalar(db.select(db.func.count(Release.id))) == 0
+
+
 def test_external_filters_that_count_again_are_refused_on_the_page(data, client, login, hq_user):
     _publish()
     login(client, hq_user)

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from consult.digest.releases.errors import ReleaseError
@@ -35,7 +36,9 @@ class Period:
         return _next_month(_month_start(self.last))
 
     def describe(self) -> str:
-        return self.first if self.first == self.last else f"{self.first} to {self.last}"
+        if self.first == self.last:
+            return self.first
+        return _("%(first)s to %(last)s", first=self.first, last=self.last)
 
 
 def _month_start(month: str) -> datetime:
@@ -56,8 +59,11 @@ def _parse_month(raw: str) -> str:
     match = _MONTH.match(raw.strip())
     if not match or not 1 <= int(match.group(2)) <= 12:
         raise ReleaseError(
-            f"A period is written YYYY-MM..YYYY-MM (for example 2026-09..2026-10), "
-            f"or YYYY-MM for one month; {raw!r} is not a month."
+            _(
+                "A period is written YYYY-MM..YYYY-MM (for example 2026-09..2026-10), "
+                "or YYYY-MM for one month; %(raw)s is not a month.",
+                raw=repr(raw),
+            )
         )
     return f"{match.group(1)}-{match.group(2)}"
 
@@ -78,15 +84,25 @@ def resolve_period(raw: str | None, consultation: Consultation, now: datetime) -
         first, last = start.strftime("%Y-%m"), latest
         if first > last:
             raise ReleaseError(
-                f"No month of {consultation.slug!r} is over yet: a release covers whole months, "
-                f"so the first one can cover {first} once that month is over."
+                _(
+                    "No month of %(slug)s is over yet: a release covers whole months, "
+                    "so the first one can cover %(first)s once that month is over.",
+                    slug=repr(consultation.slug),
+                    first=first,
+                )
             )
     if last > latest:
         raise ReleaseError(
-            f"A release covers whole months that are over: {last} is not over yet. "
-            f"The latest month a release can cover is {latest}; comparing releases cut "
-            "within a month would date inputs more finely than their month."
+            _(
+                "A release covers whole months that are over: %(last)s is not over yet. "
+                "The latest month a release can cover is %(latest)s; comparing releases cut "
+                "within a month would date inputs more finely than their month.",
+                last=last,
+                latest=latest,
+            )
         )
     if first > last:
-        raise ReleaseError(f"The period starts ({first}) after it ends ({last}).")
+        raise ReleaseError(
+            _("The period starts (%(first)s) after it ends (%(last)s).", first=first, last=last)
+        )
     return Period(first, last)

@@ -21,6 +21,7 @@ from operator import itemgetter
 from typing import Any
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, Connection, Table, insert, select
 
 from consult.audit.services import record
@@ -67,7 +68,11 @@ def _consultation(slug: str) -> Consultation:
     if found is None:
         slugs = db.session.scalars(select(Consultation.slug).order_by(Consultation.slug)).all()
         raise ReleaseError(
-            f"Unknown consultation {slug!r}; valid values: {', '.join(slugs) or 'none yet'}."
+            _(
+                "Unknown consultation %(slug)s; valid values: %(valid)s.",
+                slug=repr(slug),
+                valid=", ".join(slugs) or _("none yet"),
+            )
         )
     return found
 
@@ -480,8 +485,12 @@ def create_release(
     frozen = _frozen_inputs(consultation, chosen)
     if not frozen:
         raise ReleaseError(
-            f"No forwarded input of {consultation.slug!r} may leave the EU institutions in "
-            f"{chosen.describe()}: there is nothing to publish."
+            _(
+                "No forwarded input of %(slug)s may leave the EU institutions in "
+                "%(period)s: there is nothing to publish.",
+                slug=repr(consultation.slug),
+                period=chosen.describe(),
+            )
         )
     used = {code for item in frozen for code in item.countries}
     columns = _columns(consultation, reference, used)
