@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from consult.access import login_only
+from consult.access import login_only, may
 from consult.actions import answer_refusal, run_actions
 from consult.audit.services import record
 from consult.conversations.services import load_message_attachment, post_message
@@ -34,10 +34,15 @@ run_actions(bp, _refused)
 
 
 def input_page_url(item: Any) -> str:
-    """The reader's page of the input: the CSO's own page, or the review page."""
+    """The reader's page of the input: the CSO's own page, or the review page.
+
+    Administrators may read a thread but have no review page: theirs is the thread.
+    """
     if speaks_for_an_organisation(current_user):
         return url_for("submissions.input_detail", input_id=item.id)
-    return url_for("review.input", input_id=item.id)
+    if may(current_user, "review"):
+        return url_for("review.input", input_id=item.id)
+    return url_for("conversations.thread_page", input_id=item.id)
 
 
 def _title(item: Any) -> str:

@@ -149,3 +149,19 @@ def test_a_draft_has_no_thread(people, as_user, consultation):
     cso = as_user(people.cso)
     assert 'id="thread"' not in cso.get(f"/inputs/{draft.id}").get_data(as_text=True)
     assert _post(cso, draft, "hello").status_code == 400
+
+
+def test_an_administrator_reads_a_thread_without_a_link_to_a_page_they_cannot_open(
+    people, as_user, admin_user
+):
+    _post(as_user(people.moderator), people.item, "Which districts?", question="yes")
+    admin = as_user(admin_user)
+    response = admin.get(f"/inputs/{people.item.id}/messages")
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert "Which districts?" in page
+    assert f"/review/inputs/{people.item.id}" not in page  # a 403 for administrators
+    assert admin.get(f"/review/inputs/{people.item.id}").status_code in (403, 404)
+    refused = _post(admin, people.item, "Admins do not write here")
+    assert refused.status_code == 400
+    assert f"/review/inputs/{people.item.id}" not in refused.get_data(as_text=True)
