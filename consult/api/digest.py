@@ -23,7 +23,7 @@ from consult.api.requests import json_body, one_of, validation_error
 from consult.digest.jobs import digest_job_params
 from consult.digest.releases.errors import ReleaseError
 from consult.digest.releases.models import Release
-from consult.digest.releases.publishing import releases_of
+from consult.digest.releases.publishing import check_publishable, releases_of
 from consult.digest.rendering import check_format, needs_job
 from consult.digest.services import FORMATS, parse_filters, render_digest
 from consult.extensions import db
@@ -102,6 +102,7 @@ def publish_release() -> Response:
     if fields:
         raise validation_error(fields)
     user = current_user._get_current_object()
+    check_publishable(consultation.strip(), period)  # a refusal is a 422 now, not a failed job
     job = start_job(
         "release.publish", user, {"consultation": consultation.strip(), "period": period}
     )

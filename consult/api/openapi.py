@@ -928,7 +928,9 @@ PATHS["/releases"] = {
             **ok(
                 "Job",
                 "With a job queue: publication runs as a job. Poll `Location` until `done` "
-                "(`result.number` is the release's number) or `failed` (`error` says why).",
+                "(`result.number` is the release's number) or `failed` (`error` says why). "
+                "A release that cannot be published (unknown consultation, a period not over, "
+                "nothing to publish) is a 422 at once, before any job.",
                 202,
             ),
             **errors(400, 404, 415, 422),

@@ -19,8 +19,9 @@ from flask_login import current_user
 from consult.access import requires
 from consult.digest.forms import DigestFilterForm, PublishReleaseForm, fill_consultations
 from consult.digest.jobs import digest_job_params
+from consult.digest.releases.errors import ReleaseError
 from consult.digest.releases.preview import place_preview
-from consult.digest.releases.publishing import releases_of
+from consult.digest.releases.publishing import check_publishable, releases_of
 from consult.digest.rendering import check_format, needs_job
 from consult.digest.services import (
     FORMATS,
@@ -103,6 +104,11 @@ def publish():
     filters_form = DigestFilterForm(formdata=None)
     filters_form.fill_choices()
     if not form.validate():
+        return _page(filters_form, None, 400, publish=form)
+    try:  # refused here and now, beside the field, rather than as a job that fails later
+        check_publishable(form.consultation.data, form.period.data or None)
+    except ReleaseError as exc:
+        form.period.errors = [exc.message]
         return _page(filters_form, None, 400, publish=form)
     # A job: on a worker when there is a queue (the job's page follows it), in this
     # request otherwise (the answer is then the same as it always was).

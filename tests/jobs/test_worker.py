@@ -98,16 +98,22 @@ def test_through_the_api_a_release_is_published_by_the_worker(queued, hq_user, a
     assert [r["number"] for r in api.get("/releases").get_json()["items"]] == [1]
 
 
-def test_through_the_api_a_refused_release_is_a_failed_job(queued, hq_user, api_client):
+def test_through_the_api_a_refused_release_is_answered_at_once(queued, hq_user, api_client):
     from tests.digest.conftest import build_digest_data
 
     build_digest_data()
     api = api_client(queued, hq_user)
-    accepted = api.post("/releases", json={"consultation": "enp-2026", "period": "2099-01"})
-    assert accepted.status_code == 202
-    run_worker(queued)
-    job = api.get(accepted.headers["Location"].removeprefix("/api/v1")).get_json()
-    assert job["state"] == "failed" and "is not over yet" in job["error"]
+    for body, words in (
+        ({"consultation": "enp-2026", "period": "2099-01"}, "is not over yet"),
+        ({"consultation": "enp-2026", "period": "2025-01"}, "nothing to publish"),
+        ({"consultation": "nope"}, "enp-2026"),
+    ):
+        refused = api.post("/releases", json=body)
+        assert refused.status_code == 422, body
+        error = refused.get_json()["error"]
+        assert error["code"] == "release_refused" and words in error["message"]
+    assert db.session.scalars(select(Job)).all() == []  # nothing was queued
+    assert api.get("/releases").get_json() == {"items": []}
 
 
 def test_through_the_api_a_big_digest_is_made_by_the_worker(queued, data, hq_user, api_client):

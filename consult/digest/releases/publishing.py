@@ -470,6 +470,39 @@ def _reference_codes(count: int) -> Iterator[str]:
             yield code
 
 
+def _nothing_to_publish(consultation: Consultation, period: Period) -> ReleaseError:
+    return ReleaseError(
+        _(
+            "No forwarded input of %(slug)s may leave the EU institutions in "
+            "%(period)s: there is nothing to publish.",
+            slug=repr(consultation.slug),
+            period=period.describe(),
+        )
+    )
+
+
+def check_publishable(
+    consultation_slug: str, period: str | None = None, now: datetime | None = None
+) -> None:
+    """Refuse at once what :func:`create_release` would refuse, in a few cheap statements.
+
+    Publication may wait on the job queue; asked first, an unknown consultation,
+    a period that is not whole months over, or a period with nothing to publish
+    is answered where it was asked (beside the field, or a 422), not as a job
+    that fails later.
+    """
+    consultation = _consultation(consultation_slug)
+    chosen = resolve_period(period, consultation, now or utcnow())
+    first = db.session.scalar(
+        select(Input.id)
+        .join(InputCountry, InputCountry.input_id == Input.id)
+        .where(*_conditions(consultation, chosen))
+        .limit(1)
+    )
+    if first is None:
+        raise _nothing_to_publish(consultation, chosen)
+
+
 def create_release(
     consultation_slug: str,
     actor: Any = None,
@@ -484,14 +517,7 @@ def create_release(
     k = int(current_app.config.get("DIGEST_MIN_GROUP_SIZE", 3))
     frozen = _frozen_inputs(consultation, chosen)
     if not frozen:
-        raise ReleaseError(
-            _(
-                "No forwarded input of %(slug)s may leave the EU institutions in "
-                "%(period)s: there is nothing to publish.",
-                slug=repr(consultation.slug),
-                period=chosen.describe(),
-            )
-        )
+        raise _nothing_to_publish(consultation, chosen)
     used = {code for item in frozen for code in item.countries}
     columns = _columns(consultation, reference, used)
     earlier = _earlier(consultation)
