@@ -10,6 +10,7 @@ import os
 from datetime import timedelta
 
 import click
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from consult.auth.models import User, user_by_email
@@ -181,16 +182,20 @@ def publish_demo_release() -> str:
     from consult.digest.releases.publishing import ReleaseError, create_release, releases_of
 
     if releases_of(DEMO_CONSULTATION_SLUG):
-        return "The demo consultation already has a release."
+        return _("The demo consultation already has a release.")
     try:
         release = create_release(DEMO_CONSULTATION_SLUG, None)
     except ReleaseError as exc:
         db.session.rollback()
-        return f"No demo release: {exc}"
+        return _("No demo release: %(why)s", why=exc)
     db.session.commit()
-    return (
-        f"Published release {release.number} of {DEMO_CONSULTATION_SLUG} "
-        f"({release.period_start}..{release.period_end}, {release.input_count} inputs)."
+    return _(
+        "Published release %(number)d of %(slug)s (%(first)s..%(last)s, %(count)d inputs).",
+        number=release.number,
+        slug=DEMO_CONSULTATION_SLUG,
+        first=release.period_start,
+        last=release.period_end,
+        count=release.input_count,
     )
 
 
@@ -209,19 +214,30 @@ def seed_demo_command(without_inputs: bool) -> None:
     db.session.commit()
     accounts += extra_accounts()
     if created:
-        click.echo(f"Created {created} demo inputs (submitted, in review, forwarded, used).")
+        click.echo(
+            _(
+                "Created %(count)d demo inputs (submitted, in review, forwarded, used).",
+                count=created,
+            )
+        )
         click.echo(publish_demo_release())
-    click.echo("Demo data is loaded. Accounts (password: CONSULT_DEMO_PASSWORD or the default):")
+    click.echo(_("Demo data is loaded. Accounts (password: CONSULT_DEMO_PASSWORD or the default):"))
+    org_admin = " " + _("(organisation admin: Our data)")
     for email, role, where in accounts:
-        admin = " (organisation admin: Our data)" if email in DEMO_ORG_ADMINS else ""
+        admin = org_admin if email in DEMO_ORG_ADMINS else ""
         click.echo(f"  {role:<10} {email:<40} {where}{admin}")
     if "CONSULT_DEMO_PASSWORD" not in os.environ:
-        click.echo(f"Password for every demo account: {DEFAULT_DEMO_PASSWORD}")
+        click.echo(
+            _("Password for every demo account: %(password)s", password=DEFAULT_DEMO_PASSWORD)
+        )
     click.echo(
-        f"Staff accounts (admin, hq, moderator.*) ask for a two-factor code: add the secret "
-        f"{DEMO_TOTP_SECRET} to an authenticator app, or print the current code with\n"
-        f"  python -c \"import pyotp; print(pyotp.TOTP('{DEMO_TOTP_SECRET}').now())\""
+        _(
+            "Staff accounts (admin, hq, moderator.*) ask for a two-factor code: add the secret "
+            "%(secret)s to an authenticator app, or print the current code with",
+            secret=DEMO_TOTP_SECRET,
+        )
     )
+    click.echo(f"  python -c \"import pyotp; print(pyotp.TOTP('{DEMO_TOTP_SECRET}').now())\"")
 
 
 COMMANDS = [seed_demo_command]

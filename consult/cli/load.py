@@ -26,6 +26,7 @@ from itertools import accumulate
 from typing import Any
 
 import click
+from flask_babel import gettext as _
 from sqlalchemy import Table, insert, select
 
 from consult.auth.models import User
@@ -159,7 +160,7 @@ def sentence_pool(rng: random.Random, size: int = SENTENCES) -> list[str]:
     """Sentences of 6 to 28 words; texts are drawn from them (words one by one is slow)."""
     return [
         " ".join(rng.choices(VOCABULARY, k=rng.randint(6, 28))).capitalize() + "."
-        for _ in range(size)
+        for _row in range(size)
     ]
 
 
@@ -450,7 +451,7 @@ def _one_input(rng: random.Random, world: _World) -> dict[str, list[dict[str, An
         "decided_at": decided_at,
         "used_at": used_at,
     }
-    themes = [world.themes.pick(rng) for _ in range(rng.randint(1, 3))]
+    themes = [world.themes.pick(rng) for _pick in range(rng.randint(1, 3))]
     return {
         "inputs": [row],
         "input_countries": [
@@ -509,7 +510,7 @@ def generate_load(
     while written < inputs:
         size = min(BATCH, inputs - written)
         batch: dict[str, list[dict[str, Any]]] = {name: [] for name in TABLES}
-        for _ in range(size):
+        for _row in range(size):
             for name, rows in _one_input(rng, world).items():
                 batch[name].extend(rows)
         writer = BulkWriter()
@@ -557,10 +558,12 @@ def generate_load_command(
         nonlocal done
         done += size
         rate = done / max(time.monotonic() - started, 1e-6)
-        click.echo(f"  {done}/{count} inputs ({rate:.0f}/s)")
+        click.echo(
+            "  " + _("%(done)d/%(count)d inputs (%(rate)d/s)", done=done, count=count, rate=rate)
+        )
 
     interactive = sys.stdout.isatty()
-    bar = click.progressbar(length=count, label="Writing inputs", show_pos=True)
+    bar = click.progressbar(length=count, label=_("Writing inputs"), show_pos=True)
     with bar if interactive else contextlib.nullcontext():
         result = generate_load(
             count,
@@ -570,12 +573,18 @@ def generate_load_command(
             progress=bar.update if interactive else report,
         )
     click.echo(
-        f"Wrote {result.inputs} inputs to consultation {result.consultation!r} "
-        f"({result.organisations} new organisations, {result.users} new accounts) "
-        f"in {time.monotonic() - started:.1f} s."
+        _(
+            "Wrote %(inputs)d inputs to consultation %(slug)s (%(organisations)d new "
+            "organisations, %(users)d new accounts) in %(seconds)s s.",
+            inputs=result.inputs,
+            slug=repr(result.consultation),
+            organisations=result.organisations,
+            users=result.users,
+            seconds=f"{time.monotonic() - started:.1f}",
+        )
     )
     for table, rows in result.rows.items():
-        click.echo(f"  {table}: {rows} rows")
+        click.echo("  " + _("%(table)s: %(rows)d rows", table=table, rows=rows))
 
 
 COMMANDS = [generate_load_command]

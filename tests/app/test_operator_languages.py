@@ -84,3 +84,21 @@ def test_error_pages_speak_the_readers_language(client):
     assert "Il n&#39;y a rien ici" in page or "Il n'y a rien ici" in page
     answer = client.get("/no-such-page", headers={"Accept-Language": "uk"})
     assert answer.status_code == 404 and "Тут нічого немає" in answer.get_data(as_text=True)
+
+
+def test_demo_data_and_synthetic_load_speak_the_operators_language(app, runner, monkeypatch):
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.delenv("CONSULT_DEMO_PASSWORD", raising=False)
+    monkeypatch.setenv("LANG", "fr_FR.UTF-8")
+    seeded = runner.invoke(args=["seed-demo", "--without-inputs"])
+    assert seeded.exit_code == 0, seeded.output
+    assert "Les données de démonstration sont chargées." in seeded.output
+    assert "(administrateur de l'organisation : Nos données)" in seeded.output
+    assert "Mot de passe de chaque compte de démonstration :" in seeded.output
+    assert "Demo data is loaded" not in seeded.output
+    monkeypatch.setenv("LANG", "uk_UA.UTF-8")
+    filled = runner.invoke(args=["generate-load", "--inputs", "20", "--consultation", "uk-load"])
+    assert filled.exit_code == 0, filled.output
+    assert "Записано матеріалів: 20 до консультації 'uk-load'" in filled.output
+    assert "Wrote" not in filled.output
