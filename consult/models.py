@@ -7,6 +7,7 @@ from consult.conversations.models import Message, MessageAttachment
 from consult.digest.counters import DigestCount
 from consult.digest.releases.models import Release, ReleaseInput
 from consult.filestore.models import StoredFile
+from consult.identifiers.known import RegistryVersion
 from consult.inputs.consultation_texts import ConsultationText
 from consult.inputs.events import ReviewEvent
 from consult.inputs.models import (
@@ -65,6 +66,7 @@ __all__ = [
     "QueueCount",
     "PurgedInputCount",
     "QueueVisit",
+    "RegistryVersion",
     "Recommendation",
     "RecoveryCode",
     "Region",

@@ -193,23 +193,13 @@ def known_from_organisations(rows: Iterable[tuple[str, str | None, str | None]])
 
 
 def known_identifiers() -> KnownIdentifiers:
-    """Names, acronyms and emails of every registered organisation and user (from the database)."""
-    from sqlalchemy import select
+    """Names, acronyms and emails of every registered organisation and user (from the database).
 
-    from consult.auth.models import User
-    from consult.extensions import db
-    from consult.organisations.models import Organisation
+    Kept per process until the database says they changed (:mod:`.known`).
+    """
+    from consult.identifiers.known import known_identifiers as current
 
-    values = known_from_organisations(
-        db.session.execute(
-            select(Organisation.name, Organisation.acronym, Organisation.contact_email)
-        )
-    )
-    for email, full_name in db.session.execute(select(User.email, User.full_name)):
-        values.append(email)
-        if full_name and len(full_name.split()) >= 2:
-            values.append(full_name)
-    return KnownIdentifiers(v for v in values if v)
+    return current()
 
 
 __all__ = [

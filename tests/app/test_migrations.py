@@ -122,3 +122,39 @@ def test_stored_audit_actions_are_renamed_to_the_dotted_spelling(empty_database_
             actions = sorted(conn.scalars(text("SELECT action FROM audit_events")))
         db.engine.dispose()
     assert actions == ["attachment.downloaded", "auth.login", "input.claimed", "input.withdrawn"]
+
+
+def _registry_triggers(conn) -> list[str]:
+    """The registry version's triggers on ``organisations`` and ``users`` (and function)."""
+    if conn.dialect.name == "postgresql":
+        found = conn.exec_driver_sql(
+            "SELECT pg_get_triggerdef(oid) FROM pg_trigger WHERE NOT tgisinternal "
+            "AND tgrelid IN ('organisations'::regclass, 'users'::regclass)"
+        ).scalars()
+        functions = conn.exec_driver_sql(
+            "SELECT pg_get_functiondef('registry_version_bump'::regproc)"
+        ).scalars()
+        return sorted([*found, *functions])
+    return sorted(
+        conn.exec_driver_sql(
+            "SELECT sql FROM sqlite_master WHERE type = 'trigger' "
+            "AND tbl_name IN ('organisations', 'users')"
+        ).scalars()
+    )
+
+
+def test_migrated_registry_triggers_are_the_modules(empty_database_uri, tmp_path):
+    """The migration's copy of the registry version's triggers is what the code installs."""
+    from consult.identifiers.known import install_triggers as install_registry_triggers
+
+    app = _migrated_app(empty_database_uri, str(tmp_path / "up"))
+    with app.app_context():
+        upgrade()
+        with db.engine.begin() as conn:
+            migrated = _registry_triggers(conn)
+            rows = conn.exec_driver_sql("SELECT count(*) FROM registry_version").scalar()
+            install_registry_triggers(conn)
+            installed = _registry_triggers(conn)
+        db.engine.dispose()
+    assert len(migrated) >= 2 and rows == 1
+    assert migrated == installed
