@@ -18,6 +18,7 @@ from sqlalchemy import event
 from consult.digest.releases import publishing
 from consult.digest.releases.publishing import create_release
 from consult.extensions import db
+from consult.identifiers import known_identifiers
 from consult.inputs.states import Status
 from tests import factories
 
@@ -39,6 +40,7 @@ def _statements(publish: Callable[[], object]) -> list[str]:
 
 
 def _publish() -> list[str]:
+    known_identifiers()  # the registered names, read once per change, are read before both
     statements = _statements(lambda: create_release("enp-2026", None, now=LATER))
     db.session.rollback()
     return statements
