@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from sqlalchemy import and_, false, or_
+from sqlalchemy import and_, false, or_, select
 
 from consult.access import deny, parse_uuid
 from consult.auth.models import User
@@ -181,4 +181,19 @@ def members_condition(organisation_id: Any) -> Any:
         User.active.is_(True),
         User.role == Role.CSO,
         User.organisation_id == organisation_id,
+    )
+
+
+def participants_condition(consultation_id: Any) -> Any:
+    """The active members of every organisation that sent ``consultation_id`` an input.
+
+    One condition, so that telling 10,000 organisations is one read, not one per organisation.
+    """
+    senders = select(Input.organisation_id).where(
+        Input.consultation_id == consultation_id, Input.status != Status.DRAFT.value
+    )
+    return and_(
+        User.active.is_(True),
+        User.role == Role.CSO,
+        User.organisation_id.in_(senders),
     )

@@ -26,7 +26,12 @@ from consult.digest.releases.models import Release
 from consult.extensions import db
 from consult.inputs.events import EventKind, ReviewEvent
 from consult.inputs.models import Input
-from consult.inputs.scope import hq_analysts_condition, members_condition, reviewers_condition
+from consult.inputs.scope import (
+    hq_analysts_condition,
+    members_condition,
+    participants_condition,
+    reviewers_condition,
+)
 from consult.inputs.states import RoutedTo, Status
 from consult.notifications.mail_rounds import told_someone
 from consult.notifications.models import Kind, Notification
@@ -98,17 +103,10 @@ def message_posted(message: Any, item: Input) -> None:
 
 def release_published(session: Session, release: Release) -> None:
     """Tell every organisation that took part in the consultation: its report is out."""
-    organisations = session.scalars(
-        select(Input.organisation_id)
-        .where(
-            Input.consultation_id == release.consultation_id,
-            Input.status.not_in([Status.DRAFT.value]),
-        )
-        .distinct()
+    members = session.scalars(
+        select(User.id).where(participants_condition(release.consultation_id))
     ).all()
-    for organisation_id in organisations:
-        members = session.scalars(select(User.id).where(members_condition(organisation_id))).all()
-        _tell(session, members, Kind.REPORT, release=release)
+    _tell(session, members, Kind.REPORT, release=release)
 
 
 @event.listens_for(Session, "before_flush")

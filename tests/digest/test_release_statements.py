@@ -65,3 +65,20 @@ def test_a_release_takes_the_same_statements_whatever_its_size(app, make_digest_
     db.session.commit()
     many = _publish()
     assert len(many) == len(few), "\n\n".join(s.split("\n")[0] + " ..." for s in many)
+
+
+def test_the_participants_are_found_in_one_read_however_many_organisations(app, make_digest_data):
+    data = make_digest_data()
+    for number in range(3):
+        newcomer = factories.make_organisation(f"Newcomers {number}", ["TN"])
+        author = factories.make_user(
+            f"n{number}@newcomers.example.org", "cso", organisation=newcomer
+        )
+        item = factories.make_input(
+            data.consultation, author, status=Status.FORWARDED, title=f"Newcomer input {number}"
+        )
+        item.forwarded_at = datetime(2026, 4, 10 + number, 9, 0)
+    db.session.commit()
+    statements = _publish()
+    reads = [s for s in statements if s.lstrip().startswith("SELECT users.id")]
+    assert len(reads) == 1, reads  # was one read per organisation (10,000 at 1M inputs)
