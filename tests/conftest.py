@@ -39,7 +39,7 @@ from consult import create_app
 from consult.api.openapi import openapi_document
 from consult.api.tokens import create_token, latest_staff_expiry
 from consult.extensions import db
-from consult.identifiers.known import RegistryVersion, fresh_number
+from consult.identifiers.known import ensure_version_row
 from consult.reference.services import load_reference_data
 from tests import factories
 
@@ -113,7 +113,7 @@ def _empty_tables() -> None:
             for table in reversed(db.metadata.sorted_tables):
                 conn.execute(table.delete())
         # The one row the registry's triggers change, as the schema is created with it.
-        conn.execute(RegistryVersion.__table__.insert().values(id=1, n=fresh_number()))
+        ensure_version_row(conn)
 
 
 @contextmanager

@@ -84,12 +84,14 @@ def install_triggers(connection: Connection) -> None:
     ddl = _postgresql_ddl() if connection.dialect.name == "postgresql" else _sqlite_ddl()
     for statement in ddl:
         connection.exec_driver_sql(statement)
+    ensure_version_row(connection)
+
+
+def ensure_version_row(connection: Connection) -> None:
+    """Add the one row, with a random number, when it is missing (a new or emptied table)."""
     if connection.execute(select(RegistryVersion.id)).first() is None:
-        connection.execute(RegistryVersion.__table__.insert().values(id=1, n=fresh_number()))
-
-
-def fresh_number() -> int:
-    return secrets.randbelow(2**62)
+        number = secrets.randbelow(2**62)
+        connection.execute(RegistryVersion.__table__.insert().values(id=1, n=number))
 
 
 @event.listens_for(db.metadata, "after_create")

@@ -16,6 +16,7 @@ from config import database_url
 from consult import create_app
 from consult.database import exists_on
 from consult.extensions import db
+from consult.identifiers.known import install_triggers as install_registry_triggers
 from consult.review.queue_counts import install_triggers
 
 
@@ -63,22 +64,28 @@ def test_migrations_match_the_models(empty_database_uri, tmp_path):
     )
 
 
-def _triggers(conn) -> list[str]:
-    """The definitions of the triggers on ``inputs`` (and their function, on PostgreSQL)."""
+def _triggers(conn, tables: tuple[str, ...], function: str) -> list[str]:
+    """The definitions of the triggers on ``tables`` (and ``function``, on PostgreSQL)."""
     if conn.dialect.name == "postgresql":
+        on = ", ".join(f"'{table}'::regclass" for table in tables)
         found = conn.exec_driver_sql(
-            "SELECT pg_get_triggerdef(oid) FROM pg_trigger "
-            "WHERE tgrelid = 'inputs'::regclass AND NOT tgisinternal"
+            f"SELECT pg_get_triggerdef(oid) FROM pg_trigger WHERE tgrelid IN ({on}) "
+            "AND NOT tgisinternal"
         ).scalars()
         functions = conn.exec_driver_sql(
-            "SELECT pg_get_functiondef('queue_counts_follow_inputs'::regproc)"
+            f"SELECT pg_get_functiondef('{function}'::regproc)"
         ).scalars()
         return sorted([*found, *functions])
+    names = ", ".join(f"'{table}'" for table in tables)
     return sorted(
         conn.exec_driver_sql(
-            "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'inputs'"
+            f"SELECT sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name IN ({names})"
         ).scalars()
     )
+
+
+_QUEUE_TRIGGERS = (("inputs",), "queue_counts_follow_inputs")
+_REGISTRY_TRIGGERS = (("organisations", "users"), "registry_version_bump")
 
 
 def test_migrated_queue_triggers_are_the_modules(empty_database_uri, tmp_path):
@@ -87,9 +94,9 @@ def test_migrated_queue_triggers_are_the_modules(empty_database_uri, tmp_path):
     with app.app_context():
         upgrade()
         with db.engine.begin() as conn:
-            migrated = _triggers(conn)
+            migrated = _triggers(conn, *_QUEUE_TRIGGERS)
             install_triggers(conn)
-            installed = _triggers(conn)
+            installed = _triggers(conn, *_QUEUE_TRIGGERS)
         db.engine.dispose()
     assert len(migrated) >= 2
     assert migrated == installed
@@ -124,37 +131,16 @@ def test_stored_audit_actions_are_renamed_to_the_dotted_spelling(empty_database_
     assert actions == ["attachment.downloaded", "auth.login", "input.claimed", "input.withdrawn"]
 
 
-def _registry_triggers(conn) -> list[str]:
-    """The registry version's triggers on ``organisations`` and ``users`` (and function)."""
-    if conn.dialect.name == "postgresql":
-        found = conn.exec_driver_sql(
-            "SELECT pg_get_triggerdef(oid) FROM pg_trigger WHERE NOT tgisinternal "
-            "AND tgrelid IN ('organisations'::regclass, 'users'::regclass)"
-        ).scalars()
-        functions = conn.exec_driver_sql(
-            "SELECT pg_get_functiondef('registry_version_bump'::regproc)"
-        ).scalars()
-        return sorted([*found, *functions])
-    return sorted(
-        conn.exec_driver_sql(
-            "SELECT sql FROM sqlite_master WHERE type = 'trigger' "
-            "AND tbl_name IN ('organisations', 'users')"
-        ).scalars()
-    )
-
-
 def test_migrated_registry_triggers_are_the_modules(empty_database_uri, tmp_path):
     """The migration's copy of the registry version's triggers is what the code installs."""
-    from consult.identifiers.known import install_triggers as install_registry_triggers
-
     app = _migrated_app(empty_database_uri, str(tmp_path / "up"))
     with app.app_context():
         upgrade()
         with db.engine.begin() as conn:
-            migrated = _registry_triggers(conn)
+            migrated = _triggers(conn, *_REGISTRY_TRIGGERS)
             rows = conn.exec_driver_sql("SELECT count(*) FROM registry_version").scalar()
             install_registry_triggers(conn)
-            installed = _registry_triggers(conn)
+            installed = _triggers(conn, *_REGISTRY_TRIGGERS)
         db.engine.dispose()
     assert len(migrated) >= 2 and rows == 1
     assert migrated == installed

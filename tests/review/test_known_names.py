@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from sqlalchemy import event, update
 
 from consult.auth.models import User
@@ -12,17 +14,24 @@ from consult.organisations.models import Organisation
 from tests import factories
 
 
-def _statements() -> list[str]:
+def _statements(call: Callable[[], object]) -> tuple[object, list[str]]:
+    """What ``call`` returns, and the statements it ran."""
     seen: list[str] = []
-    event.listen(db.engine, "before_cursor_execute", lambda *a: seen.append(a[2]))
-    return seen
+
+    def count(_conn, _cursor, statement, *_args) -> None:  # noqa: ANN001
+        seen.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        return call(), seen
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
 
 
 def test_names_are_read_once_and_again_after_each_change(app, organisation, cso_user):
     first = known_identifiers()
     assert organisation.name in first and cso_user.email in first
-    seen = _statements()
-    again = known_identifiers()
+    again, seen = _statements(known_identifiers)
     assert again is first  # the same list, and the same compiled detector
     assert len(seen) == 1 and "registry_version" in seen[0]  # one small statement
 
